@@ -1,0 +1,62 @@
+/**
+ * The one native boundary: libc calls through koffi. Nothing else in nsnet calls native code.
+ * Each function returns the raw result and leaves errno to `lastErrno()`, read right after.
+ * Everything here is synchronous and acts on the calling (main) thread.
+ */
+import koffi from 'koffi';
+
+const libc = koffi.load('libc.so.6');
+
+// Buffers are passed as void*: koffi hands Node's Buffer memory straight to libc.
+export const socket = libc.func('int socket(int domain, int type, int protocol)') as (d: number, t: number, p: number) => number;
+export const bind = libc.func('int bind(int fd, void *addr, uint32_t len)') as (fd: number, addr: Buffer, len: number) => number;
+export const getsockname = libc.func('int getsockname(int fd, void *addr, _Inout_ uint32_t *len)') as (fd: number, addr: Buffer, len: number[]) => number;
+export const setsockopt = libc.func('int setsockopt(int fd, int level, int name, void *val, uint32_t len)') as (fd: number, level: number, name: number, val: Buffer, len: number) => number;
+export const sendto = libc.func('intptr_t sendto(int fd, void *buf, size_t len, int flags, void *addr, uint32_t alen)') as (fd: number, buf: Buffer, len: number, flags: number, addr: Buffer | null, alen: number) => number;
+export const recv = libc.func('intptr_t recv(int fd, void *buf, size_t len, int flags)') as (fd: number, buf: Buffer, len: number, flags: number) => number;
+export const close = libc.func('int close(int fd)') as (fd: number) => number;
+export const setns = libc.func('int setns(int fd, int nstype)') as (fd: number, nstype: number) => number;
+export const unshare = libc.func('int unshare(int flags)') as (flags: number) => number;
+export const mount = libc.func('int mount(const char *src, const char *target, const char *fstype, unsigned long flags, const char *data)') as (
+  src: string | null, target: string, fstype: string | null, flags: number, data: string | null) => number;
+export const umount2 = libc.func('int umount2(const char *target, int flags)') as (target: string, flags: number) => number;
+export const flock = libc.func('int flock(int fd, int op)') as (fd: number, op: number) => number;
+
+export const lastErrno = (): number => koffi.errno();
+
+// <bits/socket.h>, <linux/netlink.h>
+export const AF_NETLINK = 16;
+export const SOCK_RAW = 3;
+export const SOCK_CLOEXEC = 0o2000000;
+export const SOL_SOCKET = 1;
+export const SO_SNDBUF = 7;
+export const SO_RCVBUF = 8;
+export const SO_RCVTIMEO = 20;
+export const SO_SNDBUFFORCE = 32;
+export const SO_RCVBUFFORCE = 33;
+export const SOL_NETLINK = 270;
+export const NETLINK_ROUTE = 0;
+export const NETLINK_NETFILTER = 12;
+export const NETLINK_ADD_MEMBERSHIP = 1;
+export const NETLINK_CAP_ACK = 10;
+export const NETLINK_EXT_ACK = 11;
+export const NETLINK_GET_STRICT_CHK = 12;
+export const MSG_TRUNC = 0x20;
+export const MSG_DONTWAIT = 0x40;
+
+// <sched.h>
+export const CLONE_NEWNS = 0x00020000;
+export const CLONE_NEWNET = 0x40000000;
+
+// <sys/mount.h>
+export const MS_RDONLY = 1;
+export const MS_BIND = 4096;
+export const MS_REC = 16384;
+export const MS_PRIVATE = 1 << 18;
+export const MS_SLAVE = 1 << 19;
+export const MS_SHARED = 1 << 20;
+export const MNT_DETACH = 2;
+
+// <sys/file.h>
+export const LOCK_EX = 2;
+export const LOCK_UN = 8;

@@ -1,0 +1,192 @@
+import { WireError } from '../wire/errors.js';
+import {
+  decodeError, NLM_F_ACK, NLM_F_DUMP_INTR, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP,
+  NLMSG_OVERRUN, parseMessages, type NlMsg,
+} from '../wire/nlmsg.js';
+import { KernelError, syscallError } from './errors.js';
+import * as n from './native.js';
+
+const EINTR = 4;
+const EAGAIN = 11;
+const ENOBUFS = 105;
+
+/** What a request is about, for error messages: "create link veth0". */
+export interface Ctx {
+  op: string;
+  object: string;
+}
+
+/** A reply to one request: the data messages (for a GET or dump) before the ACK or DONE. */
+export type Reply = NlMsg[];
+
+const RECV_SIZE = 1 << 18;
+
+/**
+ * A netlink socket, bound to the network namespace it was opened in for its whole life.
+ * Requests are synchronous: rtnetlink handles a request inside sendto(), so its answer is
+ * already queued when recv() runs. Sequence numbers pair answers with requests; stale
+ * answers from an earlier aborted request are skipped.
+ */
+export class NetlinkSocket {
+  private seq = Math.floor(Math.random() * 0x7fffffff);
+  private readonly rbuf = Buffer.allocUnsafe(RECV_SIZE);
+  private closed = false;
+  /** Netlink port id the kernel gave this socket. */
+  readonly portId: number;
+
+  private constructor(readonly fd: number, readonly protocol: number) {
+    const addr = Buffer.alloc(12);
+    const len = [12];
+    this.portId = n.getsockname(fd, addr, len) === 0 ? addr.readUInt32LE(4) : 0;
+  }
+
+  /** Open a socket in the calling thread's current network namespace. */
+  static open(protocol = n.NETLINK_ROUTE): NetlinkSocket {
+    const fd = n.socket(n.AF_NETLINK, n.SOCK_RAW | n.SOCK_CLOEXEC, protocol);
+    if (fd < 0) throw syscallError(n.lastErrno(), 'open', 'netlink socket');
+    const one = Buffer.alloc(4);
+    one.writeInt32LE(1);
+    // Extended ACK text, capped ACKs (no echo of our request), strict dump filtering.
+    // Older kernels may lack some: those are optional.
+    n.setsockopt(fd, n.SOL_NETLINK, n.NETLINK_EXT_ACK, one, 4);
+    n.setsockopt(fd, n.SOL_NETLINK, n.NETLINK_CAP_ACK, one, 4);
+    n.setsockopt(fd, n.SOL_NETLINK, n.NETLINK_GET_STRICT_CHK, one, 4);
+    const rcv = Buffer.alloc(4);
+    rcv.writeInt32LE(4 << 20);
+    if (n.setsockopt(fd, n.SOL_SOCKET, n.SO_RCVBUFFORCE, rcv, 4) !== 0) n.setsockopt(fd, n.SOL_SOCKET, n.SO_RCVBUF, rcv, 4);
+    // A bounded wait: a request the kernel never answers becomes ETIMEDOUT, not a hang.
+    const tv = Buffer.alloc(16);
+    tv.writeBigInt64LE(30n, 0);
+    n.setsockopt(fd, n.SOL_SOCKET, n.SO_RCVTIMEO, tv, 16);
+    const sa = Buffer.alloc(12);
+    sa.writeUInt16LE(n.AF_NETLINK, 0);
+    if (n.bind(fd, sa, 12) !== 0) {
+      const e = n.lastErrno();
+      n.close(fd);
+      throw syscallError(e, 'bind', 'netlink socket');
+    }
+    return new NetlinkSocket(fd, protocol);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    n.close(this.fd);
+  }
+
+  private nextSeq(): number {
+    this.seq = (this.seq + 1) >>> 0 || 1;
+    return this.seq;
+  }
+
+  private send(buf: Buffer, ctx: Ctx): void {
+    for (;;) {
+      const r = n.sendto(this.fd, buf, buf.length, 0, null, 0);
+      if (r >= 0) return;
+      const e = n.lastErrno();
+      if (e !== EINTR) throw new KernelError(e, ctx.op, ctx.object);
+    }
+  }
+
+  /** One datagram; retries EINTR, maps a timeout to ETIMEDOUT. */
+  private recvOnce(ctx: Ctx): Buffer {
+    for (;;) {
+      const r = n.recv(this.fd, this.rbuf, RECV_SIZE, n.MSG_TRUNC);
+      if (r >= 0) {
+        if (r > RECV_SIZE) throw new WireError('TRUNCATED', 'netlink datagram', 0, `${r} bytes do not fit the ${RECV_SIZE}-byte buffer`);
+        return this.rbuf.subarray(0, r);
+      }
+      const e = n.lastErrno();
+      if (e === EINTR) continue;
+      if (e === EAGAIN) throw new KernelError(110, ctx.op, ctx.object, 'no answer from the kernel within 30 s');
+      throw new KernelError(e, ctx.op, ctx.object);
+    }
+  }
+
+  private stamp(msg: Buffer, flags: number): number {
+    const seq = this.nextSeq();
+    msg.writeUInt16LE(msg.readUInt16LE(6) | flags, 6);
+    msg.writeUInt32LE(seq, 8);
+    return seq;
+  }
+
+  /**
+   * Send one request and wait for its ACK (or, for a dump, its DONE). Returns the data
+   * messages that came before; copies them out of the receive buffer.
+   */
+  request(msg: Buffer, ctx: Ctx): Reply {
+    if (this.closed) throw new KernelError(9, ctx.op, ctx.object, 'the netlink socket is closed');
+    const dump = (msg.readUInt16LE(6) & 0x300) === 0x300;
+    for (let attempt = 0; ; attempt++) {
+      const seq = this.stamp(msg, NLM_F_REQUEST | NLM_F_ACK);
+      this.send(msg, ctx);
+      try {
+        return this.collect(seq, dump, ctx);
+      } catch (e) {
+        // A dump that the kernel interrupted (state changed under it) or that overran our
+        // buffer is simply asked again, a few times.
+        if (dump && attempt < 5 && e instanceof KernelError && (e.code === 'ENOBUFS' || e.code === 'EINTR')) continue;
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Pipelined requests: all are sent in one datagram, then the answers are read. Each entry
+   * of the result is the reply or the KernelError for that request; one failure does not
+   * stop the others (the kernel handles each message of a datagram on its own).
+   */
+  requestMany(msgs: Buffer[], ctxs: Ctx[]): Array<Reply | KernelError> {
+    if (msgs.length === 0) return [];
+    const seqs = msgs.map((m) => this.stamp(m, NLM_F_REQUEST | NLM_F_ACK));
+    this.send(msgs.length === 1 ? msgs[0]! : Buffer.concat(msgs), ctxs[0]!);
+    const out: Array<Reply | KernelError> = [];
+    for (let i = 0; i < msgs.length; i++) {
+      try {
+        out.push(this.collect(seqs[i]!, false, ctxs[i]!));
+      } catch (e) {
+        if (e instanceof KernelError && e.op === ctxs[i]!.op && e.object === ctxs[i]!.object) out.push(e);
+        else throw e;
+      }
+    }
+    return out;
+  }
+
+  private collect(seq: number, dump: boolean, ctx: Ctx): Reply {
+    const out: NlMsg[] = [];
+    let interrupted = false;
+    for (;;) {
+      const dgram = this.recvOnce(ctx);
+      const msgs = parseMessages(dgram);
+      let finished = false;
+      for (const m of msgs) {
+        if (m.seq !== seq) continue; // stale answer to an earlier request
+        if (m.flags & NLM_F_DUMP_INTR) interrupted = true;
+        if (m.type === NLMSG_ERROR) {
+          const err = decodeError(m);
+          if (err.errno !== 0) throw new KernelError(err.errno, ctx.op, ctx.object, err.extack);
+          finished = true;
+        } else if (m.type === NLMSG_DONE) {
+          finished = true;
+        } else if (m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) {
+          continue;
+        } else {
+          out.push({ ...m, payload: Buffer.from(m.payload) });
+          if (!dump && !(m.flags & NLM_F_MULTI)) {
+            // a single answer (GET of one object); its ACK follows
+          }
+        }
+      }
+      if (finished) {
+        if (interrupted) throw new KernelError(EINTR, ctx.op, ctx.object, 'dump interrupted');
+        return out;
+      }
+    }
+  }
+}
+
+export { ENOBUFS };
