@@ -1,0 +1,257 @@
+import { KernelError, NsnetError } from '../kernel/errors.js';
+import { NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL } from '../wire/nlmsg.js';
+import {
+  decodeLink, encodeLink, IFF_UP, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
+  type Link, type LinkAttrs, type LinkInfo as WireLinkInfo,
+} from '../wire/rtnl/index.js';
+import type { Handle } from './handle.js';
+import { nsFdFor } from './handle.js';
+import type { DevRef, LinkAddSpec, LinkInfo, LinkSetSpec } from './types.js';
+import { checkIfName } from './names.js';
+import { nsidNamesFor } from './namespaces.js';
+const ARPHRD: Record<number, string> = {
+  1: 'ether', 772: 'loopback', 65534: 'none', 768: 'ipip', 776: 'sit', 778: 'gre', 823: 'ip6gre', 769: 'tunnel6', 512: 'ppp',
+};
+
+/** `ip link`: list, show, add, set, del, and alternative names. */
+export class Links {
+  constructor(private readonly h: Handle) {}
+
+  private where(): string {
+    return this.h.name === undefined && this.h.label === 'host namespace' ? '' : ` in ${this.h.label}`;
+  }
+  /** "link veth0 in namespace blue" */
+  obj(dev: DevRef): string {
+    return `${typeof dev === 'number' ? `link #${dev}` : `link ${dev}`}${this.where()}`;
+  }
+
+  /** All links, decoded as the kernel sends them. */
+  rawList(): Link[] {
+    this.h.check();
+    const r = this.h.sock.request(encodeLink(RTM_GETLINK, NLM_F_DUMP, {}), { op: 'list', object: `links${this.where()}` });
+    return r.filter((m) => m.type === RTM_NEWLINK).map(decodeLink);
+  }
+
+  /** One link by name, altname or index, as the kernel sends it. Throws ENODEV naming it. */
+  raw(dev: DevRef): Link {
+    this.h.check();
+    // A name longer than IFNAMSIZ can only be an altname.
+    if (typeof dev === 'string' && Buffer.byteLength(dev) > 15) return this.byAltname(dev);
+    const msg = typeof dev === 'number' ? encodeLink(RTM_GETLINK, 0, { index: dev }) : encodeLink(RTM_GETLINK, 0, {}, { name: dev });
+    try {
+      const r = this.h.sock.request(msg, { op: 'find', object: this.obj(dev) });
+      const m = r.find((x) => x.type === RTM_NEWLINK);
+      if (!m) throw new KernelError(19, 'find', this.obj(dev));
+      return decodeLink(m);
+    } catch (e) {
+      if (e instanceof KernelError && e.code === 'ENODEV' && typeof dev === 'string') {
+        // Maybe an altname: the kernel resolves IFLA_IFNAME only against main names.
+        const alt = this.rawList().find((l) => l.altnames.includes(dev));
+        if (alt) return alt;
+        throw new NsnetError('ENODEV', `${this.obj(dev)} does not exist`, this.obj(dev), `list links with nsnet${this.h.name ? ` -n ${this.h.name}` : ''} link list`);
+      }
+      throw e;
+    }
+  }
+
+  private byAltname(dev: string): Link {
+    const alt = this.rawList().find((l) => l.altnames.includes(dev));
+    if (!alt) throw new NsnetError('ENODEV', `${this.obj(dev)} does not exist`, this.obj(dev), `list links with nsnet${this.h.name ? ` -n ${this.h.name}` : ''} link list`);
+    return alt;
+  }
+
+  /** The ifindex of a device (a number is returned as is). */
+  index(dev: DevRef): number {
+    return typeof dev === 'number' ? dev : this.raw(dev).index;
+  }
+
+  /** Same as: ip -j link show. */
+  async list(): Promise<LinkInfo[]> {
+    return this.describe(this.rawList());
+  }
+
+  /** Same as: ip -j link show dev DEV. */
+  async get(dev: DevRef): Promise<LinkInfo> {
+    const l = this.raw(dev);
+    const masters = l.master ? this.describe([l, ...(l.master ? [this.raw(l.master)] : [])]) : this.describe([l]);
+    return masters[0]!;
+  }
+
+  /** Whether a device exists. */
+  async exists(dev: DevRef): Promise<boolean> {
+    try {
+      this.raw(dev);
+      return true;
+    } catch (e) {
+      if (e instanceof NsnetError && e.code === 'ENODEV') return false;
+      throw e;
+    }
+  }
+
+  private describe(links: Link[]): LinkInfo[] {
+    const byIndex = new Map(links.map((l) => [l.index, l]));
+    const nsNames = links.some((l) => l.linkNetnsId !== undefined) ? this.h.link.nsidNames() : new Map<number, string>();
+    return links.map((l) => {
+      const out: LinkInfo = {
+        ifindex: l.index,
+        ifname: l.name,
+        flags: l.flagNames,
+        mtu: l.mtu,
+        operstate: l.operstate,
+        link_type: ARPHRD[l.type] ?? String(l.type),
+        address: l.address,
+        broadcast: l.broadcast,
+        kind: l.kind,
+        altnames: l.altnames,
+      };
+      if (l.master) out.master = byIndex.get(l.master)?.name ?? (this.safeName(l.master));
+      if (l.alias) out.ifalias = l.alias;
+      if (l.txqlen !== undefined) out.txqlen = l.txqlen;
+      if (l.link !== undefined && l.link !== l.index && l.link !== 0) {
+        out.link_index = l.link;
+        if (l.linkNetnsId !== undefined) {
+          out.link_netnsid = l.linkNetnsId;
+          const ns = nsNames.get(l.linkNetnsId);
+          if (ns) out.peerNetns = ns;
+        } else if (l.kind === 'veth') {
+          out.peer = byIndex.get(l.link)?.name;
+        }
+      }
+      if (l.info) {
+        const { kind: _k, ...rest } = l.info as Record<string, unknown>;
+        if (Object.keys(rest).length) out.info = rest;
+      }
+      return out;
+    });
+  }
+
+  private safeName(index: number): string | undefined {
+    try {
+      return this.raw(index).name;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Map of nsid (as this namespace numbers them) to namespace name, for every named
+   * namespace that has one here and for the host namespace ('host').
+   */
+  nsidNames(): Map<number, string> {
+    return nsidNamesFor(this.h);
+  }
+
+  /** Same as: ip link add NAME type KIND ... */
+  async add(spec: LinkAddSpec): Promise<void> {
+    this.h.check();
+    checkIfName(spec.name, 'link');
+    const target = spec.netns !== undefined ? nsFdFor(spec.netns) : undefined;
+    const peerNs = spec.kind === 'veth' && spec.peer.netns !== undefined ? nsFdFor(spec.peer.netns) : undefined;
+    try {
+      if (spec.kind === 'veth') checkIfName(spec.peer.name, 'veth peer');
+      const attrs: LinkAttrs = { name: spec.name, mtu: spec.mtu, address: spec.address, alias: spec.alias, txqlen: spec.txqlen };
+      if (target) attrs.netnsFd = target.fd;
+      if (spec.master !== undefined) attrs.master = this.index(spec.master);
+      attrs.info = this.linkInfo(spec, peerNs?.fd ?? target?.fd);
+      const where = target ? ` in ${target.label}` : this.where();
+      const object = spec.kind === 'veth'
+        ? `veth ${spec.name} (peer ${spec.peer.name}${peerNs ? ` in ${peerNs.label}` : ''})${where}`
+        : `${spec.kind} ${spec.name}${where}`;
+      const msg = encodeLink(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, spec.up ? { flags: IFF_UP, change: IFF_UP } : {}, attrs);
+      try {
+        this.h.sock.request(msg, { op: 'create', object });
+      } catch (e) {
+        if (e instanceof KernelError && e.code === 'ENOTSUP' && !e.extack) {
+          throw new KernelError(e.errno, 'create', object, `this kernel has no ${spec.kind} support`);
+        }
+        throw e;
+      }
+      if (spec.altnames?.length) {
+        if (target) throw new NsnetError('UNSUPPORTED', `altnames for ${object}: set them with a handle on the target namespace`, object);
+        await this.addAltnames(spec.name, spec.altnames);
+      }
+    } finally {
+      target?.release();
+      peerNs?.release();
+    }
+  }
+
+  private linkInfo(spec: LinkAddSpec, peerFd: number | undefined): WireLinkInfo {
+    switch (spec.kind) {
+      case 'veth':
+        return {
+          kind: 'veth',
+          peer: { name: spec.peer.name, netnsFd: peerFd, mtu: spec.peer.mtu ?? spec.mtu, address: spec.peer.address, up: spec.peer.up, alias: spec.peer.alias },
+        };
+      case 'bridge':
+        return {
+          kind: 'bridge',
+          stpState: spec.stp === undefined ? undefined : spec.stp ? 1 : 0,
+          forwardDelay: spec.forwardDelay,
+          ageingTime: spec.ageingTime,
+          vlanFiltering: spec.vlanFiltering,
+          multicastSnooping: spec.multicastSnooping,
+        };
+      case 'macvlan':
+      case 'macvtap':
+        return { kind: spec.kind, mode: spec.mode ?? 'bridge' };
+      case 'vxlan':
+        return {
+          kind: 'vxlan', id: spec.id, remote: spec.remote, group: spec.group, local: spec.local,
+          link: spec.dev !== undefined ? this.index(spec.dev) : undefined, port: spec.port ?? 4789, ttl: spec.ttl, learning: spec.learning,
+        };
+      case 'vlan':
+        return { kind: 'vlan', id: spec.id, protocol: spec.protocol };
+      default:
+        return { kind: spec.kind };
+    }
+  }
+
+  /** Same as: ip link set DEV [up|down] [mtu N] [address MAC] [name NEW] [master BR|nomaster] [netns NS] [alias A]. */
+  async set(dev: DevRef, spec: LinkSetSpec): Promise<void> {
+    this.h.check();
+    if (spec.name !== undefined) checkIfName(spec.name, 'new link name');
+    const index = this.index(dev);
+    const attrs: LinkAttrs = { mtu: spec.mtu, address: spec.address, name: spec.name, alias: spec.alias, txqlen: spec.txqlen };
+    if (spec.master === null) attrs.master = 0;
+    else if (spec.master !== undefined) attrs.master = this.index(spec.master);
+    const target = spec.netns !== undefined ? nsFdFor(spec.netns) : undefined;
+    try {
+      if (target) attrs.netnsFd = target.fd;
+      const hdr = spec.up === undefined ? { index } : { index, flags: spec.up ? IFF_UP : 0, change: IFF_UP };
+      const what: string[] = [];
+      if (spec.up !== undefined) what.push(spec.up ? 'up' : 'down');
+      if (spec.mtu !== undefined) what.push(`mtu ${spec.mtu}`);
+      if (spec.address !== undefined) what.push(`address ${spec.address}`);
+      if (spec.name !== undefined) what.push(`name ${spec.name}`);
+      if (spec.master !== undefined) what.push(spec.master === null ? 'nomaster' : `master ${spec.master}`);
+      if (target) what.push(`netns ${target.label}`);
+      this.h.sock.request(encodeLink(RTM_NEWLINK, 0, hdr, attrs), { op: `set ${what.join(' ')} on`, object: this.obj(dev) });
+    } finally {
+      target?.release();
+    }
+  }
+
+  /** Same as: ip link del DEV (for a veth, the peer goes too). */
+  async del(dev: DevRef): Promise<void> {
+    this.h.check();
+    const index = this.index(dev);
+    this.h.sock.request(encodeLink(RTM_DELLINK, 0, { index }), { op: 'delete', object: this.obj(dev) });
+  }
+
+  /** Same as: ip link property add dev DEV altname NAME... */
+  async addAltnames(dev: DevRef, names: string[]): Promise<void> {
+    this.h.check();
+    for (const a of names) checkIfName(a, 'altname', 127);
+    const index = this.index(dev);
+    this.h.sock.request(encodeLink(RTM_NEWLINKPROP, NLM_F_CREATE | NLM_F_EXCL, { index }, { altnames: names }), { op: `add altname ${names.join(' ')} to`, object: this.obj(dev) });
+  }
+
+  /** Same as: ip link property del dev DEV altname NAME... */
+  async delAltnames(dev: DevRef, names: string[]): Promise<void> {
+    this.h.check();
+    const index = this.index(dev);
+    this.h.sock.request(encodeLink(RTM_DELLINKPROP, 0, { index }, { altnames: names }), { op: `delete altname ${names.join(' ')} from`, object: this.obj(dev) });
+  }
+}
+

@@ -1,0 +1,116 @@
+import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/nlmsg.js';
+import { isIP } from 'node:net';
+import { NsnetError } from '../kernel/errors.js';
+import { decodeRoute, encodeRoute, encodeRouteDump, RTM_DELROUTE, RTM_NEWROUTE, type RouteSpec as WireRoute } from '../wire/rtnl/index.js';
+import { parseCidr } from './cidr.js';
+import type { Handle } from './handle.js';
+import type { RouteInfo, RouteSpec } from './types.js';
+
+const SCOPES = { global: 0, link: 253, host: 254 } as const;
+const TYPES = { unicast: 1, local: 2, blackhole: 6, unreachable: 7, prohibit: 8 } as const;
+const PROTOS = { kernel: 2, boot: 3, static: 4 } as const;
+const TABLE_NAMES: Record<number, string> = { 254: 'main', 255: 'local', 253: 'default' };
+
+/** `ip route`: add, replace, del, list; default gateways and tables. */
+export class Routes {
+  constructor(private readonly h: Handle) {}
+
+  private wire(r: RouteSpec, forDelete = false): { spec: WireRoute; object: string } {
+    let family: 4 | 6 | undefined;
+    let dst: string;
+    if (r.to === 'default') {
+      dst = 'default';
+      family = r.via ? (isIP(r.via) as 4 | 6) : undefined;
+    } else {
+      const c = parseCidr(r.to, 'route destination');
+      dst = `${c.address}/${c.prefixLen}`;
+      family = c.family;
+    }
+    if (r.via !== undefined) {
+      const v = isIP(r.via);
+      if (!v) throw new NsnetError('INVALID_ADDRESS', `invalid gateway ${JSON.stringify(r.via)} for route ${r.to}`, `route ${r.to}`);
+      if (family !== undefined && v !== family) throw new NsnetError('INVALID_ROUTE', `route ${r.to}: gateway ${r.via} is not of the destination's address family`, `route ${r.to}`);
+      family = v as 4 | 6;
+    }
+    if (r.table !== undefined && (!Number.isInteger(r.table) || r.table < 1 || r.table > 0xffffffff)) {
+      throw new NsnetError('INVALID_ROUTE', `route ${r.to}: table must be 1..4294967295`, `route ${r.to}`);
+    }
+    const spec: WireRoute = {
+      family: family ?? 4,
+      dst,
+      gateway: r.via,
+      oif: r.dev !== undefined ? this.h.link.index(r.dev) : undefined,
+      table: r.table,
+      metric: r.metric,
+      prefsrc: r.src,
+      mtu: r.mtu,
+      onlink: r.onlink,
+      type: r.type ? TYPES[r.type] : undefined,
+      protocol: r.protocol === undefined ? undefined : typeof r.protocol === 'number' ? r.protocol : PROTOS[r.protocol],
+      scope: r.scope ? SCOPES[r.scope] : undefined,
+    };
+    if (forDelete) {
+      // As `ip route del`: match any scope and protocol unless given.
+      if (spec.scope === undefined) spec.scope = 255;
+      if (spec.protocol === undefined) spec.protocol = 0;
+    }
+    const parts = [`route ${r.to}`];
+    if (r.via) parts.push(`via ${r.via}`);
+    if (r.dev !== undefined) parts.push(`dev ${r.dev}`);
+    if (r.table !== undefined) parts.push(`table ${r.table}`);
+    return { spec, object: `${parts.join(' ')} in ${this.h.label}` };
+  }
+
+  /** Same as: ip route add TO [via GW] [dev DEV] [table N] [metric M]. */
+  async add(r: RouteSpec): Promise<void> {
+    this.h.check();
+    const { spec, object } = this.wire(r);
+    this.h.sock.request(encodeRoute(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, spec), { op: 'add', object });
+  }
+
+  /** Same as: ip route replace ... (adds it if missing). */
+  async replace(r: RouteSpec): Promise<void> {
+    this.h.check();
+    const { spec, object } = this.wire(r);
+    this.h.sock.request(encodeRoute(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, spec), { op: 'replace', object });
+  }
+
+  /** Same as: ip route del TO [via GW] [dev DEV] [table N]. */
+  async del(r: RouteSpec): Promise<void> {
+    this.h.check();
+    const { spec, object } = this.wire(r, true);
+    this.h.sock.request(encodeRoute(RTM_DELROUTE, 0, spec), { op: 'delete', object });
+  }
+
+  /**
+   * Same as: ip -j route show [table N|all]. Default: the main table, both families
+   * (`ip route` shows IPv4 only; pass family: 4 for that).
+   */
+  async list(filter: { table?: number | 'all'; family?: 4 | 6 } = {}): Promise<RouteInfo[]> {
+    this.h.check();
+    const names = new Map(this.h.link.rawList().map((l) => [l.index, l.name]));
+    const fam = filter.family === 4 ? 2 : filter.family === 6 ? 10 : 0;
+    const table = filter.table === undefined ? 254 : filter.table;
+    const r = this.h.sock.request(encodeRouteDump(fam, table === 'all' ? undefined : table), { op: 'list', object: `routes in ${this.h.label}` });
+    return r
+      .filter((m) => m.type === RTM_NEWROUTE)
+      .map(decodeRoute)
+      .filter((x) => (table === 'all' || x.table === table) && (!filter.family || x.family === filter.family))
+      .map((x) => {
+        const out: RouteInfo = {
+          dst: x.dst,
+          table: TABLE_NAMES[x.table] ?? x.table,
+          protocol: x.protocol,
+          scope: x.scope,
+          type: x.type,
+          flags: x.flagNames,
+          family: x.family === 4 ? 'inet' : 'inet6',
+        };
+        if (x.gateway) out.gateway = x.gateway;
+        if (x.oif !== undefined) out.dev = names.get(x.oif) ?? `if${x.oif}`;
+        if (x.metric !== undefined) out.metric = x.metric;
+        if (x.prefsrc) out.prefsrc = x.prefsrc;
+        return out;
+      });
+  }
+}

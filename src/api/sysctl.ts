@@ -1,0 +1,62 @@
+import * as fs from 'node:fs';
+import { NsnetError } from '../kernel/errors.js';
+import type { Handle } from './handle.js';
+
+/**
+ * The /proc/sys path of a network sysctl key. Keys use dots ('net.ipv4.ip_forward') or, as
+ * sysctl(8) allows for interface names with dots, slashes ('net/ipv4/conf/eth0.1/forwarding').
+ * Only `net.` keys are accepted: they are the ones that belong to a network namespace.
+ */
+export function sysctlPath(key: string): string {
+  const parts = key.includes('/') ? key.split('/') : key.split('.');
+  const bad = parts.length < 2 || parts[0] !== 'net' || parts.some((p) => p === '' || p === '.' || p === '..' || /[\s\0]/u.test(p));
+  if (bad) {
+    throw new NsnetError('INVALID_SYSCTL', `invalid sysctl key ${JSON.stringify(key)}: only network keys such as net.ipv4.ip_forward belong to a namespace`, `sysctl ${key}`);
+  }
+  return `/proc/sys/${parts.join('/')}`;
+}
+
+/** `sysctl` inside a namespace: net.* keys, read and written through /proc/sys while inside it. */
+export class Sysctls {
+  constructor(private readonly h: Handle) {}
+
+  /** Same as: ip netns exec NS sysctl -n KEY. */
+  async get(key: string): Promise<string> {
+    return this.getSync(key);
+  }
+
+  getSync(key: string): string {
+    const path = sysctlPath(key);
+    return this.h.inside(() => {
+      try {
+        return fs.readFileSync(path, 'utf8').trim();
+      } catch (e) {
+        throw this.err(key, e);
+      }
+    });
+  }
+
+  /** Same as: ip netns exec NS sysctl -w KEY=VALUE; returns the value it had before. */
+  async set(key: string, value: string | number): Promise<string> {
+    return this.setSync(key, value);
+  }
+
+  setSync(key: string, value: string | number): string {
+    const path = sysctlPath(key);
+    return this.h.inside(() => {
+      try {
+        const before = fs.readFileSync(path, 'utf8').trim();
+        if (before !== String(value)) fs.writeFileSync(path, String(value));
+        return before;
+      } catch (e) {
+        throw this.err(key, e);
+      }
+    });
+  }
+
+  private err(key: string, e: unknown): NsnetError {
+    const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+    const why = code === 'ENOENT' ? 'no such key in this namespace' : code === 'EINVAL' ? 'the kernel refused the value' : (e as Error).message;
+    return new NsnetError(code, `sysctl ${key} in ${this.h.label}: ${why}`, `sysctl ${key}`);
+  }
+}

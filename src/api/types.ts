@@ -1,0 +1,171 @@
+/**
+ * Public types of the nsnet library API. The vocabulary follows iproute2: links, addresses,
+ * routes, neighbours; each method's doc says which `ip` command it matches.
+ */
+
+/**
+ * A namespace reference: a name under /run/netns (as `ip netns` uses), a Handle, or a process
+ * whose namespace is meant (`{ pid }`).
+ */
+export type NsRef = string | { pid: number } | { handle: import('./handle.js').Handle };
+
+/** A device reference: its name (or altname) or its ifindex. */
+export type DevRef = string | number;
+
+interface LinkAddCommon {
+  /** Kernel name, at most 15 bytes. */
+  name: string;
+  mtu?: number;
+  /** MAC address, 'aa:bb:cc:dd:ee:ff'. */
+  address?: string;
+  /** Bring the link up as it is created. */
+  up?: boolean;
+  /** Bridge to join (`master BR`), in the namespace where the link is made. */
+  master?: DevRef;
+  /** Interface alias (IFLA_IFALIAS), shown by `ip link` as "alias ...". */
+  alias?: string;
+  /** Alternative names (`ip link property add dev X altname Y`), up to 127 bytes each. */
+  altnames?: string[];
+  /** Create the link straight into this namespace instead of the handle's. */
+  netns?: NsRef;
+  txqlen?: number;
+}
+
+export interface VethPeerSpec {
+  name: string;
+  /** Namespace of the peer end; default: the same as the link. */
+  netns?: NsRef;
+  mtu?: number;
+  address?: string;
+  up?: boolean;
+  alias?: string;
+}
+
+/** What `ip link add` can make. A union keyed by kind. */
+export type LinkAddSpec = LinkAddCommon & (
+  | { kind: 'veth'; peer: VethPeerSpec }
+  | { kind: 'bridge'; stp?: boolean; forwardDelay?: number; ageingTime?: number; vlanFiltering?: boolean; multicastSnooping?: boolean }
+  | { kind: 'macvlan' | 'macvtap'; parent: DevRef; mode?: 'private' | 'vepa' | 'bridge' | 'passthru' | 'source' }
+  | { kind: 'vxlan'; id: number; remote?: string; group?: string; local?: string; dev?: DevRef; port?: number; ttl?: number; learning?: boolean }
+  | { kind: 'vlan'; parent: DevRef; id: number; protocol?: '802.1Q' | '802.1ad' }
+  | { kind: 'dummy' | 'ifb' | 'bond' | 'vrf' }
+);
+
+/** What `ip link set` can change. Only the fields given are changed ("not set" is not zero). */
+export interface LinkSetSpec {
+  up?: boolean;
+  mtu?: number;
+  address?: string;
+  /** Rename (`name NEW`). */
+  name?: string;
+  /** `master BR`; null means `nomaster`. */
+  master?: DevRef | null;
+  /** Move to another namespace (`netns NS`). */
+  netns?: NsRef;
+  alias?: string;
+  txqlen?: number;
+}
+
+/** One link as `ip -j link show` describes it, plus what nsnet resolves for you. */
+export interface LinkInfo {
+  ifindex: number;
+  ifname: string;
+  flags: string[];
+  mtu?: number;
+  operstate: string;
+  /** link_type as ip -j prints it: 'ether', 'loopback', 'none', ... */
+  link_type: string;
+  address?: string;
+  broadcast?: string;
+  /** Kind from IFLA_INFO_KIND: 'veth', 'bridge', 'vxlan', 'macvlan', ...; undefined for physical NICs and lo. */
+  kind?: string;
+  /** Name of the bridge this link is a port of. */
+  master?: string;
+  altnames: string[];
+  ifalias?: string;
+  /** IFLA_LINK: for a veth, the peer's ifindex (in peerNetns when that is set). */
+  link_index?: number;
+  /** For a veth whose peer is in another namespace: that namespace's nsid as seen from here. */
+  link_netnsid?: number;
+  /** For a veth: the peer's namespace by name, when it is a named namespace (or 'host' for this process's own). */
+  peerNetns?: string;
+  /** For a veth: the peer's name, when it could be resolved. */
+  peer?: string;
+  txqlen?: number;
+  /** Kind-specific data: vxlan id/remote/port, macvlan mode, bridge settings. */
+  info?: Record<string, unknown>;
+}
+
+export interface AddrInfo {
+  ifindex: number;
+  ifname: string;
+  family: 'inet' | 'inet6';
+  local: string;
+  prefixlen: number;
+  /** 'a.b.c.d/n' as you would write it. */
+  cidr: string;
+  broadcast?: string;
+  scope: string;
+  label?: string;
+  flags: string[];
+}
+
+export interface RouteSpec {
+  /** 'default' or a CIDR ('10.0.0.0/8', '2001:db8::/32') or a host address. */
+  to: string;
+  via?: string;
+  dev?: DevRef;
+  table?: number;
+  metric?: number;
+  src?: string;
+  /** 'link' | 'host' | 'global' (default: link without a gateway, global with one, as ip does). */
+  scope?: 'global' | 'link' | 'host';
+  protocol?: 'boot' | 'static' | 'kernel' | number;
+  onlink?: boolean;
+  mtu?: number;
+  type?: 'unicast' | 'blackhole' | 'unreachable' | 'prohibit' | 'local';
+}
+
+export interface RouteInfo {
+  dst: string;
+  gateway?: string;
+  dev?: string;
+  table: number | string;
+  metric?: number;
+  protocol: string;
+  scope: string;
+  type: string;
+  prefsrc?: string;
+  flags: string[];
+  family: 'inet' | 'inet6';
+}
+
+export interface NeighInfo {
+  dst: string;
+  dev: string;
+  lladdr?: string;
+  state: string[];
+  router?: boolean;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** Exit code; null when killed by a signal. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface ExecOptions {
+  input?: string | Buffer;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Kill after this many milliseconds. */
+  timeoutMs?: number;
+}
+
+export interface NamespaceInfo {
+  name: string;
+  /** The nsid the current namespace has for it, when one is assigned (`ip netns list` shows "(id: N)"). */
+  nsid?: number;
+}
