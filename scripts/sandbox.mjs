@@ -4,13 +4,16 @@
 // the new network namespace, and loopback up. Nothing done inside can reach the
 // host's interfaces, routes, namespaces or mounts, even if the command crashes.
 //
-//   node scripts/sandbox.mjs CMD [ARGS...]
+//   node scripts/sandbox.mjs [--fresh] CMD [ARGS...]
 //
-// Already inside (NSNET_SANDBOX=1): runs the command as it is. Not root: runs the
+// Already inside (NSNET_SANDBOX=1): runs the command as it is, unless --fresh asks for a new
+// sandbox nested in the current one (each integration test file gets its own). Not root: runs the
 // command outside any sandbox with NSNET_NO_KERNEL=1 so kernel tests skip with a reason.
 import { spawnSync } from 'node:child_process';
 
 const argv = process.argv.slice(2);
+const fresh = argv[0] === '--fresh';
+if (fresh) argv.shift();
 if (argv.length === 0) {
   console.error('usage: node scripts/sandbox.mjs CMD [ARGS...]');
   process.exit(2);
@@ -25,7 +28,7 @@ function run(cmd, args, env) {
   process.exit(r.status ?? (r.signal ? 128 : 1));
 }
 
-if (process.env.NSNET_SANDBOX === '1') run(argv[0], argv.slice(1), process.env);
+if (process.env.NSNET_SANDBOX === '1' && !fresh) run(argv[0], argv.slice(1), process.env);
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const probe = isRoot ? spawnSync('unshare', ['--net', '--mount', 'true']) : null;
