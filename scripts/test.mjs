@@ -16,7 +16,7 @@ function walk(dir) {
     else if (name.endsWith('.test.js')) files.push(relative(root, p));
   }
 }
-for (const d of ['dist/src', 'dist/test']) {
+for (const d of ['dist/src', 'dist/test', 'dist/bench']) {
   try { walk(join(root, d)); } catch { /* not built */ }
 }
 files.sort();
