@@ -1,0 +1,125 @@
+/**
+ * The link message body shared by link.ts and the veth peer (kinds/veth.ts): struct
+ * ifinfomsg, the IFLA_* attribute numbers from <linux/if_link.h>, and interface-name rules.
+ */
+import { WireError } from '../errors.js';
+import { Reader } from '../reader.js';
+import type { Writer } from '../writer.js';
+
+// enum in <linux/if_link.h>; numbers written out so a missing row cannot renumber the rest.
+export const IFLA_ADDRESS = 1;
+export const IFLA_BROADCAST = 2;
+export const IFLA_IFNAME = 3;
+export const IFLA_MTU = 4;
+export const IFLA_LINK = 5;
+export const IFLA_QDISC = 6;
+export const IFLA_STATS = 7;
+export const IFLA_MASTER = 10;
+export const IFLA_PROTINFO = 12;
+export const IFLA_TXQLEN = 13;
+export const IFLA_MAP = 14;
+export const IFLA_OPERSTATE = 16;
+export const IFLA_LINKMODE = 17;
+export const IFLA_LINKINFO = 18;
+export const IFLA_NET_NS_PID = 19;
+export const IFLA_IFALIAS = 20;
+export const IFLA_NUM_VF = 21;
+export const IFLA_STATS64 = 23;
+export const IFLA_AF_SPEC = 26;
+export const IFLA_GROUP = 27;
+export const IFLA_NET_NS_FD = 28;
+export const IFLA_EXT_MASK = 29;
+export const IFLA_PROMISCUITY = 30;
+export const IFLA_NUM_TX_QUEUES = 31;
+export const IFLA_NUM_RX_QUEUES = 32;
+export const IFLA_CARRIER = 33;
+export const IFLA_PHYS_PORT_ID = 34;
+export const IFLA_CARRIER_CHANGES = 35;
+export const IFLA_PHYS_SWITCH_ID = 36;
+export const IFLA_LINK_NETNSID = 37;
+export const IFLA_PHYS_PORT_NAME = 38;
+export const IFLA_PROTO_DOWN = 39;
+export const IFLA_GSO_MAX_SEGS = 40;
+export const IFLA_GSO_MAX_SIZE = 41;
+export const IFLA_PAD = 42;
+export const IFLA_XDP = 43;
+export const IFLA_EVENT = 44;
+export const IFLA_NEW_NETNSID = 45;
+export const IFLA_TARGET_NETNSID = 46; // alias of IFLA_IF_NETNSID
+export const IFLA_CARRIER_UP_COUNT = 47;
+export const IFLA_CARRIER_DOWN_COUNT = 48;
+export const IFLA_NEW_IFINDEX = 49;
+export const IFLA_MIN_MTU = 50;
+export const IFLA_MAX_MTU = 51;
+export const IFLA_PROP_LIST = 52;
+export const IFLA_ALT_IFNAME = 53;
+export const IFLA_PERM_ADDRESS = 54;
+export const IFLA_PROTO_DOWN_REASON = 55;
+export const IFLA_PARENT_DEV_NAME = 56;
+export const IFLA_PARENT_DEV_BUS_NAME = 57;
+export const IFLA_GRO_MAX_SIZE = 58;
+export const IFLA_TSO_MAX_SIZE = 59;
+export const IFLA_TSO_MAX_SEGS = 60;
+export const IFLA_ALLMULTI = 61;
+
+// IFLA_LINKINFO nest (enum in <linux/if_link.h>)
+export const IFLA_INFO_KIND = 1;
+export const IFLA_INFO_DATA = 2;
+export const IFLA_INFO_XSTATS = 3;
+export const IFLA_INFO_SLAVE_KIND = 4;
+export const IFLA_INFO_SLAVE_DATA = 5;
+
+/** sizeof(struct ifinfomsg): u8 family, u8 pad, u16 type, s32 index, u32 flags, u32 change. */
+export const IFINFOMSG_LEN = 16;
+
+/** The fixed header of a link message, as written. */
+export interface IfInfoMsg {
+  family: number;
+  type: number;
+  index: number;
+  flags: number;
+  change: number;
+}
+
+export function writeIfInfoMsg(w: Writer, h: IfInfoMsg): void {
+  w.u8(h.family).u8(0).u16(h.type).i32(h.index).u32(h.flags).u32(h.change);
+}
+
+export function readIfInfoMsg(buf: Buffer, base: number, what = 'ifinfomsg'): IfInfoMsg {
+  const r = new Reader(buf, what, base);
+  r.need(0, IFINFOMSG_LEN, 'header');
+  return { family: r.u8(0, 'ifi_family'), type: r.u16(2, 'ifi_type'), index: r.i32(4, 'ifi_index'), flags: r.u32(8, 'ifi_flags'), change: r.u32(12, 'ifi_change') };
+}
+
+/** IFNAMSIZ - 1: the longest interface name the kernel accepts, in bytes. */
+export const IFNAMSIZ_MAX = 15;
+/** ALTIFNAMSIZ - 1: the longest alternative name. */
+export const ALTIFNAMSIZ_MAX = 127;
+
+/**
+ * Why `name` is not a valid interface name by the kernel's dev_valid_name() rules, or
+ * undefined when it is: 1..15 bytes, not '.' or '..', no '/', ':' or whitespace.
+ */
+export function ifnameProblem(name: string, max = IFNAMSIZ_MAX): string | undefined {
+  const bytes = Buffer.byteLength(name, 'utf8');
+  if (bytes === 0) return 'is empty';
+  if (bytes > max) return `is ${bytes} bytes long, the limit is ${max}`;
+  if (name === '.' || name === '..') return `may not be "${name}"`;
+  if (/[/:\s]/.test(name)) return "may not contain '/', ':' or whitespace";
+  if (name.includes('\0')) return 'may not contain a NUL byte';
+  return undefined;
+}
+
+/** Throw WireError('BAD_VALUE') naming `what` when `name` breaks dev_valid_name(). */
+export function checkIfname(name: string, what: string, max = IFNAMSIZ_MAX): void {
+  const p = ifnameProblem(name, max);
+  if (p) throw new WireError('BAD_VALUE', what, 0, `interface name "${name}" ${p}; choose a shorter name and keep the long one as an altname`);
+}
+
+/**
+ * IFLA_IFALIAS is written without a terminating NUL, as iproute2 does: the kernel stores
+ * the payload length as the alias length, and an empty payload deletes the alias.
+ */
+export function writeAlias(w: Writer, type: number, alias: string): void {
+  w.attr(type, Buffer.from(alias, 'utf8'));
+}
