@@ -1,0 +1,274 @@
+/**
+ * The iproute2-style objects (link, addr, route, neigh, netns, sysctl): parse the words, call
+ * the library, print. Loaded lazily by main.ts, so `nsnet --help` never loads koffi.
+ */
+import { existsSync } from 'node:fs';
+import type { Handle } from '../../api/handle.js';
+import type { LinkInfo, NsRef } from '../../api/types.js';
+import { OBJECT_HELP } from '../help.js';
+import { parseAddrCommand } from '../parse-addr.js';
+import { parseLinkCommand } from '../parse-link.js';
+import { parseNeighCommand } from '../parse-neigh.js';
+import { parseNetnsCommand, parseSysctlCommand } from '../parse-netns.js';
+import { parseRouteCommand } from '../parse-route.js';
+import { renderAddrs, renderLinks, renderNeighs, renderNetns, renderRoutes, toJson } from '../render.js';
+import { wantsHelp, type GlobalOptions } from '../words.js';
+
+export type IpObject = 'link' | 'addr' | 'route' | 'neigh' | 'netns' | 'sysctl';
+
+const out = (s: string): void => {
+  if (s) process.stdout.write(s);
+};
+
+/**
+ * `netns NS` as ip reads it: a name under /run/netns, or else, when it is all digits, a PID.
+ */
+export function nsArg(s: string): NsRef {
+  if (/^\d+$/u.test(s) && !existsSync(`/run/netns/${s}`)) return { pid: Number(s) };
+  return s;
+}
+
+/** Open the namespace given by -n (or the host's), run `fn`, close it. */
+async function withHandle<T>(g: GlobalOptions, fn: (h: Handle) => Promise<T>): Promise<T> {
+  const { openNetns } = await import('../../api/handle.js');
+  const h = await openNetns(g.netns);
+  try {
+    return await fn(h);
+  } finally {
+    h.close();
+  }
+}
+
+/** Run one object's command; returns the exit status. Words are parsed before anything is opened. */
+export async function runIpObject(object: IpObject, words: string[], g: GlobalOptions): Promise<number> {
+  if (wantsHelp(words)) return help(object);
+  switch (object) {
+    case 'link':
+      return runLink(words, g);
+    case 'addr':
+      return runAddr(words, g);
+    case 'route':
+      return runRoute(words, g);
+    case 'neigh':
+      return runNeigh(words, g);
+    case 'netns':
+      return runNetns(words, g);
+    case 'sysctl':
+      return runSysctl(words, g);
+  }
+}
+
+async function runLink(words: string[], g: GlobalOptions): Promise<number> {
+  const c = parseLinkCommand(words);
+  if (c.verb === 'help') return help('link');
+  await withHandle(g, async (h) => {
+    switch (c.verb) {
+      case 'add': {
+        const spec = { ...c.spec };
+        if (spec.netns !== undefined) spec.netns = nsArg(spec.netns as string);
+        if (spec.kind === 'veth' && spec.peer.netns !== undefined) spec.peer = { ...spec.peer, netns: nsArg(spec.peer.netns as string) };
+        await h.link.add(spec);
+        break;
+      }
+      case 'set': {
+        const spec = { ...c.spec };
+        if (spec.netns !== undefined) spec.netns = nsArg(spec.netns as string);
+        await h.link.set(c.dev, spec);
+        break;
+      }
+      case 'del':
+        await h.link.del(c.dev);
+        break;
+      case 'altname':
+        if (c.op === 'add') await h.link.addAltnames(c.dev, c.names);
+        else await h.link.delAltnames(c.dev, c.names);
+        break;
+      case 'show': {
+        const all = await h.link.list();
+        let shown: LinkInfo[] = all;
+        if (c.dev !== undefined) {
+          const one = await h.link.get(c.dev);
+          shown = all.filter((l) => l.ifindex === one.ifindex);
+          if (shown.length === 0) shown = [one];
+        }
+        if (c.up) shown = shown.filter((l) => l.flags.includes('UP'));
+        if (c.kind !== undefined) shown = shown.filter((l) => l.kind === c.kind);
+        if (c.master !== undefined) shown = shown.filter((l) => l.master === c.master);
+        out(renderLinks(shown, g, all));
+        break;
+      }
+    }
+  });
+  return 0;
+}
+
+async function runAddr(words: string[], g: GlobalOptions): Promise<number> {
+  const c = parseAddrCommand(words);
+  if (c.verb === 'help') return help('addr');
+  await withHandle(g, async (h) => {
+    switch (c.verb) {
+      case 'add':
+        await h.addr.add(c.dev, c.cidr, c.opts);
+        break;
+      case 'replace':
+        await h.addr.replace(c.dev, c.cidr, c.opts);
+        break;
+      case 'del':
+        await h.addr.del(c.dev, c.cidr);
+        break;
+      case 'flush':
+        await h.addr.flush(c.dev, c.scope === undefined ? { family: g.family } : { family: g.family, scope: c.scope });
+        break;
+      case 'show': {
+        const all = await h.link.list();
+        let links: LinkInfo[] = all;
+        if (c.dev !== undefined) {
+          const one = await h.link.get(c.dev);
+          links = all.filter((l) => l.ifindex === one.ifindex);
+        }
+        if (c.up) links = links.filter((l) => l.flags.includes('UP'));
+        const addrs = await h.addr.list(c.dev !== undefined ? { dev: c.dev, family: g.family } : { family: g.family });
+        out(renderAddrs(links, addrs, g, g.family !== undefined, all));
+        break;
+      }
+    }
+  });
+  return 0;
+}
+
+async function runRoute(words: string[], g: GlobalOptions): Promise<number> {
+  const c = parseRouteCommand(words, g.family);
+  if (c.verb === 'help') return help('route');
+  await withHandle(g, async (h) => {
+    switch (c.verb) {
+      case 'add':
+        await h.route.add(c.spec);
+        break;
+      case 'replace':
+        await h.route.replace(c.spec);
+        break;
+      case 'del':
+        await h.route.del(c.spec);
+        break;
+      case 'show': {
+        if (c.dev !== undefined) await h.link.get(c.dev); // names a missing device
+        // As ip: one table means IPv4 unless -6; "table all" means every family.
+        const family = g.family ?? (c.table === 'all' ? undefined : 4);
+        const routes = await h.route.list({ table: c.table, family });
+        out(renderRoutes(c.dev === undefined ? routes : routes.filter((r) => r.dev === c.dev), g));
+        break;
+      }
+    }
+  });
+  return 0;
+}
+
+async function runNeigh(words: string[], g: GlobalOptions): Promise<number> {
+  const c = parseNeighCommand(words);
+  if (c.verb === 'help') return help('neigh');
+  await withHandle(g, async (h) => {
+    switch (c.verb) {
+      case 'add':
+        await h.neigh.add(c.dev, c.address, c.lladdr);
+        break;
+      case 'del':
+        await h.neigh.del(c.dev, c.address);
+        break;
+      case 'show': {
+        const all = await h.neigh.list(c.dev !== undefined ? { dev: c.dev, family: g.family } : { family: g.family });
+        // As ip: NOARP entries (multicast, loopback) only with "nud all".
+        out(renderNeighs(c.all ? all : all.filter((n) => !n.state.includes('NOARP')), g));
+        break;
+      }
+    }
+  });
+  return 0;
+}
+
+async function runNetns(words: string[], g: GlobalOptions): Promise<number> {
+  const c = parseNetnsCommand(words);
+  if (c.verb === 'help') return help('netns');
+  const { netns } = await import('../../api/namespaces.js');
+  switch (c.verb) {
+    case 'list':
+      out(renderNetns(await netns.list(), g));
+      return 0;
+    case 'add':
+      await netns.add(c.name);
+      return 0;
+    case 'del': {
+      // As `ip netns del A B`: try each, report each failure, fail if any failed.
+      let failed = 0;
+      for (const name of c.names) {
+        try {
+          await netns.del(name);
+        } catch (e) {
+          if (c.names.length === 1) throw e;
+          reportError(e);
+          failed++;
+        }
+      }
+      return failed ? 1 : 0;
+    }
+    case 'attach':
+      await netns.attach(c.name, c.pid);
+      return 0;
+    case 'identify': {
+      const names = await netns.identify(c.pid ?? process.pid);
+      out(g.json ? toJson(names, g.pretty) : names.map((n) => `${n}\n`).join(''));
+      return 0;
+    }
+    case 'pids': {
+      const pids = await netns.pids(c.name);
+      out(g.json ? toJson(pids, g.pretty) : pids.map((p) => `${p}\n`).join(''));
+      return 0;
+    }
+    case 'exec':
+      return execIn(c.name, c.cmd);
+  }
+}
+
+/** `netns exec NAME CMD...`: stdio inherited, the command's exit status (128+N for signal N, as a shell reports it). */
+async function execIn(name: string, cmd: string[]): Promise<number> {
+  const { openNetns } = await import('../../api/handle.js');
+  const { constants } = await import('node:os');
+  const { NsnetError } = await import('../../kernel/errors.js');
+  const h = await openNetns(name);
+  try {
+    const child = h.spawn(cmd, { stdio: 'inherit' });
+    return await new Promise<number>((resolve, reject) => {
+      child.on('error', (e) => reject(new NsnetError('EXEC', `cannot run ${cmd[0]} in namespace ${name}: ${e.message}`, `namespace ${name}`)));
+      child.on('close', (code, signal) => {
+        resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1));
+      });
+    });
+  } finally {
+    h.close();
+  }
+}
+
+async function runSysctl(words: string[], g: GlobalOptions): Promise<number> {
+  const c = parseSysctlCommand(words);
+  if (c.verb === 'help') return help('sysctl');
+  await withHandle(g, async (h) => {
+    if (c.verb === 'get') {
+      const value = await h.sysctl.get(c.key);
+      out(g.json ? toJson({ key: c.key, value }, g.pretty) : `${value}\n`);
+    } else if (c.verb === 'set') {
+      await h.sysctl.set(c.key, c.value);
+      out(g.json ? toJson({ key: c.key, value: c.value }, g.pretty) : `${c.key} = ${c.value}\n`);
+    }
+  });
+  return 0;
+}
+
+function help(object: IpObject): number {
+  out(OBJECT_HELP[object]!);
+  return 0;
+}
+
+/** One line on stderr for an error (the same format main.ts uses). */
+export function reportError(e: unknown): void {
+  const msg = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`nsnet: ${msg.replace(/\s*\n\s*/gu, ' ')}\n`);
+}

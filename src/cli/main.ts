@@ -1,0 +1,181 @@
+/**
+ * nsnet's command line. commander handles the top level (global options, help, version);
+ * each iproute2-style object parses its own words (`link add veth0 type veth peer name veth1`).
+ * Only commander is imported up front: the library (and koffi) load inside the action, so
+ * `nsnet --help` stays fast. Exit status: 0 ok, 1 error, 2 usage error; set through
+ * process.exitCode, never process.exit.
+ */
+import { Command, CommanderError } from 'commander';
+
+/** The objects of `ip`, in ip's order so that abbreviations resolve as ip resolves them. */
+const IP_OBJECTS = [
+  { name: 'address', object: 'addr', aliases: ['addr'], summary: 'IPv4/IPv6 addresses (ip addr)' },
+  { name: 'route', object: 'route', aliases: [], summary: 'routing tables (ip route)' },
+  { name: 'neighbour', object: 'neigh', aliases: ['neighbor', 'neigh'], summary: 'neighbour (ARP/NDP) entries (ip neigh)' },
+  { name: 'link', object: 'link', aliases: [], summary: 'network devices: veth, bridge, macvlan, vxlan, ... (ip link)' },
+  { name: 'netns', object: 'netns', aliases: [], summary: 'named network namespaces (ip netns)' },
+  { name: 'sysctl', object: 'sysctl', aliases: [], summary: 'network sysctls of a namespace (net.*)' },
+] as const;
+
+/** Lab commands live in commands/lab.ts and are loaded only when one of them is asked for. */
+export const LAB_COMMANDS = ['plan', 'up', 'down', 'status', 'labs', 'exec', 'graph', 'schema'] as const;
+
+const LAB_HELP = `
+Lab commands (virtual networks from a topology file; "nsnet COMMAND --help" for each):
+  plan      show what "up" would change
+  up        build or update a lab
+  down      tear a lab down
+  status    show a lab's state
+  labs      list labs
+  exec      run a command in a lab node
+  graph     draw a lab's topology
+  schema    print the topology file's JSON Schema
+
+Examples:
+  nsnet netns add blue
+  nsnet link add veth0 type veth peer name veth1
+  nsnet link set veth1 netns blue
+  nsnet -n blue addr add 10.1.1.2/24 dev veth1
+  nsnet -n blue link set veth1 up
+  nsnet -n blue route add default via 10.1.1.1
+  nsnet -j link show
+`;
+
+/** Global options that take a value (so the word after them is not the command). */
+const VALUE_OPTIONS = new Set(['-n', '--netns']);
+
+/** Index in `args` (user words, without node and script) of the command word, or -1. */
+export function commandIndex(args: readonly string[]): number {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return i + 1 < args.length ? i + 1 : -1;
+    if (VALUE_OPTIONS.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    return i;
+  }
+  return -1;
+}
+
+/**
+ * ip's abbreviations of objects: the first object (in ip's order) the word is a prefix of
+ * (`a` → address, `r` → route, `n` → neighbour, `l` → link). Exact command names win;
+ * sysctl needs at least three letters so that `s` is never silently a sysctl.
+ */
+export function expandObject(word: string): string {
+  const exact = new Set<string>([...IP_OBJECTS.flatMap((o) => [o.name, ...o.aliases]), ...LAB_COMMANDS, 'help']);
+  if (exact.has(word)) return word;
+  for (const o of IP_OBJECTS) {
+    if (o.name === 'sysctl' && word.length < 3) continue;
+    if ([o.name, ...o.aliases].some((n) => n.startsWith(word))) return o.name;
+  }
+  return word;
+}
+
+/** One line for an error: expected errors by message only; anything else flagged as internal. */
+export function errorLine(e: unknown): { line: string; code: number } {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const oneLine = (s: string): string => s.replace(/\s*\n\s*/gu, ' ').trim();
+  if (err.name === 'UsageError') return { line: `nsnet: ${oneLine(err.message)}`, code: 2 };
+  if (['NsnetError', 'KernelError', 'WireError'].includes(err.name)) return { line: `nsnet: ${oneLine(err.message)}`, code: 1 };
+  return { line: `nsnet: internal error: ${oneLine(err.message)} (set NSNET_DEBUG=1 for details)`, code: 1 };
+}
+
+async function readVersion(): Promise<string> {
+  const { readFileSync } = await import('node:fs');
+  for (const rel of ['../../../package.json', '../../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { version: string }).version;
+    } catch {
+      // try the next layout (dist/src/cli or src/cli)
+    }
+  }
+  return 'unknown';
+}
+
+function buildProgram(version: string): Command {
+  const program = new Command('nsnet')
+    .description('Network namespaces, links, addresses and routes over rtnetlink, in the words of iproute2')
+    .usage('[options] OBJECT { COMMAND | help }')
+    .version(version, '-V, --version', 'print the version')
+    .option('-n, --netns <name>', 'run in the named network namespace (as ip -n)')
+    .option('-j, --json', 'JSON output, with ip -j field names')
+    .option('-p, --pretty', 'indent JSON output')
+    .option('-d, --details', 'more detail (link kind data)')
+    .option('-4', 'IPv4 only')
+    .option('-6', 'IPv6 only')
+    .helpOption('-h, --help', 'show this help')
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({ outputError: (s, write) => write(`nsnet: ${s.replace(/^error: /u, '')}`) })
+    .addHelpText('after', LAB_HELP)
+    .helpCommand(false);
+
+  for (const o of IP_OBJECTS) {
+    program
+      .command(o.name)
+      .aliases([...o.aliases])
+      .description(o.summary)
+      .argument('[words...]', `${o.name} command and its arguments ("nsnet ${o.object} help")`)
+      .helpOption(false)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .passThroughOptions()
+      .action(async (words: string[]) => {
+        const opts = program.opts<{ netns?: string; json?: boolean; pretty?: boolean; details?: boolean; 4?: boolean; 6?: boolean }>();
+        if (opts[4] && opts[6]) throw Object.assign(new Error('give -4 or -6, not both'), { name: 'UsageError' });
+        const g = {
+          netns: opts.netns,
+          json: opts.json ?? false,
+          pretty: opts.pretty ?? false,
+          details: opts.details ?? false,
+          family: opts[4] ? (4 as const) : opts[6] ? (6 as const) : undefined,
+        };
+        const { runIpObject } = await import('./commands/ip.js');
+        process.exitCode = await runIpObject(o.object, words, g);
+      });
+  }
+  program
+    .command('help')
+    .argument('[object]', 'an object: link, addr, route, neigh, netns, sysctl')
+    .description('show help for nsnet or one object')
+    .action(async (object?: string) => {
+      if (object === undefined) return program.outputHelp();
+      const name = expandObject(object);
+      const o = IP_OBJECTS.find((x) => x.name === name || (x.aliases as readonly string[]).includes(name));
+      if (!o) throw Object.assign(new Error(`help: unknown object ${JSON.stringify(object)} (expected one of: link, addr, route, neigh, netns, sysctl)`), { name: 'UsageError' });
+      const { OBJECT_HELP } = await import('./help.js');
+      process.stdout.write(OBJECT_HELP[o.object]!);
+    });
+  return program;
+}
+
+/** Run the command line `argv` (process.argv: node, script, words...). */
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e; // `nsnet link | head`: stop quietly
+  });
+  const args = argv.slice(2);
+  const at = commandIndex(args);
+  if (at >= 0) args[at] = expandObject(args[at]!);
+  const program = buildProgram(await readVersion());
+  try {
+    if (at >= 0 && (LAB_COMMANDS as readonly string[]).includes(args[at]!)) {
+      const { registerLabCommands } = await import('./commands/lab.js');
+      registerLabCommands(program);
+    }
+    await program.parseAsync(args, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; commander already printed its message for the rest.
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const { line, code } = errorLine(e);
+    process.stderr.write(`${line}\n`);
+    if (process.env.NSNET_DEBUG === '1' && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    process.exitCode = code;
+  }
+}

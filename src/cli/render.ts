@@ -1,0 +1,197 @@
+/**
+ * Text and JSON output in iproute2's shapes: `ip link show`, `ip addr show`, `ip route`,
+ * `ip neigh`, `ip netns list`, and their `-j` field names. Pure: data in, string out.
+ */
+import type { AddrInfo, LinkInfo, NamespaceInfo, NeighInfo, RouteInfo } from '../api/types.js';
+
+export interface RenderOptions {
+  json?: boolean;
+  pretty?: boolean;
+  details?: boolean;
+}
+
+/** One JSON document and a newline (`ip -j` is compact, `ip -j -p` indented). */
+export function toJson(v: unknown, pretty = false): string {
+  return `${JSON.stringify(v, null, pretty ? 2 : undefined)}\n`;
+}
+
+type ByIndex = ReadonlyMap<number, LinkInfo>;
+const indexLinks = (links: readonly LinkInfo[]): ByIndex => new Map(links.map((l) => [l.ifindex, l]));
+
+/** The name ip prints after '@': the peer's ifindex when it lives in another namespace, else its name. */
+function linkRef(l: LinkInfo, byIndex: ByIndex): { at: string; key: 'link' | 'link_index'; value: string | number } | undefined {
+  if (l.link_index === undefined) return undefined;
+  if (l.link_netnsid !== undefined) return { at: `if${l.link_index}`, key: 'link_index', value: l.link_index };
+  const name = l.peer ?? byIndex.get(l.link_index)?.ifname ?? `if${l.link_index}`;
+  return { at: name, key: 'link', value: name };
+}
+
+/** One link with `ip -j link show` field names and order (fields nsnet does not read are left out). */
+export function linkJson(l: LinkInfo, byIndex: ByIndex = new Map()): Record<string, unknown> {
+  const o: Record<string, unknown> = { ifindex: l.ifindex };
+  const ref = linkRef(l, byIndex);
+  if (ref) o[ref.key] = ref.value;
+  o.ifname = l.ifname;
+  o.flags = l.flags;
+  if (l.mtu !== undefined) o.mtu = l.mtu;
+  if (l.master !== undefined) o.master = l.master;
+  o.operstate = l.operstate;
+  if (l.txqlen !== undefined) o.txqlen = l.txqlen;
+  o.link_type = l.link_type;
+  if (l.address !== undefined) o.address = l.address;
+  if (l.broadcast !== undefined) o.broadcast = l.broadcast;
+  if (l.link_netnsid !== undefined) o.link_netnsid = l.link_netnsid;
+  if (l.ifalias !== undefined) o.ifalias = l.ifalias;
+  if (l.altnames.length) o.altnames = l.altnames;
+  if (l.kind !== undefined) o.linkinfo = l.info ? { info_kind: l.kind, info_data: l.info } : { info_kind: l.kind };
+  return o;
+}
+
+function infoText(info: Record<string, unknown>): string {
+  return Object.entries(info)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => (typeof v === 'boolean' ? (v ? k : `no${k}`) : `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`))
+    .join(' ');
+}
+
+/** The lines `ip link show` prints for one link (header, link/TYPE line, alias, details, altnames). */
+export function linkLines(l: LinkInfo, byIndex: ByIndex, details = false): string[] {
+  const ref = linkRef(l, byIndex);
+  let head = `${l.ifindex}: ${l.ifname}${ref ? `@${ref.at}` : ''}: <${l.flags.join(',')}>`;
+  if (l.mtu !== undefined) head += ` mtu ${l.mtu}`;
+  if (l.master !== undefined) head += ` master ${l.master}`;
+  head += ` state ${l.operstate}`;
+  if (l.txqlen !== undefined) head += ` qlen ${l.txqlen}`;
+  let second = `    link/${l.link_type}`;
+  if (l.address !== undefined) second += ` ${l.address}`;
+  if (l.broadcast !== undefined) second += ` brd ${l.broadcast}`;
+  if (l.link_netnsid !== undefined) second += l.peerNetns !== undefined ? ` link-netns ${l.peerNetns}` : ` link-netnsid ${l.link_netnsid}`;
+  const out = [head, second];
+  if (l.ifalias !== undefined) out.push(`    alias ${l.ifalias}`);
+  if (details && l.kind !== undefined) {
+    const data = l.info ? infoText(l.info) : '';
+    out.push(`    ${l.kind}${data ? ` ${data}` : ''}`);
+  }
+  for (const a of l.altnames) out.push(`    altname ${a}`);
+  return out;
+}
+
+/** `ip link show` / `ip -j link show`. `all` resolves peer and parent names (defaults to `links`). */
+export function renderLinks(links: readonly LinkInfo[], o: RenderOptions = {}, all: readonly LinkInfo[] = links): string {
+  const byIndex = indexLinks(all);
+  if (o.json) return toJson(links.map((l) => linkJson(l, byIndex)), o.pretty);
+  return links.map((l) => `${linkLines(l, byIndex, o.details).join('\n')}\n`).join('');
+}
+
+/** One address with `ip -j addr` field names: flags become boolean keys, as ip prints them. */
+export function addrJson(a: AddrInfo): Record<string, unknown> {
+  const o: Record<string, unknown> = { family: a.family, local: a.local, prefixlen: a.prefixlen };
+  if (a.broadcast !== undefined) o.broadcast = a.broadcast;
+  o.scope = a.scope;
+  for (const f of a.flags) if (f !== 'permanent') o[f] = true;
+  if (a.label !== undefined && a.family === 'inet') o.label = a.label;
+  return o;
+}
+
+/** `    inet 10.1.1.1/24 brd 10.1.1.255 scope global br0` */
+export function addrLine(a: AddrInfo): string {
+  let s = `    ${a.family} ${a.local}/${a.prefixlen}`;
+  if (a.broadcast !== undefined) s += ` brd ${a.broadcast}`;
+  s += ` scope ${a.scope}`;
+  for (const f of a.flags) if (f !== 'permanent') s += ` ${f}`;
+  if (a.label !== undefined && a.family === 'inet') s += ` ${a.label}`;
+  return s;
+}
+
+/**
+ * `ip addr show` / `ip -j addr show`: addresses grouped under their link, in link order.
+ * With `onlyWithAddrs` (a -4/-6 filter, as ip does) links without a matching address are left out.
+ */
+export function renderAddrs(links: readonly LinkInfo[], addrs: readonly AddrInfo[], o: RenderOptions = {}, onlyWithAddrs = false, all: readonly LinkInfo[] = links): string {
+  const byIndex = indexLinks(all);
+  const per = new Map<number, AddrInfo[]>();
+  for (const a of addrs) {
+    const list = per.get(a.ifindex) ?? [];
+    list.push(a);
+    per.set(a.ifindex, list);
+  }
+  const shown = links.filter((l) => !onlyWithAddrs || per.has(l.ifindex));
+  if (o.json) {
+    return toJson(shown.map((l) => {
+      const { linkinfo: _drop, ...rest } = linkJson(l, byIndex);
+      return { ...rest, addr_info: (per.get(l.ifindex) ?? []).map(addrJson) };
+    }), o.pretty);
+  }
+  return shown.map((l) => [...linkLines(l, byIndex), ...(per.get(l.ifindex) ?? []).map(addrLine)].join('\n') + '\n').join('');
+}
+
+const isMain = (t: number | string): boolean => t === 'main' || t === 254;
+/** ip prints no protocol for boot (the default of `ip route add`) and unspec. */
+const showProto = (p: string): boolean => p !== 'boot' && p !== 'unspec';
+const showScope = (s: string): boolean => s !== 'global' && s !== 'universe';
+
+/** One route with `ip -j route` field names (type only when not unicast, table only when not main). */
+export function routeJson(r: RouteInfo): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (r.type !== 'unicast') o.type = r.type;
+  o.dst = r.dst;
+  if (r.gateway !== undefined) o.gateway = r.gateway;
+  if (r.dev !== undefined) o.dev = r.dev;
+  if (!isMain(r.table)) o.table = String(r.table);
+  if (showProto(r.protocol)) o.protocol = r.protocol;
+  if (showScope(r.scope)) o.scope = r.scope;
+  if (r.prefsrc !== undefined) o.prefsrc = r.prefsrc;
+  if (r.metric !== undefined) o.metric = r.metric;
+  o.flags = r.flags;
+  return o;
+}
+
+/** `default via 10.1.1.1 dev veth1`, `10.1.1.0/24 dev veth1 proto kernel scope link src 10.1.1.2` */
+export function routeLine(r: RouteInfo): string {
+  const p: string[] = [];
+  if (r.type !== 'unicast') p.push(r.type);
+  p.push(r.dst);
+  if (r.gateway !== undefined) p.push('via', r.gateway);
+  if (r.dev !== undefined) p.push('dev', r.dev);
+  if (!isMain(r.table)) p.push('table', String(r.table));
+  if (showProto(r.protocol)) p.push('proto', r.protocol);
+  if (showScope(r.scope)) p.push('scope', r.scope);
+  if (r.prefsrc !== undefined) p.push('src', r.prefsrc);
+  if (r.metric !== undefined) p.push('metric', String(r.metric));
+  p.push(...r.flags);
+  return p.join(' ');
+}
+
+export function renderRoutes(routes: readonly RouteInfo[], o: RenderOptions = {}): string {
+  if (o.json) return toJson(routes.map(routeJson), o.pretty);
+  return routes.map((r) => `${routeLine(r)}\n`).join('');
+}
+
+/** `ip -j neigh`: {dst, dev, lladdr, router: null (as ip prints a flag), state: [...]}. */
+export function neighJson(n: NeighInfo): Record<string, unknown> {
+  const o: Record<string, unknown> = { dst: n.dst, dev: n.dev };
+  if (n.lladdr !== undefined) o.lladdr = n.lladdr;
+  if (n.router) o.router = null;
+  o.state = n.state;
+  return o;
+}
+
+/** `10.1.1.1 dev veth1 lladdr 02:00:00:00:00:01 REACHABLE` */
+export function neighLine(n: NeighInfo): string {
+  const p = [n.dst, 'dev', n.dev];
+  if (n.lladdr !== undefined) p.push('lladdr', n.lladdr);
+  if (n.router) p.push('router');
+  p.push(...n.state);
+  return p.join(' ');
+}
+
+export function renderNeighs(neighs: readonly NeighInfo[], o: RenderOptions = {}): string {
+  if (o.json) return toJson(neighs.map(neighJson), o.pretty);
+  return neighs.map((n) => `${neighLine(n)}\n`).join('');
+}
+
+/** `ip netns list`: `blue (id: 0)`; `-j`: [{"name":"blue","id":0}]. */
+export function renderNetns(list: readonly NamespaceInfo[], o: RenderOptions = {}): string {
+  if (o.json) return toJson(list.map((n) => (n.nsid === undefined ? { name: n.name } : { name: n.name, id: n.nsid })), o.pretty);
+  return list.map((n) => `${n.name}${n.nsid === undefined ? '' : ` (id: ${n.nsid})`}\n`).join('');
+}
