@@ -152,6 +152,8 @@ export class Links {
       const attrs: LinkAttrs = { name: spec.name, mtu: spec.mtu, address: spec.address, alias: spec.alias, txqlen: spec.txqlen };
       if (target) attrs.netnsFd = target.fd;
       if (spec.master !== undefined) attrs.master = this.index(spec.master);
+      // The lower device of a macvlan/macvtap/vlan goes in IFLA_LINK (ip link add link DEV ...).
+      if (spec.kind === 'macvlan' || spec.kind === 'macvtap' || spec.kind === 'vlan') attrs.link = this.index(spec.parent);
       attrs.info = this.linkInfo(spec, peerNs?.fd ?? target?.fd);
       const where = target ? ` in ${target.label}` : this.where();
       const object = spec.kind === 'veth'
