@@ -43,7 +43,7 @@ function preflight(o: BenchOptions): string | undefined {
   for (const cmd of ['ip', 'ping', 'bash']) {
     if (!have(cmd)) return `bench: ${cmd} is not installed; install ${cmd === 'ping' ? 'iputils-ping' : cmd === 'ip' ? 'iproute2' : 'bash'} (apt-get install -y ${cmd === 'ping' ? 'iputils-ping' : cmd === 'ip' ? 'iproute2' : 'bash'})`;
   }
-  if (o.workload === 'star' && !fs.existsSync(NSNET_BIN)) return `bench: ${NSNET_BIN} is missing; the star benchmark runs the nsnet CLI`;
+  if (o.workload === 'star' && o.side !== 'ip' && !fs.existsSync(NSNET_BIN)) return `bench: ${NSNET_BIN} is missing; the star benchmark runs the nsnet CLI`;
   return undefined;
 }
 
@@ -64,10 +64,10 @@ async function core(o: BenchOptions, tmp: string): Promise<{ failures: Failure[]
   const ip: CoreResult[] = [];
   const ns: CoreResult[] = [];
   for (let r = 1; r <= o.repeat; r++) {
-    const a = await attempt(failures, r, 'ip-batch', () => ipCore(o.n, tmp));
+    const a = o.side === 'nsnet' ? undefined : await attempt(failures, r, 'ip-batch', () => ipCore(o.n, tmp));
     if (a) ip.push(a);
     if (failures.length && !o.keepGoing) break;
-    const b = await attempt(failures, r, 'nsnet', () => nsnetCore(o.n));
+    const b = o.side === 'ip' ? undefined : await attempt(failures, r, 'nsnet', () => nsnetCore(o.n));
     if (b) ns.push(b);
     if (failures.length && !o.keepGoing) break;
   }
@@ -87,6 +87,11 @@ async function core(o: BenchOptions, tmp: string): Promise<{ failures: Failure[]
     table(rows),
   ];
   if (phaseKeys.length) lines.push(`nsnet build phases (s, summed over namespaces): ${phaseKeys.map((k) => `${k}=${phases[k]!.toFixed(3)}`).join(' ')}`);
+  if (ns.length) {
+    const user = med(ns.map((x) => x.cpu!.user))!;
+    const system = med(ns.map((x) => x.cpu!.system))!;
+    lines.push(`nsnet process CPU during the build (s): user=${user.toFixed(3)} system=${system.toFixed(3)} (the rest of the wall time is waiting on the kernel)`);
+  }
   const build = ratio(m(ns, 'build'), m(ip, 'build'));
   const teardown = ratio(m(ns, 'teardown'), m(ip, 'teardown'));
   const json = {
@@ -94,7 +99,10 @@ async function core(o: BenchOptions, tmp: string): Promise<{ failures: Failure[]
     ip, nsnet: ns,
     median: {
       ip: { build: m(ip, 'build'), teardown: m(ip, 'teardown'), teardownReturned: m(ip, 'teardownReturned') },
-      nsnet: { build: m(ns, 'build'), teardown: m(ns, 'teardown'), teardownReturned: m(ns, 'teardownReturned'), phases },
+      nsnet: {
+        build: m(ns, 'build'), teardown: m(ns, 'teardown'), teardownReturned: m(ns, 'teardownReturned'), phases,
+        cpuUser: med(ns.map((x) => x.cpu!.user)), cpuSystem: med(ns.map((x) => x.cpu!.system)),
+      },
     },
     ratio: { build: build === 'n/a' ? null : Number(build), teardown: teardown === 'n/a' ? null : Number(teardown) },
     failures,
@@ -109,10 +117,10 @@ async function star(o: BenchOptions, tmp: string): Promise<{ failures: Failure[]
   const ip: CoreResult[] = [];
   const ns: StarResult[] = [];
   for (let r = 1; r <= o.repeat; r++) {
-    const a = await attempt(failures, r, 'ip-batch', () => ipCore(o.n, tmp));
+    const a = o.side === 'nsnet' ? undefined : await attempt(failures, r, 'ip-batch', () => ipCore(o.n, tmp));
     if (a) ip.push(a);
     if (failures.length && !o.keepGoing) break;
-    const b = await attempt(failures, r, 'nsnet', () => nsnetStar(o.n, tmp, { ipv6: o.ipv6 }));
+    const b = o.side === 'ip' ? undefined : await attempt(failures, r, 'nsnet', () => nsnetStar(o.n, tmp, { ipv6: o.ipv6 }));
     if (b) ns.push(b);
     if (failures.length && !o.keepGoing) break;
   }

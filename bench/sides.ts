@@ -24,6 +24,8 @@ export interface CoreResult {
   teardownReturned: number;
   /** nsnet only: seconds per operation, summed over the namespaces. */
   phases?: Record<string, number>;
+  /** nsnet only: this process's CPU seconds during the build (user: JavaScript and libc; system: the kernel's work in our syscalls). */
+  cpu?: { user: number; system: number };
 }
 
 export const IP_PREFIX = 'ib-';
@@ -86,6 +88,7 @@ export async function nsnetCore(n: number, prefix = NSNET_PREFIX): Promise<CoreR
   cleanupPrefix(prefix);
   const phases = { bridge: 0, netns_create: 0, veth_create: 0, inner_index: 0, addr_add: 0, inner_up: 0, lo_up: 0, close: 0 };
   const host = hostNetns();
+  const cpu0 = process.cpuUsage();
   const t0 = now();
   let t = t0;
   const lap = (k: keyof typeof phases): void => {
@@ -116,6 +119,8 @@ export async function nsnetCore(n: number, prefix = NSNET_PREFIX): Promise<CoreR
     }
   }
   const build = now() - t0;
+  const used = process.cpuUsage(cpu0);
+  const cpu = { user: used.user / 1e6, system: used.system / 1e6 };
   const problems = await verifyCore(names, n);
   if (problems.length) {
     cleanupPrefix(prefix);
@@ -128,5 +133,5 @@ export async function nsnetCore(n: number, prefix = NSNET_PREFIX): Promise<CoreR
   settle((d) => d.startsWith(prefix));
   const teardown = now() - t1;
   checkGone(prefix);
-  return { side: 'nsnet', build, teardown, teardownReturned, phases };
+  return { side: 'nsnet', build, teardown, teardownReturned, phases, cpu };
 }

@@ -128,7 +128,7 @@ export function checkRootSide(bridge: string, ports: readonly string[], present:
 }
 
 /**
- * Check each host namespace through nsnet's library (a dump of links and of IPv4 addresses):
+ * Check each host namespace through nsnet's library (a dump of links and one of IPv4 addresses):
  * lo is up and exactly one IPv4 address besides 127.0.0.1, hostAddr(i)/16, is on an up link
  * (named `inner(i)` when given). Returns problems; `loDown` counts namespaces whose lo is down.
  */
@@ -146,16 +146,19 @@ export async function checkNamespaces(
   for (let i = 1; i <= n; i++) {
     const h = await openNetns(netnsName(i));
     try {
-      const links = await h.link.list();
+      // rawList, not list(): list() also resolves each veth peer's namespace name, which asks
+      // the kernel once per named namespace (N of them here) for every namespace checked.
+      const links = h.link.rawList();
       const addrs = (await h.addr.list({ family: 4 })).filter((a) => a.ifname !== 'lo');
       addresses += addrs.length;
-      const lo = links.find((l) => l.ifname === 'lo');
-      if (!lo || !lo.flags.includes('UP')) loDown++;
+      const lo = links.find((l) => l.name === 'lo');
+      if (!lo || !lo.flagNames.includes('UP')) loDown++;
       const want = `${hostAddr(i)}/16`;
       const a = addrs.find((x) => x.cidr === want);
-      const dev = a && links.find((l) => l.ifindex === a.ifindex);
-      if (addrs.length !== 1 || !a || !dev || !dev.flags.includes('UP') || (inner && dev.ifname !== inner(i))) {
-        bad.push(`${netnsName(i)} (${addrs.map((x) => `${x.cidr} on ${x.ifname}`).join(', ') || 'no address'}${dev && !dev.flags.includes('UP') ? ', link down' : ''})`);
+      const dev = a && links.find((l) => l.index === a.ifindex);
+      const up = !!dev && dev.flagNames.includes('UP');
+      if (addrs.length !== 1 || !a || !dev || !up || (inner && dev.name !== inner(i))) {
+        bad.push(`${netnsName(i)} (${addrs.map((x) => `${x.cidr} on ${x.ifname}`).join(', ') || 'no address'}${dev && !up ? ', link down' : ''})`);
       }
     } finally {
       h.close();

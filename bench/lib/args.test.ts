@@ -44,6 +44,13 @@ test('bad numbers are refused with the allowed range', () => {
   assert.match(bad(['core', '--json=yes']), /--json takes no value/);
 });
 
+test('--side runs one side only', () => {
+  assert.equal(ok(['core', '--side', 'nsnet']).side, 'nsnet');
+  assert.equal(ok(['star', '--side=ip']).side, 'ip');
+  assert.match(bad(['core', '--side', 'both']), /--side needs ip or nsnet, not "both"/);
+  assert.match(bad(['core', '--side']), /--side needs ip or nsnet$/);
+});
+
 test('--ipv6 belongs to star only; --help needs no workload', () => {
   assert.match(bad(['core', '--ipv6']), /--ipv6 applies to star only/);
   assert.equal(ok(['--help']).help, true);

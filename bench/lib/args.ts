@@ -17,6 +17,8 @@ export interface BenchOptions {
   keepGoing: boolean;
   /** star only: write `ipv6: true` into the generated topology (default: the format's default). */
   ipv6: boolean;
+  /** Run one side only (for profiling); the ratio line then says n/a. */
+  side?: 'ip' | 'nsnet';
   help: boolean;
 }
 
@@ -25,7 +27,7 @@ export type ParseResult = { ok: true; options: BenchOptions } | { ok: false; err
 /** Highest N: host i gets 10.0.(i>>8).(i&255)/16, and 10.0.255.255 is the broadcast address. */
 export const MAX_N = 65534;
 
-export const USAGE = `usage: npm run bench -- core|star [--n N] [--repeat K] [--json] [--keep-going] [--ipv6]
+export const USAGE = `usage: npm run bench -- core|star [--n N] [--repeat K] [--json] [--keep-going] [--ipv6] [--side ip|nsnet]
 
   core   N namespaces, each with a veth pair (host end on one bridge, inner end with an
          address and up), then delete everything: nsnet's library API against ip -batch.
@@ -37,6 +39,7 @@ export const USAGE = `usage: npm run bench -- core|star [--n N] [--repeat K] [--
   --json         machine-readable results on stdout before the last line
   --keep-going   continue after a failed check (the run still exits 1)
   --ipv6         star: write "ipv6: true" into the topology (nodes keep IPv6 on, as ip's do)
+  --side ip|nsnet  run one side only, e.g. to profile it (the ratios are then n/a)
   --help         this text`;
 
 function positiveInt(flag: string, text: string | undefined, max: number): number | string {
@@ -90,12 +93,18 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         err = noValue();
         o.ipv6 = true;
         break;
+      case '--side': {
+        const v = value();
+        if (v !== 'ip' && v !== 'nsnet') return { ok: false, error: `bench: --side needs ip or nsnet${v === undefined ? '' : `, not ${JSON.stringify(v)}`}` };
+        o.side = v;
+        break;
+      }
       case '--help':
       case '-h':
         o.help = true;
         break;
       default:
-        return { ok: false, error: `bench: unknown argument ${JSON.stringify(word)} (expected core or star, then --n N, --repeat K, --json, --keep-going, --ipv6)` };
+        return { ok: false, error: `bench: unknown argument ${JSON.stringify(word)} (expected core or star, then --n N, --repeat K, --json, --keep-going, --ipv6, --side ip|nsnet)` };
     }
     if (err) return { ok: false, error: `bench: ${err}` };
   }
