@@ -1,0 +1,151 @@
+/**
+ * What the kernel has now, as plain data: the input of planLab() next to the desired LabSpec.
+ * src/apply/observe.ts fills it from the kernel (only what the lab owns or would own); unit
+ * tests build it by hand. Namespaces are keyed by their /run/netns name; the host namespace
+ * is never a key (its objects are under `host`).
+ */
+import type { LabSpec } from '../topology/model.js';
+
+/** The ownership mark a lab puts on what it makes: ifalias of host links and of each namespace's lo. */
+export const markFor = (lab: string): string => `nsnet:${lab}`;
+
+/** The lab a mark names, or undefined when `alias` is not an nsnet mark. */
+export function labOfMark(alias: string | undefined): string | undefined {
+  return alias !== undefined && alias.startsWith('nsnet:') && alias.length > 6 ? alias.slice(6) : undefined;
+}
+
+export interface ObservedLink {
+  name: string;
+  index: number;
+  /** 'veth', 'bridge', 'macvlan', 'vxlan'; undefined for lo and physical NICs. */
+  kind?: string;
+  mtu?: number;
+  /** Lower-case MAC. */
+  mac?: string;
+  /** IFF_UP is set. */
+  up: boolean;
+  /** Name of the bridge it is a port of (in the same namespace). */
+  master?: string;
+  /** IFLA_IFALIAS (the ownership mark on host links and on lo). */
+  alias?: string;
+  altnames?: string[];
+  /** For a veth: the peer's ifindex (in the peer's namespace). */
+  peerIndex?: number;
+  /**
+   * For a veth: the peer's namespace when observe verified it (a netns name, or '' for the host
+   * namespace); undefined when it is elsewhere or was not checked.
+   */
+  peerNetns?: string;
+  /** For a vxlan: vni, port, remote, group, local as the kernel reports them. */
+  vxlan?: { vni?: number; port?: number; remote?: string; group?: string; local?: string };
+  /** For a macvlan: its mode. */
+  macvlanMode?: string;
+}
+
+export interface ObservedAddr {
+  dev: string;
+  /** "10.0.1.10/24": the address with host bits and its prefix length. */
+  cidr: string;
+  family: 4 | 6;
+  scope: string;
+}
+
+export interface ObservedRoute {
+  /** 'default' or a CIDR ('10.0.2.0/24'; a host route may come without its /32). */
+  to: string;
+  via?: string;
+  dev?: string;
+  metric?: number;
+  table: number;
+  family: 4 | 6;
+  /** 'kernel', 'boot', 'static', ...: the lab adds its routes with protocol static. */
+  protocol: string;
+  type?: string;
+}
+
+export interface ObservedNamespace {
+  name: string;
+  exists: boolean;
+  /** The lab named by the mark on its lo; undefined when lo carries no nsnet mark. */
+  owner?: string;
+  /** /run/netns/NAME exists but is not a namespace (a stale file). */
+  stale?: boolean;
+  /** The namespace holds nothing but lo (with no mark): what a killed `up` may leave between create and mark. */
+  empty?: boolean;
+  /**
+   * Only for namespaces owned by this lab (or adoptable): every link, the addresses on them
+   * (link-local IPv6 and lo's defaults included; the planner skips them), the routes of the
+   * tables the lab uses, the sysctls the lab sets.
+   */
+  links: ObservedLink[];
+  addresses: ObservedAddr[];
+  routes: ObservedRoute[];
+  sysctls: Record<string, string>;
+}
+
+export interface ObservedNic {
+  exists: boolean;
+  index?: number;
+  kind?: string;
+  up?: boolean;
+  master?: string;
+  /** The mark on its master, if any (to tell this lab's bridge from a foreign one). */
+  masterAlias?: string;
+}
+
+export interface ObservedHost {
+  /** Host links that matter: marked as this lab's, named as the lab would name one, or listed as intended. */
+  links: ObservedLink[];
+  /** Addresses on those links. */
+  addresses: ObservedAddr[];
+  /** Host NICs the lab refers to (uplinks, macvlan parents, vxlan underlay devices, NAT out). */
+  nics: Record<string, ObservedNic>;
+  /** Host sysctls the lab sets (net.ipv4.ip_forward for NAT). */
+  sysctls: Record<string, string>;
+  /** nftables tables named nsnet-<lab> that exist (family ip). */
+  natTables: string[];
+  /** Whether the nft command is available (only checked when the lab needs it). */
+  nft?: boolean;
+}
+
+/** Host-side changes the lab made that `down` must undo: what the state record keeps. */
+export interface HostEffects {
+  /** Uplink NICs made ports of a lab bridge, with their state before. */
+  uplinks: Record<string, { bridge: string; wasUp: boolean; master?: string }>;
+  /** Host sysctls changed, with their value before. */
+  sysctls: Record<string, string>;
+  /** The NAT table made, and what it holds. */
+  nat?: { table: string; subnets: string[]; out?: string };
+}
+
+export interface ObservedLab {
+  lab: string;
+  /** Every namespace the desired spec names, plus those of `previous` and `intended`. */
+  namespaces: Record<string, ObservedNamespace>;
+  host: ObservedHost;
+  /** Specs whose objects may exist: the last one applied and the one a killed `up` was applying. */
+  previous: LabSpec[];
+  /** What an `up` that did not finish said it would create (journal): may exist without a mark. */
+  intended: { namespaces: string[]; hostLinks: string[] };
+  /** Host-side effects recorded so far. */
+  effects: HostEffects;
+  /** Commands already run per node (node name → argv list), as recorded. */
+  execDone: Record<string, string[][]>;
+}
+
+export function emptyEffects(): HostEffects {
+  return { uplinks: {}, sysctls: {} };
+}
+
+/** An ObservedLab for a host that has none of the lab's objects yet (plain; tests start from it). */
+export function nothingObserved(lab: string): ObservedLab {
+  return {
+    lab,
+    namespaces: {},
+    host: { links: [], addresses: [], nics: {}, sysctls: {}, natTables: [] },
+    previous: [],
+    intended: { namespaces: [], hostLinks: [] },
+    effects: emptyEffects(),
+    execDone: {},
+  };
+}
