@@ -1,0 +1,159 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AddrInfo, LinkInfo, NeighInfo, RouteInfo } from '../api/types.js';
+import { renderAddrs, renderLinks, renderNeighs, renderNetns, renderRoutes } from './render.js';
+
+const lo: LinkInfo = {
+  ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], mtu: 65536, operstate: 'UNKNOWN',
+  link_type: 'loopback', address: '00:00:00:00:00:00', broadcast: '00:00:00:00:00:00', altnames: [], txqlen: 1000,
+};
+/** A veth whose peer is in namespace blue (nsid 0), port of br0, with an alias and an altname. */
+const veth0: LinkInfo = {
+  ifindex: 3, ifname: 'veth0', flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, operstate: 'UP',
+  link_type: 'ether', address: '0a:96:fc:80:00:fd', broadcast: 'ff:ff:ff:ff:ff:ff', kind: 'veth', master: 'br0',
+  altnames: ['my-long-alternative-name'], ifalias: 'hello', link_index: 2, link_netnsid: 0, peerNetns: 'blue', txqlen: 1000,
+};
+const br0: LinkInfo = {
+  ifindex: 4, ifname: 'br0', flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, operstate: 'UP',
+  link_type: 'ether', address: '0a:96:fc:80:00:fd', broadcast: 'ff:ff:ff:ff:ff:ff', kind: 'bridge', altnames: [],
+  info: { stpState: 0 },
+};
+/** A macvlan on br0: IFLA_LINK without a netnsid, so ip names the parent. */
+const mv0: LinkInfo = {
+  ifindex: 6, ifname: 'mv0', flags: ['BROADCAST', 'MULTICAST'], mtu: 1500, operstate: 'DOWN', link_type: 'ether',
+  address: 'ee:56:5e:1e:8d:d6', broadcast: 'ff:ff:ff:ff:ff:ff', kind: 'macvlan', altnames: [], link_index: 4, info: { mode: 'bridge' },
+};
+/** A veth whose peer is in the same namespace, but outside the listed set. */
+const vethA: LinkInfo = {
+  ifindex: 7, ifname: 'vA', flags: ['BROADCAST', 'MULTICAST'], mtu: 1500, operstate: 'DOWN', link_type: 'ether',
+  address: '02:00:00:00:00:07', broadcast: 'ff:ff:ff:ff:ff:ff', kind: 'veth', altnames: [], link_index: 8, peer: 'vB',
+};
+
+test('link text: as ip link show (header, link/TYPE, link-netns, alias, altname, @peer)', () => {
+  assert.equal(renderLinks([lo, veth0, br0, mv0, vethA]), [
+    '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 state UNKNOWN qlen 1000',
+    '    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00',
+    '3: veth0@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master br0 state UP qlen 1000',
+    '    link/ether 0a:96:fc:80:00:fd brd ff:ff:ff:ff:ff:ff link-netns blue',
+    '    alias hello',
+    '    altname my-long-alternative-name',
+    '4: br0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP',
+    '    link/ether 0a:96:fc:80:00:fd brd ff:ff:ff:ff:ff:ff',
+    '6: mv0@br0: <BROADCAST,MULTICAST> mtu 1500 state DOWN',
+    '    link/ether ee:56:5e:1e:8d:d6 brd ff:ff:ff:ff:ff:ff',
+    '7: vA@vB: <BROADCAST,MULTICAST> mtu 1500 state DOWN',
+    '    link/ether 02:00:00:00:00:07 brd ff:ff:ff:ff:ff:ff',
+    '',
+  ].join('\n'));
+});
+
+test('link text: an unnamed peer namespace prints its nsid; -d adds the kind line', () => {
+  const { peerNetns: _p, ...noName } = veth0;
+  assert.match(renderLinks([noName]), /link\/ether 0a:96:fc:80:00:fd brd ff:ff:ff:ff:ff:ff link-netnsid 0\n/);
+  assert.match(renderLinks([mv0], { details: true }, [mv0, br0]), /\n {4}macvlan mode bridge\n$/);
+  assert.doesNotMatch(renderLinks([mv0], {}, [mv0, br0]), /macvlan mode/);
+  // A parent that is not among the links resolves as ip does: if<N>.
+  assert.match(renderLinks([mv0]), /^6: mv0@if4: /);
+});
+
+test('link JSON: ip -j link show field names and order', () => {
+  const out = renderLinks([veth0, mv0], { json: true }, [lo, veth0, br0, mv0]);
+  assert.ok(out.endsWith('\n') && !out.trimEnd().includes('\n'), 'one line, as ip -j');
+  const j = JSON.parse(out) as Record<string, unknown>[];
+  assert.deepEqual(j[0], {
+    ifindex: 3, link_index: 2, ifname: 'veth0', flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, master: 'br0',
+    operstate: 'UP', txqlen: 1000, link_type: 'ether', address: '0a:96:fc:80:00:fd', broadcast: 'ff:ff:ff:ff:ff:ff',
+    link_netnsid: 0, ifalias: 'hello', altnames: ['my-long-alternative-name'], linkinfo: { info_kind: 'veth' },
+  });
+  assert.deepEqual(Object.keys(j[0]!), ['ifindex', 'link_index', 'ifname', 'flags', 'mtu', 'master', 'operstate', 'txqlen', 'link_type', 'address', 'broadcast', 'link_netnsid', 'ifalias', 'altnames', 'linkinfo']);
+  assert.deepEqual(j[1], {
+    ifindex: 6, link: 'br0', ifname: 'mv0', flags: ['BROADCAST', 'MULTICAST'], mtu: 1500, operstate: 'DOWN', link_type: 'ether',
+    address: 'ee:56:5e:1e:8d:d6', broadcast: 'ff:ff:ff:ff:ff:ff', linkinfo: { info_kind: 'macvlan', info_data: { mode: 'bridge' } },
+  });
+  assert.equal(renderLinks([lo], { json: true, pretty: true }).split('\n').length > 3, true, '-p indents');
+});
+
+const addrs: AddrInfo[] = [
+  { ifindex: 1, ifname: 'lo', family: 'inet', local: '127.0.0.1', prefixlen: 8, cidr: '127.0.0.1/8', scope: 'host', label: 'lo', flags: ['permanent'] },
+  { ifindex: 1, ifname: 'lo', family: 'inet6', local: '::1', prefixlen: 128, cidr: '::1/128', scope: 'host', flags: ['permanent'] },
+  { ifindex: 4, ifname: 'br0', family: 'inet', local: '10.1.1.1', prefixlen: 24, cidr: '10.1.1.1/24', broadcast: '10.1.1.255', scope: 'global', label: 'br0', flags: ['permanent'] },
+  { ifindex: 4, ifname: 'br0', family: 'inet', local: '10.1.1.5', prefixlen: 24, cidr: '10.1.1.5/24', scope: 'global', label: 'br0', flags: ['secondary', 'permanent'] },
+  { ifindex: 4, ifname: 'br0', family: 'inet6', local: 'fe80::1', prefixlen: 64, cidr: 'fe80::1/64', scope: 'link', flags: ['tentative', 'permanent'] },
+];
+
+test('addr text: grouped under the link, as ip addr show', () => {
+  assert.equal(renderAddrs([lo, br0, mv0], addrs), [
+    '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 state UNKNOWN qlen 1000',
+    '    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00',
+    '    inet 127.0.0.1/8 scope host lo',
+    '    inet6 ::1/128 scope host',
+    '4: br0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP',
+    '    link/ether 0a:96:fc:80:00:fd brd ff:ff:ff:ff:ff:ff',
+    '    inet 10.1.1.1/24 brd 10.1.1.255 scope global br0',
+    '    inet 10.1.1.5/24 scope global secondary br0',
+    '    inet6 fe80::1/64 scope link tentative',
+    '6: mv0@br0: <BROADCAST,MULTICAST> mtu 1500 state DOWN',
+    '    link/ether ee:56:5e:1e:8d:d6 brd ff:ff:ff:ff:ff:ff',
+    '',
+  ].join('\n'));
+  // With a family filter (ip -4 addr), links without such an address are left out.
+  const v4 = renderAddrs([lo, br0, mv0], addrs.filter((a) => a.family === 'inet'), {}, true);
+  assert.doesNotMatch(v4, /mv0/);
+  assert.match(v4, /inet 10\.1\.1\.1\/24/);
+});
+
+test('addr JSON: ip -j addr show shape, flags as booleans, label for inet only', () => {
+  const j = JSON.parse(renderAddrs([br0, mv0], addrs, { json: true }, false, [lo, br0, mv0])) as Record<string, unknown>[];
+  assert.equal(j.length, 2);
+  assert.equal(j[0]!.ifname, 'br0');
+  assert.equal('linkinfo' in j[0]!, false);
+  assert.deepEqual(j[0]!.addr_info, [
+    { family: 'inet', local: '10.1.1.1', prefixlen: 24, broadcast: '10.1.1.255', scope: 'global', label: 'br0' },
+    { family: 'inet', local: '10.1.1.5', prefixlen: 24, scope: 'global', secondary: true, label: 'br0' },
+    { family: 'inet6', local: 'fe80::1', prefixlen: 64, scope: 'link', tentative: true },
+  ]);
+  assert.deepEqual(j[1]!.addr_info, []);
+  assert.equal(j[1]!.link, 'br0');
+});
+
+const routes: RouteInfo[] = [
+  { dst: 'default', gateway: '10.1.1.1', dev: 'veth1', table: 'main', protocol: 'boot', scope: 'global', type: 'unicast', flags: [], family: 'inet' },
+  { dst: '10.1.1.0/24', dev: 'veth1', table: 'main', protocol: 'kernel', scope: 'link', type: 'unicast', prefsrc: '10.1.1.2', flags: [], family: 'inet' },
+  { dst: '10.9.0.0/16', table: 100, protocol: 'boot', scope: 'global', type: 'blackhole', metric: 5, flags: [], family: 'inet' },
+  { dst: '10.7.0.0/16', gateway: '10.1.1.9', dev: 'veth1', table: 'main', protocol: 'static', scope: 'global', type: 'unicast', flags: ['onlink'], family: 'inet' },
+];
+
+test('route text: as ip route', () => {
+  assert.equal(renderRoutes(routes), [
+    'default via 10.1.1.1 dev veth1',
+    '10.1.1.0/24 dev veth1 proto kernel scope link src 10.1.1.2',
+    'blackhole 10.9.0.0/16 table 100 metric 5',
+    '10.7.0.0/16 via 10.1.1.9 dev veth1 proto static onlink',
+    '',
+  ].join('\n'));
+});
+
+test('route JSON: ip -j route fields (no boot protocol, no global scope, table only off main)', () => {
+  assert.deepEqual(JSON.parse(renderRoutes(routes, { json: true })), [
+    { dst: 'default', gateway: '10.1.1.1', dev: 'veth1', flags: [] },
+    { dst: '10.1.1.0/24', dev: 'veth1', protocol: 'kernel', scope: 'link', prefsrc: '10.1.1.2', flags: [] },
+    { type: 'blackhole', dst: '10.9.0.0/16', table: '100', metric: 5, flags: [] },
+    { dst: '10.7.0.0/16', gateway: '10.1.1.9', dev: 'veth1', protocol: 'static', flags: ['onlink'] },
+  ]);
+});
+
+test('neigh and netns output', () => {
+  const n: NeighInfo[] = [
+    { dst: '10.1.1.1', dev: 'veth1', lladdr: '02:00:00:00:00:01', state: ['REACHABLE'] },
+    { dst: 'fe80::1', dev: 'veth1', lladdr: '02:00:00:00:00:01', state: ['STALE'], router: true },
+  ];
+  assert.equal(renderNeighs(n), '10.1.1.1 dev veth1 lladdr 02:00:00:00:00:01 REACHABLE\nfe80::1 dev veth1 lladdr 02:00:00:00:00:01 router STALE\n');
+  assert.deepEqual(JSON.parse(renderNeighs(n, { json: true })), [
+    { dst: '10.1.1.1', dev: 'veth1', lladdr: '02:00:00:00:00:01', state: ['REACHABLE'] },
+    { dst: 'fe80::1', dev: 'veth1', lladdr: '02:00:00:00:00:01', router: null, state: ['STALE'] },
+  ]);
+  const ns = [{ name: 'blue', nsid: 0 }, { name: 'red' }];
+  assert.equal(renderNetns(ns), 'blue (id: 0)\nred\n');
+  assert.equal(renderNetns(ns, { json: true }), '[{"name":"blue","id":0},{"name":"red"}]\n');
+  assert.equal(renderNetns([], { json: true }), '[]\n');
+});
