@@ -178,13 +178,15 @@ async function main(): Promise<number> {
   const tmp = fs.mkdtempSync(join(os.tmpdir(), 'nsnet-bench-'));
   try {
     const out = o.workload === 'core' ? await core(o, tmp) : await star(o, tmp);
-    if (out.failures.length && !o.keepGoing) {
-      process.stderr.write(`bench: ${o.workload} stopped after a failed check (use --keep-going to run the other rounds)\n`);
-      return 1;
-    }
     process.stdout.write(out.lines.join('\n') + '\n');
     if (o.json) process.stdout.write(JSON.stringify(out.json) + '\n');
+    if (out.failures.length && !o.keepGoing) {
+      // No ratio line: a stopped run has no result.
+      process.stderr.write(`bench: ${o.workload} FAILED: stopped after a failed check (--keep-going runs the other rounds)\n`);
+      return 1;
+    }
     process.stdout.write(out.last + '\n');
+    if (out.failures.length) process.stderr.write(`bench: ${o.workload} FAILED: ${out.failures.length} failed check(s), see above\n`);
     return out.failures.length ? 1 : 0;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -51,12 +51,24 @@ export function cleanupStar(file: string, prefix = NSNET_PREFIX): void {
 
 export async function nsnetStar(n: number, tmp: string, opts: { ipv6: boolean; prefix?: string }): Promise<StarResult> {
   const prefix = opts.prefix ?? NSNET_PREFIX;
-  const netnsName = (i: number): string => `${prefix}h${i}`;
   const file = join(tmp, `star-${n}.yaml`);
   fs.writeFileSync(file, starYaml(n, { name: 'star', prefix, ipv6: opts.ipv6 ? true : undefined }));
   cleanupStar(file, prefix);
 
   const before = new Set(rootDevices());
+  try {
+    return await measure(n, file, prefix, before);
+  } catch (e) {
+    // Leave the sandbox as the round found it: the lab's own down, then whatever is left.
+    cleanupStar(file, prefix);
+    const extra = rootDevices().filter((d) => !before.has(d));
+    if (extra.length) run('ip', ['-force', '-batch', '-'], { input: extra.map((d) => `link del ${d}`).join('\n') + '\n' });
+    throw e;
+  }
+}
+
+async function measure(n: number, file: string, prefix: string, before: Set<string>): Promise<StarResult> {
+  const netnsName = (i: number): string => `${prefix}h${i}`;
   const up = nsnet('nsnet up', ['up', file]).seconds;
   const labDevs = rootDevices().filter((d) => !before.has(d));
   const mine = new Set(labDevs);
