@@ -9,14 +9,14 @@
  * Each round runs the ip side, then the nsnet side; with --repeat K the medians are reported.
  * The last line is the ratio line; a failed check of either build exits 1, a bad argument 2.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, USAGE, type BenchOptions } from './lib/args.js';
-import { median, ratio, table } from './lib/workload.js';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { parseArgs, USAGE, type BenchOptions } from './lib/args.js';
 import { CheckError } from './lib/check.js';
+import { median, ratio, table } from './lib/workload.js';
 // The kernel-touching modules (and koffi) are imported only once the arguments and the
 // sandbox are known to be right.
 import type { CoreResult } from './sides.js';
@@ -40,8 +40,9 @@ function preflight(o: BenchOptions): string | undefined {
     return 'bench: refusing to run outside the private sandbox (it creates and deletes namespaces and links); run it with npm run bench -- ...';
   }
   if (process.env.NSNET_NO_KERNEL) return `bench: no kernel access (${process.env.NSNET_NO_KERNEL}); run as root so that npm run bench can make its sandbox`;
-  for (const cmd of ['ip', 'ping', 'bash']) {
-    if (!have(cmd)) return `bench: ${cmd} is not installed; install ${cmd === 'ping' ? 'iputils-ping' : cmd === 'ip' ? 'iproute2' : 'bash'} (apt-get install -y ${cmd === 'ping' ? 'iputils-ping' : cmd === 'ip' ? 'iproute2' : 'bash'})`;
+  const packages: Record<string, string> = { ip: 'iproute2', ping: 'iputils-ping', bash: 'bash' };
+  for (const [cmd, pkg] of Object.entries(packages)) {
+    if (!have(cmd)) return `bench: ${cmd} is not installed; install it (apt-get install -y ${pkg})`;
   }
   if (o.workload === 'star' && o.side !== 'ip' && !fs.existsSync(NSNET_BIN)) return `bench: ${NSNET_BIN} is missing; the star benchmark runs the nsnet CLI`;
   return undefined;
