@@ -174,12 +174,15 @@ export function encodeRoute(type: number, flags: number, r: RouteSpec): Buffer {
   const localish = rtype === RTN_LOCAL || rtype === RTN_BROADCAST || rtype === RTN_ANYCAST || rtype === RTN_NAT;
   const table = r.table ?? (localish ? RT_TABLE_LOCAL : RT_TABLE_MAIN);
   checkInt(table, 0, 0xffffffff, 'route table');
+  // ip's rule: host for local/nat, link for broadcast/multicast/anycast, link for a unicast
+  // route without a gateway; universe otherwise (nowhere, "any scope", when deleting).
   let scope = r.scope;
   if (scope === undefined) {
     if (rtype === RTN_LOCAL || rtype === RTN_NAT) scope = RT_SCOPE_HOST;
     else if (rtype === RTN_BROADCAST || rtype === RTN_MULTICAST || rtype === RTN_ANYCAST) scope = RT_SCOPE_LINK;
     else if (del) scope = RT_SCOPE_NOWHERE;
-    else scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+    else if ((rtype === RTN_UNICAST || rtype === RTN_UNSPEC) && !gw) scope = RT_SCOPE_LINK;
+    else scope = RT_SCOPE_UNIVERSE;
   }
   const fields: Record<string, unknown> = { table };
   if (d.addr) fields.dst = formatIp(d.addr);
