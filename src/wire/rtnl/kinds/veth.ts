@@ -19,7 +19,11 @@ export type VethPeer = {
   netnsPid?: number;
   address?: string;
   mtu?: number;
-  /** Sets IFF_UP in the peer's ifinfomsg, so the peer comes up with its creation. */
+  /**
+   * Sets IFF_UP (and the change mask) in the peer's ifinfomsg. Note: current kernels (checked
+   * on 6.18) configure the peer before joining the pair, so veth_open answers ENOTCONN and the
+   * whole request fails; bring the peer up with a second RTM_NEWLINK instead.
+   */
   up?: boolean;
   alias?: string;
 };
