@@ -13,7 +13,7 @@ import { decodeNeigh } from './neigh.js';
 import { decodeNsid } from './nsid.js';
 import { decodeRoute, type Route } from './route.js';
 import { decodeQdisc } from './tc.js';
-import { loadGolden } from './testing.js';
+import { loadGolden } from '../../../test/helpers/golden.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -17,7 +17,8 @@ import { decodeNeigh, encodeNeigh } from './neigh.js';
 import { decodeNsid, encodeNewNsid } from './nsid.js';
 import { decodeRoute, encodeRoute } from './route.js';
 import { decodeQdisc, encodeQdisc } from './tc.js';
-import { loadGolden, prng, readGoldenJson } from './testing.js';
+import { loadGolden, readGoldenJson } from '../../../test/helpers/golden.js';
+import { prng } from './testing.js';
 
 /** Decode with the decoder for `type` (the message's original type: corruption may change m.type, which the decoder must refuse). */
 function decodeAs(type: number, m: NlMsg): unknown {

@@ -5,7 +5,8 @@ import { RTM_DELQDISC, RTM_GETQDISC, RTM_NEWQDISC, TC_H_ROOT, tcHandle } from '.
 import {
   decodeQdisc, encodeQdisc, encodeQdiscDump, parsePsched, PSCHED_DEFAULT, type QdiscSpec, ticksPerUsec, usecToTicks, xmitTicks,
 } from './tc.js';
-import { attr, attrStr, attrU32, attrU64, BufferList, nlmsg, one, readGoldenJson } from './testing.js';
+import { readGoldenJson } from '../../../test/helpers/golden.js';
+import { attr, attrStr, attrU32, attrU64, BufferList, nlmsg, one } from './testing.js';
 
 // <linux/rtnetlink.h>, <linux/pkt_sched.h>
 const TCA = { KIND: 1, OPTIONS: 2 };

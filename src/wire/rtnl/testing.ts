@@ -1,11 +1,9 @@
 /**
  * Test helpers for the rtnetlink codecs (used by the *.test.ts files only, not exported from
  * index.ts): a naive byte builder written straight from the uapi struct layouts, independent
- * of Writer (pg-protocol's testing/buffer-list style), and a loader for the kernel captures
- * in test/golden/.
+ * of Writer (pg-protocol's testing/buffer-list style). The kernel captures are loaded by
+ * test/helpers/golden.ts.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseMessages, type NlMsg } from '../nlmsg.js';
 
 /** Little-endian scalars and raw bytes, concatenated by hand. */
@@ -92,32 +90,6 @@ export function one(buf: Buffer): NlMsg {
   const ms = parseMessages(buf);
   if (ms.length !== 1) throw new Error(`expected one message, got ${ms.length}`);
   return ms[0]!;
-}
-
-/** Where the kernel captures live: <repo>/test/golden (this file runs from dist/src/wire/rtnl or src/wire/rtnl). */
-export const goldenDir = fileURLToPath(new URL('../../../../test/golden/', import.meta.url));
-
-export interface Golden {
-  /** Raw bytes of each message, one per line of NAME.hex. */
-  raw: Buffer[];
-  msgs: NlMsg[];
-  ip: unknown;
-}
-
-/** Load test/golden/NAME.hex (comment lines start with '#') and NAME.ip.json. */
-export function loadGolden(name: string): Golden {
-  const dir = goldenDir.endsWith('/') ? goldenDir : `${goldenDir}/`;
-  const raw = readFileSync(`${dir}${name}.hex`, 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => Buffer.from(l, 'hex'));
-  return { raw, msgs: raw.map(one), ip: JSON.parse(readFileSync(`${dir}${name}.ip.json`, 'utf8')) };
-}
-
-export function readGoldenJson(file: string): unknown {
-  const dir = goldenDir.endsWith('/') ? goldenDir : `${goldenDir}/`;
-  return JSON.parse(readFileSync(`${dir}${file}`, 'utf8'));
 }
 
 /** A small deterministic PRNG (mulberry32) so corruption tests are reproducible. */
