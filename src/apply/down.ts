@@ -1,0 +1,209 @@
+/**
+ * downLab(name): remove everything the lab made, and nothing else, then restore the host-side
+ * effects it recorded (uplink NICs' bridge membership and up state, host sysctls, the NAT table).
+ *
+ * Fast: the lab's namespaces are deleted (the kernel frees all their devices in one batch, the
+ * veth peers in the host included), then the host-side links that do not go with them (bridges,
+ * host-only veths, vxlan/macvlan); then it waits until no device with the lab's mark is left, so
+ * an `up` right after never collides with a device still being freed.
+ *
+ * Only marked objects are removed: a namespace whose lo carries `nsnet:<lab>` (or whose nsfs
+ * identity is the one recorded, or, from the journal, an empty unmarked one an `up` killed
+ * between creating and marking it left), a host link with that ifalias (or from the journal).
+ * Without a record (lost) the namespaces are found by scanning /run/netns for the mark.
+ */
+import * as fs from 'node:fs';
+import type { Handle } from '../api/handle.js';
+import { openNetnsSync } from '../api/handle.js';
+import { netns } from '../api/namespaces.js';
+import { KernelError, NsnetError } from '../kernel/errors.js';
+import { listNamed, netnsPath } from '../kernel/netns.js';
+import { HOST } from '../plan/desired.js';
+import { labOfMark, markFor } from '../plan/observed.js';
+import { natTableName } from '../plan/plan.js';
+import { Handles } from './handles.js';
+import { delNat, nftAvailable, nftTableExists } from './nft.js';
+import { checkLabName, lockLab, readRecord, recordPath, removeRecord, type LabRecord, type LockOptions } from './state.js';
+
+export interface DownResult {
+  lab: string;
+  /** Namespaces deleted. */
+  namespaces: string[];
+  /** Host links deleted explicitly (veth peers that went with their namespace are not listed). */
+  links: string[];
+  /** Host-side effects undone: "eth1 left br0", "net.ipv4.ip_forward=0", "nftables table nsnet-x". */
+  restored: string[];
+  /** Objects named by the record that are not the lab's (any more), left alone, with why. */
+  skipped: string[];
+  /** There was nothing of the lab on this host. */
+  nothing: boolean;
+  ms: number;
+}
+
+const IFF_UP = 1;
+
+export interface DownOptions {
+  lock?: LockOptions;
+  /** How long to wait for the kernel to free the lab's devices (default 30 s). */
+  settleMs?: number;
+}
+
+export async function downLab(lab: string, opts: DownOptions = {}): Promise<DownResult> {
+  checkLabName(lab);
+  const t0 = performance.now();
+  const lock = await lockLab(lab, opts.lock);
+  const handles = new Handles();
+  try {
+    const record = readRecord(lab);
+    const out: DownResult = { lab, namespaces: [], links: [], restored: [], skipped: [], nothing: false, ms: 0 };
+    const mark = markFor(lab);
+    const host = handles.get(HOST);
+
+    // 1. Host effects first: the uplink NIC leaves the bridge before the bridge goes.
+    if (record) await undoEffects(record, host, mark, out);
+    const table = natTableName(lab);
+    if (!record?.effects.nat && nftAvailable() && nftTableExists(table)) {
+      delNat(table);
+      out.restored.push(`nftables table ${table}`);
+    }
+
+    // 2. Namespaces.
+    for (const ns of findNamespaces(lab, record, out)) {
+      try {
+        await netns.del(ns);
+        out.namespaces.push(ns);
+      } catch (e) {
+        if (!(e instanceof NsnetError && e.code === 'ENOENT')) throw e;
+      }
+    }
+
+    // 3. Host links that do not go with the namespaces; wait for those that do.
+    const intended = new Set(record?.intended.hostLinks ?? []);
+    const ours = (l: { name: string; alias?: string }) => l.alias === mark || (l.alias === undefined && intended.has(l.name));
+    const deleted = new Set<number>();
+    const deleteLink = async (index: number, name: string) => {
+      if (deleted.has(index)) return;
+      deleted.add(index);
+      try {
+        await host.link.del(index);
+        out.links.push(name);
+      } catch (e) {
+        if (!(e instanceof NsnetError && e.code === 'ENODEV')) throw e;
+      }
+    };
+    for (const l of host.link.rawList()) {
+      if (!ours(l)) continue;
+      // A veth whose peer is in another namespace goes with it; one with both ends here does not.
+      if (l.kind === 'veth' && l.linkNetnsId !== undefined) continue;
+      await deleteLink(l.index, l.name);
+      if (l.kind === 'veth' && l.link) deleted.add(l.link);
+    }
+    const settleMs = opts.settleMs ?? 30_000;
+    const start = Date.now();
+    let pause = 1;
+    let forced = false;
+    for (;;) {
+      const left = host.link.rawList().filter(ours);
+      if (!left.length) break;
+      // Peers of namespaces that were not ours (or are held open by a process) do not go by themselves.
+      if (!forced && Date.now() - start > 3_000) {
+        forced = true;
+        for (const l of left) await deleteLink(l.index, l.name);
+        continue;
+      }
+      if (Date.now() - start > settleMs) {
+        throw new NsnetError('ETIMEDOUT', `lab ${lab}: ${left.length} device(s) with its mark are still in the host namespace after ${settleMs / 1000} s (${left.slice(0, 5).map((l) => l.name).join(', ')})`, `lab ${lab}`, 'a process may hold one of its namespaces open; see nsnet labs, then run down again');
+      }
+      await new Promise((r) => setTimeout(r, pause));
+      pause = Math.min(pause * 2, 20);
+    }
+
+    out.nothing = !record && !out.namespaces.length && !out.links.length && !out.restored.length;
+    removeRecord(lab);
+    out.ms = Math.round(performance.now() - t0);
+    return out;
+  } finally {
+    handles.closeAll();
+    lock.release(!fs.existsSync(recordPath(lab)));
+  }
+}
+
+/** Undo what the record says the lab changed on the host. */
+async function undoEffects(record: LabRecord, host: Handle, mark: string, out: DownResult): Promise<void> {
+  const links = host.link.rawList();
+  const byName = new Map(links.map((l) => [l.name, l]));
+  const byIndex = new Map(links.map((l) => [l.index, l]));
+  for (const [nic, e] of Object.entries(record.effects.uplinks)) {
+    const l = byName.get(nic);
+    if (!l) {
+      out.skipped.push(`host NIC ${nic}: gone, nothing to restore`);
+      continue;
+    }
+    const master = l.master ? byIndex.get(l.master) : undefined;
+    const spec: { master?: null; up?: boolean } = {};
+    if (master && master.alias === mark) spec.master = null;
+    if (((l.flags & IFF_UP) !== 0) !== e.wasUp) spec.up = e.wasUp;
+    if (spec.master !== undefined || spec.up !== undefined) {
+      await host.link.set(l.index, spec);
+      out.restored.push(`${nic} left ${e.bridge}${spec.up === false ? ' and is down again' : ''}`);
+    }
+  }
+  for (const [k, v] of Object.entries(record.effects.sysctls)) {
+    host.sysctl.setSync(k, v);
+    out.restored.push(`${k}=${v}`);
+  }
+  if (record.effects.nat) {
+    delNat(record.effects.nat.table);
+    out.restored.push(`nftables table ${record.effects.nat.table}`);
+  }
+}
+
+/** The lab's namespaces that exist: from the record (checked), or by scanning for the mark. */
+function findNamespaces(lab: string, record: LabRecord | undefined, out: DownResult): string[] {
+  const mark = markFor(lab);
+  const candidates = new Set<string>();
+  const intended = new Set(record?.intended.namespaces ?? []);
+  if (record) {
+    for (const s of [record.spec, record.pending]) for (const n of s?.nodes ?? []) candidates.add(n.netns);
+    for (const n of intended) candidates.add(n);
+    for (const n of Object.keys(record.namespaces)) candidates.add(n);
+  } else {
+    for (const n of listNamed()) candidates.add(n);
+  }
+  const found: string[] = [];
+  for (const ns of candidates) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(netnsPath(ns));
+    } catch {
+      continue; // not there
+    }
+    const known = record?.namespaces[ns];
+    if (known && known.dev === st.dev && known.ino === st.ino) {
+      found.push(ns);
+      continue;
+    }
+    let h: Handle;
+    try {
+      h = openNetnsSync(ns);
+    } catch (e) {
+      if (record && e instanceof NsnetError) out.skipped.push(`namespace ${ns}: ${e.message}`);
+      continue;
+    }
+    try {
+      const lo = h.link.raw(1);
+      if (lo.alias === mark) found.push(ns);
+      else if (lo.alias === undefined && intended.has(ns) && h.link.rawList().length === 1) found.push(ns);
+      else if (record) {
+        const other = labOfMark(lo.alias);
+        out.skipped.push(`namespace ${ns}: ${other ? `belongs to lab ${other}` : `not made by lab ${lab}`}, left alone`);
+      }
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e;
+      out.skipped.push(`namespace ${ns}: ${e.message}`);
+    } finally {
+      h.close();
+    }
+  }
+  return found;
+}

@@ -1,0 +1,284 @@
+/**
+ * observeLab(spec, record): what the kernel holds of a lab, as the plain ObservedLab the planner
+ * reads. Through src/api only, and only what the lab owns or would own:
+ * - each namespace the file, the last applied spec or the journal names: first only its lo (the
+ *   ownership mark); everything else (links, addresses, the routes of the tables the lab uses,
+ *   the sysctls it sets) only when the namespace is the lab's, or may be (journal);
+ * - host links with the lab's mark or a name the lab uses, the addresses on them, the host NICs
+ *   the file names, the host sysctls and the nftables table the lab changes.
+ * No writes. A few dumps per namespace; the handles opened stay open for apply.
+ */
+import * as fs from 'node:fs';
+import type { Handle } from '../api/handle.js';
+import { nsidOf } from '../api/namespaces.js';
+import { sysctlPath } from '../api/sysctl.js';
+import { NsnetError } from '../kernel/errors.js';
+import { HOST, indexLab, tablesOf, type DesiredLab } from '../plan/desired.js';
+import {
+  labOfMark, markFor, type ObservedAddr, type ObservedHost, type ObservedLab, type ObservedLink, type ObservedNamespace, type ObservedNic, type ObservedRoute,
+} from '../plan/observed.js';
+import { IP_FORWARD, IPV6_SYSCTLS, natTableName } from '../plan/plan.js';
+import type { LabSpec } from '../topology/model.js';
+import type { Link } from '../wire/rtnl/index.js';
+import { Handles } from './handles.js';
+import { nftTableExists, nftAvailable } from './nft.js';
+import type { LabRecord } from './state.js';
+
+const IFF_UP = 1;
+const TABLES: Record<string, number> = { main: 254, local: 255, default: 253 };
+
+export interface Observation {
+  observed: ObservedLab;
+  /** Handles opened while observing (the lab's namespaces); the caller closes them. */
+  handles: Handles;
+}
+
+/** The specs whose objects may exist, from the record. */
+export function previousSpecs(record: LabRecord | undefined): LabSpec[] {
+  if (!record) return [];
+  return [record.spec, record.pending].filter((s): s is LabSpec => s !== undefined);
+}
+
+export async function observeLab(spec: LabSpec, record?: LabRecord, handles = new Handles()): Promise<Observation> {
+  const lab = spec.name;
+  const mark = markFor(lab);
+  const d = indexLab(spec);
+  const prev = previousSpecs(record).map(indexLab);
+  const all = [d, ...prev];
+  const intended = record?.intended ?? { namespaces: [], hostLinks: [] };
+  const intendedNs = new Set(intended.namespaces);
+
+  // Where each known link's veth peer should be (file first, then earlier specs).
+  const expectedPeer = (ns: string, name: string): string | undefined => {
+    for (const x of all) {
+      const p = x.links.get(ns)?.get(name)?.peer;
+      if (p) return p.ns;
+    }
+    return undefined;
+  };
+
+  const names = new Set<string>();
+  for (const x of all) for (const n of x.spec.nodes) names.add(n.netns);
+  for (const n of intended.namespaces) names.add(n);
+
+  const namespaces: Record<string, ObservedNamespace> = {};
+  /** Links in namespaces whose peer should be in the host: confirmed from the host side below. */
+  const wantHostPeer: { ns: string; link: ObservedLink }[] = [];
+  for (const name of names) {
+    const x = await observeNamespace(name, lab, intendedNs.has(name), handles, all);
+    namespaces[name] = x;
+    if (!x.exists) continue;
+    for (const l of x.links) {
+      if (l.kind !== 'veth' || l.peerIndex === undefined) continue;
+      const want = expectedPeer(name, l.name);
+      if (want === undefined) continue;
+      const raw = rawNetnsId.get(l);
+      if (raw === undefined) {
+        if (want === name) l.peerNetns = name;
+      } else if (want === HOST) {
+        wantHostPeer.push({ ns: name, link: l });
+      } else if (nsidCached(handles.get(name), name, want) === raw) {
+        l.peerNetns = want;
+      }
+    }
+  }
+
+  const host = await observeHost(spec, d, prev, record, mark, handles);
+  // A node link's peer is in the host when the host link at its peer index points back at it
+  // from the right namespace.
+  const hostByIndex = new Map(host.links.map((l) => [l.index, l]));
+  for (const { ns, link } of wantHostPeer) {
+    const h = hostByIndex.get(link.peerIndex!);
+    if (h && h.peerIndex === link.index && h.peerNetns === ns) link.peerNetns = HOST;
+  }
+  nsidCache.clear();
+
+  const observed: ObservedLab = {
+    lab,
+    namespaces,
+    host,
+    previous: previousSpecs(record),
+    intended,
+    effects: record?.effects ?? { uplinks: {}, sysctls: {} },
+    execDone: record?.execDone ?? {},
+  };
+  return { observed, handles };
+}
+
+/** IFLA_LINK_NETNSID of each observed link (kept aside: it means nothing outside its namespace). */
+const rawNetnsId = new WeakMap<ObservedLink, number>();
+
+const nsidCache = new Map<string, number | undefined>();
+function nsidCached(h: Handle, from: string, of: string): number | undefined {
+  const k = `${from}\0${of}`;
+  if (!nsidCache.has(k)) nsidCache.set(k, nsidOf(h, of));
+  return nsidCache.get(k);
+}
+
+export function toObservedLinks(raw: Link[]): ObservedLink[] {
+  const byIndex = new Map(raw.map((l) => [l.index, l]));
+  return raw.map((l) => {
+    const o: ObservedLink = { name: l.name, index: l.index, up: (l.flags & IFF_UP) !== 0 };
+    if (l.kind !== undefined) o.kind = l.kind;
+    if (l.mtu !== undefined) o.mtu = l.mtu;
+    if (l.address !== undefined) o.mac = l.address.toLowerCase();
+    if (l.master !== undefined && l.master !== 0) {
+      const m = byIndex.get(l.master);
+      if (m) o.master = m.name;
+    }
+    if (l.alias !== undefined) o.alias = l.alias;
+    if (l.altnames.length) o.altnames = l.altnames;
+    if (l.kind === 'veth' && l.link !== undefined && l.link !== 0) {
+      o.peerIndex = l.link;
+      if (l.linkNetnsId !== undefined) rawNetnsId.set(o, l.linkNetnsId);
+    }
+    const info = l.info as Record<string, unknown> | undefined;
+    if (l.kind === 'vxlan' && info) {
+      const v: NonNullable<ObservedLink['vxlan']> = {};
+      if (typeof info.id === 'number') v.vni = info.id;
+      if (typeof info.port === 'number') v.port = info.port;
+      if (typeof info.remote === 'string') v.remote = info.remote;
+      if (typeof info.group === 'string') v.group = info.group;
+      if (typeof info.local === 'string') v.local = info.local;
+      o.vxlan = v;
+    }
+    if ((l.kind === 'macvlan' || l.kind === 'macvtap') && typeof info?.mode === 'string') o.macvlanMode = info.mode;
+    return o;
+  });
+}
+
+async function observeNamespace(name: string, lab: string, intended: boolean, handles: Handles, all: DesiredLab[]): Promise<ObservedNamespace> {
+  const out: ObservedNamespace = { name, exists: false, links: [], addresses: [], routes: [], sysctls: {} };
+  let h: Handle;
+  try {
+    h = handles.get(name);
+  } catch (e) {
+    if (e instanceof NsnetError && e.code === 'ENOENT') return out;
+    if (e instanceof NsnetError && e.code === 'EINVAL') return { ...out, exists: true, stale: true };
+    throw e;
+  }
+  out.exists = true;
+  const lo = h.link.raw(1);
+  const owner = labOfMark(lo.alias);
+  if (owner !== undefined) out.owner = owner;
+  if (owner !== lab && !(owner === undefined && intended)) {
+    // Not ours: nothing more is read, and the handle is not kept.
+    handles.close(name);
+    return out;
+  }
+  const raw = h.link.rawList();
+  out.links = toObservedLinks(raw);
+  if (owner === undefined) out.empty = raw.length === 1 && !lo.alias;
+  out.addresses = await readAddresses(h);
+  const nodes = all.map((x) => x.nodeOfNs.get(name)).filter((n) => n !== undefined);
+  out.routes = await readRoutes(h, new Set(nodes.flatMap((n) => tablesOf(n.routes))));
+  const keys = new Set<string>([...IPV6_SYSCTLS, ...Object.keys(all[0]!.nodeOfNs.get(name)?.sysctls ?? {})]);
+  out.sysctls = readSysctls(h, [...keys]);
+  return out;
+}
+
+export async function readAddresses(h: Handle, devs?: Set<string>): Promise<ObservedAddr[]> {
+  const list = await h.addr.list();
+  return list
+    .filter((a) => !devs || devs.has(a.ifname))
+    .map((a) => ({ dev: a.ifname, cidr: `${a.local}/${a.prefixlen}`, family: a.family === 'inet6' ? 6 : 4, scope: a.scope }));
+}
+
+export async function readRoutes(h: Handle, tables: Set<number>): Promise<ObservedRoute[]> {
+  const out: ObservedRoute[] = [];
+  for (const table of tables) {
+    for (const r of await h.route.list({ table })) {
+      const o: ObservedRoute = {
+        to: r.dst,
+        table: typeof r.table === 'number' ? r.table : (TABLES[r.table] ?? Number(r.table)),
+        family: r.family === 'inet6' ? 6 : 4,
+        protocol: r.protocol,
+        type: r.type,
+      };
+      if (r.gateway !== undefined) o.via = r.gateway;
+      if (r.dev !== undefined) o.dev = r.dev;
+      if (r.metric !== undefined) o.metric = r.metric;
+      out.push(o);
+    }
+  }
+  return out;
+}
+
+/** Values of sysctl keys in the handle's namespace (one switch for all); missing keys are left out. */
+export function readSysctls(h: Handle, keys: string[]): Record<string, string> {
+  const paths = keys.map((k) => [k, sysctlPath(k)] as const);
+  return h.inside(() => {
+    const out: Record<string, string> = {};
+    for (const [k, p] of paths) {
+      try {
+        out[k] = fs.readFileSync(p, 'utf8').trim();
+      } catch {
+        /* no such key here */
+      }
+    }
+    return out;
+  });
+}
+
+async function observeHost(spec: LabSpec, d: DesiredLab, prev: DesiredLab[], record: LabRecord | undefined, mark: string, handles: Handles): Promise<ObservedHost> {
+  const host = handles.get(HOST);
+  const raw = host.link.rawList();
+  const names = new Set<string>();
+  for (const x of [d, ...prev]) for (const n of x.links.get(HOST)?.keys() ?? []) names.add(n);
+  for (const n of record?.intended.hostLinks ?? []) names.add(n);
+  const relevant = raw.filter((l) => l.alias === mark || names.has(l.name) || l.altnames.some((a) => names.has(a)));
+  const all = toObservedLinks(raw);
+  const byName = new Map(all.map((l) => [l.name, l]));
+  const links = relevant.map((l) => byName.get(l.name)!);
+  // Verify where each of these veths' peers are.
+  const rawByName = new Map(raw.map((l) => [l.name, l]));
+  for (const l of links) {
+    if (l.kind !== 'veth' || l.peerIndex === undefined) continue;
+    const want = [d, ...prev].map((x) => x.links.get(HOST)?.get(l.name)?.peer?.ns).find((x) => x !== undefined);
+    const nsid = rawByName.get(l.name)!.linkNetnsId;
+    if (nsid === undefined) {
+      if (want === HOST) l.peerNetns = HOST;
+    } else if (want !== undefined && want !== HOST && nsidCached(host, HOST, want) === nsid) {
+      l.peerNetns = want;
+    }
+  }
+  const out: ObservedHost = { links, addresses: [], nics: {}, sysctls: {}, natTables: [] };
+
+  const nics = new Set<string>(Object.keys(record?.effects.uplinks ?? {}));
+  for (const u of spec.uplinks) {
+    if (u.kind === 'bridge') nics.add(u.nic);
+    else if (u.out !== undefined) nics.add(u.out);
+  }
+  for (const l of spec.links) {
+    if (l.kind === 'macvlan') nics.add(l.parent);
+    else if (l.kind === 'vxlan' && l.dev !== undefined) nics.add(l.dev);
+  }
+  for (const n of nics) {
+    const l = byName.get(n);
+    const nic: ObservedNic = { exists: !!l };
+    if (l) {
+      nic.index = l.index;
+      nic.up = l.up;
+      if (l.kind !== undefined) nic.kind = l.kind;
+      if (l.master !== undefined) {
+        nic.master = l.master;
+        const alias = byName.get(l.master)?.alias;
+        if (alias !== undefined) nic.masterAlias = alias;
+      }
+    }
+    out.nics[n] = nic;
+  }
+  if (links.length) out.addresses = await readAddresses(host, new Set(links.map((l) => l.name)));
+
+  const nat = spec.uplinks.some((u) => u.kind === 'nat');
+  const sysctlKeys = new Set(Object.keys(record?.effects.sysctls ?? {}));
+  if (nat) sysctlKeys.add(IP_FORWARD);
+  if (sysctlKeys.size) out.sysctls = readSysctls(host, [...sysctlKeys]);
+  const hadNat = record?.effects.nat !== undefined || prev.some((p) => p.spec.uplinks.some((u) => u.kind === 'nat'));
+  if (nat || hadNat) {
+    out.nft = nftAvailable();
+    const table = natTableName(spec.name);
+    if (out.nft && nftTableExists(table)) out.natTables.push(table);
+  }
+  return out;
+}
