@@ -5,8 +5,8 @@ import {
   type Link, type LinkAttrs, type LinkInfo as WireLinkInfo,
 } from '../wire/rtnl/index.js';
 import type { Handle } from './handle.js';
-import { nsFdFor } from './handle.js';
-import type { DevRef, LinkAddSpec, LinkInfo, LinkSetSpec } from './types.js';
+import { nsFdFor, openNetnsSync } from './handle.js';
+import type { DevRef, LinkAddSpec, LinkInfo, LinkSetSpec, NsRef } from './types.js';
 import { checkIfName } from './names.js';
 import { nsidNamesFor } from './namespaces.js';
 const ARPHRD: Record<number, string> = {
@@ -107,7 +107,7 @@ export class Links {
       if (l.master) out.master = byIndex.get(l.master)?.name ?? (this.safeName(l.master));
       if (l.alias) out.ifalias = l.alias;
       if (l.txqlen !== undefined) out.txqlen = l.txqlen;
-      if (l.link !== undefined && l.link !== l.index && l.link !== 0) {
+      if (l.link !== undefined && l.link !== 0 && (l.linkNetnsId !== undefined || l.link !== l.index)) {
         out.link_index = l.link;
         if (l.linkNetnsId !== undefined) {
           out.link_netnsid = l.linkNetnsId;
@@ -168,6 +168,7 @@ export class Links {
         }
         throw e;
       }
+      if (spec.kind === 'veth' && spec.peer.up) await this.peerUp(spec.peer.name, spec.peer.netns ?? spec.netns, object);
       if (spec.altnames?.length) {
         if (target) throw new NsnetError('UNSUPPORTED', `altnames for ${object}: set them with a handle on the target namespace`, object);
         await this.addAltnames(spec.name, spec.altnames);
@@ -183,7 +184,9 @@ export class Links {
       case 'veth':
         return {
           kind: 'veth',
-          peer: { name: spec.peer.name, netnsFd: peerFd, mtu: spec.peer.mtu ?? spec.mtu, address: spec.peer.address, up: spec.peer.up, alias: spec.peer.alias },
+          // The peer cannot come up inside the creating request: the kernel opens it before the
+          // pair is linked (veth_open gives ENOTCONN). add() brings it up right after.
+          peer: { name: spec.peer.name, netnsFd: peerFd, mtu: spec.peer.mtu ?? spec.mtu, address: spec.peer.address, alias: spec.peer.alias },
         };
       case 'bridge':
         return {
@@ -206,6 +209,18 @@ export class Links {
         return { kind: 'vlan', id: spec.id, protocol: spec.protocol };
       default:
         return { kind: spec.kind };
+    }
+  }
+
+  /** Bring up a freshly made veth peer, in whichever namespace it landed. */
+  private async peerUp(name: string, ns: NsRef | undefined, object: string): Promise<void> {
+    const h = ns === undefined ? this.h : openNetnsSync(ns);
+    try {
+      await h.link.set(name, { up: true });
+    } catch (e) {
+      throw new NsnetError(e instanceof NsnetError ? e.code : 'EIO', `${object}: made, but bringing the peer up failed: ${(e as Error).message}`, object);
+    } finally {
+      if (h !== this.h && !(typeof ns === 'object' && 'handle' in ns)) h.close();
     }
   }
 

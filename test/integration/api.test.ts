@@ -1,0 +1,303 @@
+// The library API against the kernel: every verb, iproute2 interoperability both ways, and
+// bad input (a typed error naming the object, nothing half-made left behind).
+import { isolate, kernelSkip, haveCommand } from '../helpers/sandbox.js';
+isolate(import.meta.url);
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { hostNetns, KernelError, netns, NsnetError, openNetns } from '../../src/index.js';
+
+const skip = kernelSkip;
+const ip = (...args: string[]): string => execFileSync('ip', args).toString();
+const ipj = <T>(...args: string[]): T => JSON.parse(ip('-j', ...args)) as T;
+
+async function rejectsWith(p: Promise<unknown>, code: string, re: RegExp): Promise<void> {
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(e instanceof NsnetError, `an NsnetError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    assert.match(e.message, re);
+    return true;
+  });
+}
+
+test('namespaces: nsnet and ip netns see each other\'s', { skip }, async () => {
+  await netns.add('n-one');
+  ip('netns', 'add', 'n-two');
+  const names = (await netns.list()).map((n) => n.name);
+  assert.ok(names.includes('n-one') && names.includes('n-two'));
+  assert.match(ip('netns', 'list'), /^n-one\b/m);
+  // ip netns exec works in nsnet's namespace, nsnet's exec in ip's.
+  assert.match(ip('netns', 'exec', 'n-one', 'ip', '-o', 'link'), /\blo\b/);
+  const r = await (await openNetns('n-two')).exec(['ip', '-o', 'link']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /\blo\b/);
+  // nsid shown like ip netns list once the host has one for it (a veth across gives one).
+  await hostNetns().link.add({ kind: 'veth', name: 'n-v0', peer: { name: 'n-v1', netns: 'n-one' } });
+  const withId = (await netns.list()).find((n) => n.name === 'n-one');
+  assert.equal(typeof withId?.nsid, 'number');
+  assert.match(ip('netns', 'list'), new RegExp(`^n-one \\(id: ${withId!.nsid}\\)`, 'm'));
+  await netns.del('n-one');
+  ip('netns', 'del', 'n-two');
+  assert.ok(!existsSync('/run/netns/n-one'));
+  assert.ok(!(await netns.exists('n-two')));
+  // /run/netns is a shared mount, as iproute2 makes it.
+  const mi = execFileSync('cat', ['/proc/self/mountinfo']).toString();
+  assert.match(mi, / \/run\/netns rw[^\n]* shared:\d+/);
+});
+
+test('namespaces: identify, pids, attach', { skip }, async (t) => {
+  await netns.add('n-pid');
+  const h = await openNetns('n-pid');
+  const child = h.spawn(['sleep', '30']);
+  t.after(() => {
+    child.kill('SIGKILL');
+    h.close();
+  });
+  // ip netns exec forks and execs: wait until the sleep itself runs in the namespace.
+  let pids: number[] = [];
+  for (let i = 0; i < 100 && pids.length === 0; i++) {
+    pids = await netns.pids('n-pid');
+    if (!pids.length) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.ok(pids.length >= 1, 'a process runs in n-pid');
+  assert.deepEqual(await netns.identify(pids[0]!), ['n-pid']);
+  assert.deepEqual(await netns.identify(process.pid), []);
+  assert.match(ip('netns', 'identify', String(pids[0])), /n-pid/);
+  // attach: name the namespace of a process made by someone else.
+  // unshare execs sleep: the PID is the sleeping process, in a namespace nobody named.
+  const other = spawn('unshare', ['--net', 'sleep', '30'], { stdio: 'ignore' });
+  const pid = other.pid!;
+  t.after(() => other.kill('SIGKILL'));
+  for (let i = 0; i < 100 && (await netns.identify(pid).catch(() => ['?'])).length === 0 && readlinkSync(`/proc/${pid}/ns/net`) === readlinkSync('/proc/self/ns/net'); i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await netns.attach('n-attached', pid);
+  assert.deepEqual(await netns.identify(pid), ['n-attached']);
+  await netns.del('n-attached');
+  await netns.del('n-pid');
+});
+
+test('namespaces: bad names and missing ones are clear errors and leave nothing', { skip }, async () => {
+  const before = readdirSync('/run/netns').sort();
+  await rejectsWith(netns.add('a/b'), 'INVALID_NAME', /"a\/b".*'\/'/);
+  await rejectsWith(netns.add('..'), 'INVALID_NAME', /reserved/);
+  await rejectsWith(netns.add(''), 'INVALID_NAME', /empty/);
+  await rejectsWith(netns.add('x'.repeat(256)), 'INVALID_NAME', /256 bytes/);
+  await rejectsWith(openNetns('n-missing'), 'ENOENT', /namespace n-missing does not exist/);
+  await rejectsWith(netns.del('n-missing'), 'ENOENT', /n-missing/);
+  await netns.add('n-dup');
+  await rejectsWith(netns.add('n-dup'), 'EEXIST', /namespace n-dup already exists/);
+  await netns.del('n-dup');
+  assert.deepEqual(readdirSync('/run/netns').sort(), before);
+});
+
+test('links: veth straight into two namespaces, bridge, set, altnames, delete', { skip }, async () => {
+  const a = await netns.create('l-a');
+  const b = await netns.create('l-b');
+  try {
+    await a.link.add({ kind: 'veth', name: 'va', up: true, peer: { name: 'vb', netns: { handle: b }, up: true } });
+    const va = await a.link.get('va');
+    const vb = await b.link.get('vb');
+    assert.equal(va.kind, 'veth');
+    assert.equal(va.link_index, vb.ifindex);
+    assert.equal(va.peerNetns, 'l-b');
+    assert.equal(vb.peerNetns, 'l-a');
+    assert.ok(va.flags.includes('UP'));
+
+    await a.link.add({ kind: 'bridge', name: 'br-a', up: true });
+    await a.link.set('va', { master: 'br-a', mtu: 1400, address: '02:00:00:00:aa:01', alias: 'to b' });
+    let got = await a.link.get('va');
+    assert.equal(got.master, 'br-a');
+    assert.equal(got.mtu, 1400);
+    assert.equal(got.address, '02:00:00:00:aa:01');
+    assert.equal(got.ifalias, 'to b');
+    const viaIp = ipj<Array<{ master?: string; mtu: number; ifalias?: string }>>('-n', 'l-a', 'link', 'show', 'va')[0]!;
+    assert.equal(viaIp.master, 'br-a');
+    assert.equal(viaIp.mtu, 1400);
+    await a.link.set('va', { master: null, name: 'va-renamed' });
+    got = await a.link.get('va-renamed');
+    assert.equal(got.master, undefined);
+
+    await a.link.addAltnames('va-renamed', ['a-very-long-logical-interface-name']);
+    assert.deepEqual((await a.link.get('va-renamed')).altnames, ['a-very-long-logical-interface-name']);
+    assert.equal((await a.link.get('a-very-long-logical-interface-name')).ifname, 'va-renamed', 'found by altname');
+    await a.link.delAltnames('va-renamed', ['a-very-long-logical-interface-name']);
+    assert.deepEqual((await a.link.get('va-renamed')).altnames, []);
+
+    // Move to the other namespace and back (a bridge may not move: the kernel says so).
+    await a.link.add({ kind: 'veth', name: 'mover0', peer: { name: 'mover1' } });
+    await a.link.set('mover0', { netns: { handle: b } });
+    assert.ok(await b.link.exists('mover0'));
+    assert.ok(!(await a.link.exists('mover0')));
+    await b.link.set('mover0', { netns: { handle: a } });
+    assert.ok(await a.link.exists('mover0'));
+    await rejectsWith(a.link.set('br-a', { netns: { handle: b } }), 'EINVAL', /set netns namespace l-b on link br-a in namespace l-a: The interface netns is immutable/);
+
+    await a.link.del('va-renamed');
+    assert.ok(!(await b.link.exists('vb')), 'deleting a veth removes its peer');
+  } finally {
+    a.close();
+    b.close();
+    await netns.del('l-a');
+    await netns.del('l-b');
+  }
+});
+
+test('links: macvlan and vxlan with their settings; kinds this kernel lacks skip', { skip }, async (t) => {
+  const h = await netns.create('l-k');
+  try {
+    await h.link.add({ kind: 'veth', name: 'parent0', peer: { name: 'parent1' } });
+    await h.link.add({ kind: 'macvlan', name: 'mv0', parent: 'parent0', mode: 'bridge' });
+    const mv = await h.link.get('mv0');
+    assert.equal(mv.kind, 'macvlan');
+    assert.equal(mv.info?.mode, 'bridge');
+    await h.link.add({ kind: 'vxlan', name: 'vx0', id: 42, remote: '192.0.2.2', local: '192.0.2.1', port: 4789, dev: 'parent0' });
+    const vx = await h.link.get('vx0');
+    assert.equal(vx.kind, 'vxlan');
+    assert.equal(vx.info?.id, 42);
+    assert.equal(vx.info?.port, 4789);
+    const vxIp = ipj<Array<{ linkinfo: { info_data: { id: number; remote: string } } }>>('-n', 'l-k', '-d', 'link', 'show', 'vx0')[0]!;
+    assert.equal(vxIp.linkinfo.info_data.id, 42);
+    assert.equal(vxIp.linkinfo.info_data.remote, '192.0.2.2');
+    for (const kind of ['dummy', 'vlan'] as const) {
+      const spec = kind === 'vlan' ? { kind, name: 'x-vlan', parent: 'parent0', id: 10 } : { kind, name: 'x-dummy' };
+      try {
+        await h.link.add(spec);
+        assert.ok(await h.link.exists(spec.name));
+      } catch (e) {
+        assert.ok(e instanceof KernelError && e.code === 'ENOTSUP', String(e));
+        assert.match(e.message, new RegExp(`create ${kind} ${spec.name}.*(Unknown device type|no ${kind} support)`));
+        t.diagnostic(`skipped: this kernel lacks ${kind} (${e.message})`);
+        assert.ok(!(await h.link.exists(spec.name)), 'nothing half-made');
+      }
+    }
+  } finally {
+    h.close();
+    await netns.del('l-k');
+  }
+});
+
+test('links: bad input names the object and leaves nothing behind', { skip }, async () => {
+  const h = await netns.create('l-bad');
+  try {
+    const before = (await h.link.list()).map((l) => l.ifname);
+    await rejectsWith(h.link.add({ kind: 'bridge', name: 'sixteen-bytes-xx' }), 'INVALID_NAME', /16 bytes long \(at most 15\)/);
+    await rejectsWith(h.link.add({ kind: 'veth', name: 'ok0', peer: { name: 'bad/name' } }), 'INVALID_NAME', /veth peer name "bad\/name"/);
+    await rejectsWith(h.link.add({ kind: 'veth', name: 'ok0', peer: { name: 'ok1', netns: 'l-nowhere' } }), 'ENOENT', /namespace l-nowhere does not exist/);
+    await rejectsWith(h.link.set('nosuch0', { up: true }), 'ENODEV', /link nosuch0 in namespace l-bad does not exist/);
+    await rejectsWith(h.link.del('nosuch0'), 'ENODEV', /nosuch0/);
+    await h.link.add({ kind: 'bridge', name: 'dup0' });
+    await rejectsWith(h.link.add({ kind: 'bridge', name: 'dup0' }), 'EEXIST', /create bridge dup0 in namespace l-bad: .*File exists|already exists/);
+    await h.link.del('dup0');
+    assert.deepEqual((await h.link.list()).map((l) => l.ifname), before);
+  } finally {
+    h.close();
+    await netns.del('l-bad');
+  }
+});
+
+test('addresses v4 and v6: add, list, replace, del, flush', { skip }, async () => {
+  const h = await netns.create('a-ns');
+  try {
+    await h.link.add({ kind: 'veth', name: 'e0', up: true, peer: { name: 'e1', up: true } });
+    await h.sysctl.set('net.ipv6.conf.e0.accept_dad', '0');
+    await h.addr.add('e0', '10.9.0.1/24');
+    await h.addr.add('e0', '10.9.0.2/24');
+    await h.addr.add('e0', '2001:db8::1/64', { nodad: true });
+    const v4 = await h.addr.list({ dev: 'e0', family: 4 });
+    assert.deepEqual(v4.map((a) => a.cidr), ['10.9.0.1/24', '10.9.0.2/24']);
+    assert.ok(v4[1]!.flags.includes('secondary'));
+    const v6 = (await h.addr.list({ dev: 'e0', family: 6 })).filter((a) => a.scope === 'global');
+    assert.deepEqual(v6.map((a) => a.cidr), ['2001:db8::1/64']);
+    const ipv = ipj<Array<{ addr_info: Array<{ local: string; prefixlen: number }> }>>('-n', 'a-ns', 'addr', 'show', 'e0')[0]!;
+    assert.deepEqual(ipv.addr_info.map((a) => `${a.local}/${a.prefixlen}`).filter((x) => !x.startsWith('fe80')), ['10.9.0.1/24', '10.9.0.2/24', '2001:db8::1/64']);
+    await rejectsWith(h.addr.add('e0', '10.9.0.1/24'), 'EEXIST', /add address 10\.9\.0\.1\/24 on link e0 in namespace a-ns/);
+    await rejectsWith(h.addr.add('e0', '10.9.0.300/24'), 'INVALID_ADDRESS', /10\.9\.0\.300/);
+    await h.addr.del('e0', '10.9.0.2/24');
+    assert.deepEqual((await h.addr.list({ dev: 'e0', family: 4 })).map((a) => a.cidr), ['10.9.0.1/24']);
+    const n = await h.addr.flush('e0');
+    assert.ok(n >= 2);
+    assert.deepEqual((await h.addr.list({ dev: 'e0' })).filter((a) => a.scope === 'global'), []);
+  } finally {
+    h.close();
+    await netns.del('a-ns');
+  }
+});
+
+test('routes: default gateway, tables, replace, del; neighbours after a ping', { skip: skip ?? (haveCommand('ping') ? undefined : 'no ping') }, async () => {
+  const a = await netns.create('r-a');
+  const b = await netns.create('r-b');
+  try {
+    await a.link.add({ kind: 'veth', name: 'ra', up: true, peer: { name: 'rb', netns: { handle: b }, up: true } });
+    await a.addr.add('ra', '10.8.0.1/24');
+    await b.addr.add('rb', '10.8.0.2/24');
+    await b.link.set('lo', { up: true });
+    await b.addr.add('lo', '10.77.0.1/32');
+    await a.route.add({ to: 'default', via: '10.8.0.2' });
+    await a.route.add({ to: '10.50.0.0/16', via: '10.8.0.2', table: 100, metric: 5 });
+    await a.route.add({ to: '10.60.0.0/16', dev: 'ra', table: 1000 });
+    const main = await a.route.list({ family: 4 });
+    assert.deepEqual(main.map((r) => `${r.dst} ${r.gateway ?? '-'} ${r.dev}`).sort(), ['10.8.0.0/24 - ra', 'default 10.8.0.2 ra']);
+    const t100 = await a.route.list({ table: 100 });
+    assert.equal(t100[0]?.dst, '10.50.0.0/16');
+    assert.equal(t100[0]?.metric, 5);
+    const t1000 = await a.route.list({ table: 1000 });
+    assert.equal(t1000[0]?.scope, 'link');
+    const ipRoutes = ipj<Array<{ dst: string; gateway?: string }>>('-n', 'r-a', 'route', 'show', 'table', '1000');
+    assert.equal(ipRoutes[0]?.dst, '10.60.0.0/16');
+    await rejectsWith(a.route.add({ to: 'default', via: '10.8.0.2' }), 'EEXIST', /add route default via 10\.8\.0\.2 in namespace r-a/);
+    await a.route.replace({ to: 'default', via: '10.8.0.2', metric: 0 });
+    await rejectsWith(a.route.add({ to: '10.70.0.0/16', via: '10.99.0.1' }), 'ENETUNREACH', /10\.70\.0\.0\/16 via 10\.99\.0\.1/);
+    const p = await a.exec(['ping', '-c1', '-W2', '10.77.0.1']);
+    assert.equal(p.code, 0, p.stdout + p.stderr);
+    const neigh = await a.neigh.list({ dev: 'ra' });
+    const n = neigh.find((x) => x.dst === '10.8.0.2');
+    assert.ok(n, 'the gateway is a neighbour after the ping');
+    assert.equal(n.lladdr, (await b.link.get('rb')).address);
+    await a.route.del({ to: '10.50.0.0/16', table: 100 });
+    assert.deepEqual(await a.route.list({ table: 100 }), []);
+    await a.route.del({ to: 'default' });
+    assert.equal((await a.route.list({ family: 4 })).some((r) => r.dst === 'default'), false);
+  } finally {
+    a.close();
+    b.close();
+    await netns.del('r-a');
+    await netns.del('r-b');
+  }
+});
+
+test('sysctls are per namespace; exec returns output and exit code', { skip }, async () => {
+  const a = await netns.create('s-a');
+  const b = await netns.create('s-b');
+  try {
+    const before = await a.sysctl.set('net.ipv4.ip_forward', 1);
+    assert.equal(before, '0');
+    assert.equal(await a.sysctl.get('net.ipv4.ip_forward'), '1');
+    assert.equal(await b.sysctl.get('net.ipv4.ip_forward'), '0');
+    assert.equal(ip('netns', 'exec', 's-a', 'cat', '/proc/sys/net/ipv4/ip_forward').trim(), '1');
+    await rejectsWith(a.sysctl.get('kernel.hostname'), 'INVALID_SYSCTL', /only network keys/);
+    await rejectsWith(a.sysctl.get('net.ipv4.../../../etc/passwd'), 'INVALID_SYSCTL', /invalid sysctl key/);
+    await rejectsWith(a.sysctl.get('net.ipv4.no_such_key'), 'ENOENT', /no such key/);
+    const r = await a.exec(['sh', '-c', 'echo out; echo err >&2; exit 3']);
+    assert.deepEqual([r.stdout, r.stderr, r.code], ['out\n', 'err\n', 3]);
+    const withInput = await b.exec(['cat'], { input: 'hello' });
+    assert.equal(withInput.stdout, 'hello');
+    // exec sees the namespace's own /sys, as ip netns exec gives.
+    const sys = await a.exec(['ls', '/sys/class/net']);
+    assert.deepEqual(sys.stdout.trim().split(/\s+/), ['lo']);
+  } finally {
+    a.close();
+    b.close();
+    await netns.del('s-a');
+    await netns.del('s-b');
+  }
+});
+
+test('permission errors are clear', { skip: skip ?? (haveCommand('setpriv') ? undefined : 'no setpriv') }, () => {
+  const script = `import('${new URL('../../src/index.js', import.meta.url).href}').then(async (m) => { try { await m.netns.add('p-x'); console.log('made'); } catch (e) { console.log(e.code + ': ' + e.message); } })`;
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', process.execPath, '-e', script], { encoding: 'utf8' });
+  assert.match(r.stdout, /^(EACCES|RUN_DIR|EPERM): .*(permission|not permitted|root)/mi, r.stdout + r.stderr);
+  assert.ok(!existsSync('/run/netns/p-x'));
+});
