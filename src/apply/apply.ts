@@ -453,6 +453,7 @@ export async function upLab(spec: LabSpec, opts: UpOptions = {}): Promise<UpResu
     const plan = await planFor(spec);
     return { lab: spec.name, noop: plan.noop, actions: [], counts: { added: 0, changed: 0, removed: 0 }, size: plan.counts, ms: 0, plan };
   }
+  const t0 = performance.now();
   const lock = await lockLab(spec.name, opts.lock);
   let handles: Handles | undefined;
   try {
@@ -463,7 +464,7 @@ export async function upLab(spec: LabSpec, opts: UpOptions = {}): Promise<UpResu
     if (plan.refusals.length) throw new RefusedError(spec.name, plan.refusals);
     if (plan.noop && existing && existing.state === 'up' && (opts.file === undefined || existing.file === opts.file)) {
       handles.closeAll();
-      return { lab: spec.name, noop: true, actions: [], counts: { added: 0, changed: 0, removed: 0 }, size: plan.counts, ms: 0, plan };
+      return { lab: spec.name, noop: true, actions: [], counts: { added: 0, changed: 0, removed: 0 }, size: plan.counts, ms: Math.round(performance.now() - t0), plan };
     }
     const record = existing ?? newRecord(spec.name, opts.file);
     if (opts.file !== undefined) record.file = opts.file;
@@ -476,7 +477,7 @@ export async function upLab(spec: LabSpec, opts: UpOptions = {}): Promise<UpResu
       record.intended = { namespaces: [], hostLinks: [] };
       writeRecord(record);
     }
-    return { ...r, plan };
+    return { ...r, ms: Math.round(performance.now() - t0), plan };
   } finally {
     handles?.closeAll();
     // A refused first up leaves no trace: no record, no lock file.

@@ -1,10 +1,322 @@
 /**
- * Placeholder: the lab commands (plan, up, down, status, labs, exec, graph, schema) are being
- * written in this file by another engineer, who will replace it. main.ts loads it only when
- * one of those commands is asked for.
+ * The lab commands: plan, up, down, status, labs, exec (and schema, graph). Thin: load the file,
+ * call src/apply, render text or JSON. main.ts registers them only when one of them is asked for.
+ *
+ * Exit status: 0 done, 1 error (invalid file, refusal, kernel error), 2 usage error.
+ * Errors are printed here, one line each, on stderr; validation issues and refusals as
+ * `file:line:column: path: message`.
  */
 import type { Command } from 'commander';
 
+interface JsonOpt {
+  json?: boolean;
+}
+
+/** -j given after the command or before it (as a global option). */
+function wantJson(cmd: Command): boolean {
+  const own = cmd.opts<JsonOpt>().json;
+  const global = cmd.parent?.opts<JsonOpt>().json;
+  return !!(own || global);
+}
+
+class Usage extends Error {
+  override name = 'UsageError';
+}
+
+const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+const json = (v: unknown) => out(JSON.stringify(v, null, 2));
+
+/** Run a command body; print expected errors as lines and set the exit status. */
+function action<A extends unknown[]>(fn: (...args: A) => Promise<number | void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      const code = await fn(...args);
+      if (typeof code === 'number') process.exitCode = code;
+    } catch (e) {
+      process.exitCode = await report(e);
+    }
+  };
+}
+
+/** Print an error as nsnet does (one line per problem) and return the exit status. */
+async function report(e: unknown): Promise<number> {
+  const { TopologyError, RefusedError } = await import('../../apply/index.js');
+  const { formatIssue } = await import('../../topology/parse.js');
+  if (e instanceof Usage) {
+    err(`nsnet: ${e.message}`);
+    return 2;
+  }
+  if (e instanceof TopologyError) {
+    for (const i of e.issues) err(formatIssue(i));
+    err(`nsnet: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'} in the topology; nothing was changed`);
+    return 1;
+  }
+  if (e instanceof RefusedError) {
+    const file = refusalFile.get(e);
+    for (const r of e.refusals) err(await locateRefusal(r, file));
+    err(`nsnet: lab ${e.lab}: nothing was changed`);
+    return 1;
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  const expected = e instanceof Error && /Error$/.test(e.name) && e.name !== 'Error' && e.name !== 'TypeError' && e.name !== 'RangeError';
+  err(`nsnet: ${expected ? msg.replace(/\s*\n\s*/gu, ' ') : `internal error: ${msg} (set NSNET_DEBUG=1 for details)`}`);
+  if (process.env.NSNET_DEBUG === '1' && e instanceof Error && e.stack) err(e.stack);
+  return 1;
+}
+
+const refusalFile = new WeakMap<object, string>();
+
+/** "file:line:col: path: message" for a refusal, when it comes from a file we can read. */
+async function locateRefusal(r: { path: (string | number)[]; message: string; code: string }, file: string | undefined): Promise<string> {
+  const { formatIssue } = await import('../../topology/parse.js');
+  const issue: { code: string; message: string; path: (string | number)[]; file?: string; line?: number; column?: number } = { code: r.code, message: r.message, path: r.path };
+  if (file !== undefined) {
+    issue.file = file;
+    try {
+      const { readFileSync } = await import('node:fs');
+      const { readYaml } = await import('../../topology/source.js');
+      const p = readYaml(readFileSync(file, 'utf8')).locate(r.path);
+      if (p) {
+        issue.line = p.line;
+        issue.column = p.column;
+      }
+    } catch {
+      /* the file changed or went away: no position */
+    }
+  }
+  return formatIssue(issue);
+}
+
+async function loadLab(file: string) {
+  const { Lab } = await import('../../apply/index.js');
+  const { formatIssue } = await import('../../topology/parse.js');
+  const lab = await Lab.load(file);
+  for (const w of lab.warnings) err(formatIssue({ ...w, message: `warning: ${w.message}` }));
+  return lab;
+}
+
+/** The lab a command is about: from FILE, from --lab NAME, or the only lab on this host. */
+async function pickLab(file: string | undefined, name: string | undefined, what: string) {
+  const { Lab, listRecords } = await import('../../apply/index.js');
+  if (file !== undefined && name !== undefined) throw new Usage(`${what}: give FILE or --lab NAME, not both`);
+  if (file !== undefined) return loadLab(file);
+  if (name !== undefined) return Lab.byName(name);
+  const labs = listRecords();
+  if (labs.length === 1) return Lab.byName(labs[0]!);
+  throw new Usage(`${what}: give a topology FILE or --lab NAME (${labs.length ? `labs on this host: ${labs.join(', ')}` : 'no lab is up on this host'})`);
+}
+
+/** The lab name a file names, even when the file no longer validates (so down still works). */
+async function labNameOfFile(file: string): Promise<string> {
+  const { TopologyError } = await import('../../apply/index.js');
+  try {
+    return (await loadLab(file)).name;
+  } catch (e) {
+    if (!(e instanceof TopologyError)) throw e;
+    const { readFileSync } = await import('node:fs');
+    const { readYaml } = await import('../../topology/source.js');
+    let name: unknown;
+    try {
+      name = (readYaml(readFileSync(file, 'utf8')).value as { name?: unknown } | undefined)?.name;
+    } catch {
+      name = undefined;
+    }
+    if (typeof name === 'string' && /^[a-z0-9][a-z0-9_-]{0,23}$/.test(name)) {
+      err(`nsnet: ${file} has problems (see nsnet plan ${file}); taking down lab ${name} as its record knows it`);
+      return name;
+    }
+    throw e;
+  }
+}
+
+/** A single updating line on a terminal (stderr); nothing when stderr is not a terminal. */
+function progressLine(): { update(p: { done: number; total: number; action: { op: string; target: string } }): void; clear(): void } {
+  if (!process.stderr.isTTY) return { update() {}, clear() {} };
+  let last = 0;
+  let shown = false;
+  const width = () => Math.max(20, (process.stderr.columns ?? 80) - 1);
+  return {
+    update(p) {
+      const now = Date.now();
+      if (now - last < 80 && p.done !== p.total) return;
+      last = now;
+      shown = true;
+      const line = `[${p.done}/${p.total}] ${p.action.op} ${p.action.target}`;
+      process.stderr.write(`\r\x1b[K${line.slice(0, width())}`);
+    },
+    clear() {
+      if (shown) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+const lockWait = (lab: string) => (pid: number | undefined) =>
+  err(`nsnet: lab ${lab} is busy: waiting for ${pid ? `process ${pid}` : 'another process'} (an up or down of the same lab), at most 60 s...`);
+
 export function registerLabCommands(program: Command): void {
-  void program; // registers nothing yet
+  program
+    .command('plan')
+    .description('show what "up" would change, each action with its reason')
+    .argument('<file>', 'topology file (YAML or JSON)')
+    .option('-j, --json', 'print the plan as JSON')
+    .action(action(async (file: string, _o: JsonOpt, cmd: Command) => {
+      const lab = await loadLab(file);
+      const { renderPlan } = await import('../../plan/index.js');
+      const plan = await lab.plan();
+      if (wantJson(cmd)) json(plan);
+      else if (!plan.refusals.length) out(renderPlan(plan));
+      if (plan.refusals.length) {
+        if (!wantJson(cmd) && plan.actions.length) out(renderPlan({ ...plan, refusals: [] }));
+        for (const r of plan.refusals) err(await locateRefusal(r, file));
+        err(`nsnet: lab ${plan.lab}: up would refuse (${plan.refusals.length} problem${plan.refusals.length === 1 ? '' : 's'})`);
+        return 1;
+      }
+    }));
+
+  program
+    .command('up')
+    .description('build the lab, or change it to match the file (only what differs)')
+    .argument('<file>', 'topology file (YAML or JSON)')
+    .option('-j, --json', 'print the result as JSON')
+    .option('--dry-run', 'show the plan, change nothing')
+    .action(action(async (file: string, o: JsonOpt & { dryRun?: boolean }, cmd: Command) => {
+      const lab = await loadLab(file);
+      const { renderPlan } = await import('../../plan/index.js');
+      const { upLab, RefusedError } = await import('../../apply/index.js');
+      if (o.dryRun) {
+        const plan = await lab.plan();
+        if (wantJson(cmd)) json(plan);
+        else out(renderPlan(plan));
+        if (plan.refusals.length) {
+          for (const r of plan.refusals) err(await locateRefusal(r, file));
+          return 1;
+        }
+        return;
+      }
+      const bar = progressLine();
+      try {
+        const r = await upLab(lab.spec, { file: lab.file, onProgress: (p) => bar.update(p), lock: { onWait: lockWait(lab.name) } });
+        bar.clear();
+        if (wantJson(cmd)) {
+          const { plan, ...rest } = r;
+          json({ ...rest, refusals: plan.refusals });
+        } else if (r.noop) {
+          out(`lab ${r.lab} is up to date (${r.size.nodes} node${r.size.nodes === 1 ? '' : 's'}, ${r.size.links} link${r.size.links === 1 ? '' : 's'}): nothing to do`);
+        } else {
+          out(`lab ${r.lab} is up: ${r.actions.length} action${r.actions.length === 1 ? '' : 's'} (${r.counts.added} added, ${r.counts.changed} changed, ${r.counts.removed} removed) in ${(r.ms / 1000).toFixed(2)} s; ${r.size.nodes} nodes, ${r.size.links} links`);
+        }
+      } catch (e) {
+        bar.clear();
+        if (e instanceof RefusedError) refusalFile.set(e, file);
+        throw e;
+      }
+    }));
+
+  program
+    .command('down')
+    .description('remove everything the lab made (and restore what it changed on the host)')
+    .argument('[file]', 'topology file of the lab')
+    .option('--lab <name>', 'the lab by name (from nsnet labs)')
+    .option('-j, --json', 'print the result as JSON')
+    .action(action(async (file: string | undefined, o: JsonOpt & { lab?: string }, cmd: Command) => {
+      const { downLab, listRecords } = await import('../../apply/index.js');
+      if (file !== undefined && o.lab !== undefined) throw new Usage('down: give FILE or --lab NAME, not both');
+      let name = o.lab;
+      if (file !== undefined) name = await labNameOfFile(file);
+      if (name === undefined) {
+        const labs = listRecords();
+        throw new Usage(`down: give the lab's topology FILE or --lab NAME (${labs.length ? `labs on this host: ${labs.join(', ')}` : 'no lab is up on this host'})`);
+      }
+      const r = await downLab(name, { lock: { onWait: lockWait(name) } });
+      if (wantJson(cmd)) json(r);
+      else if (r.nothing) out(`lab ${name}: nothing to remove (no record and no object with its mark on this host)`);
+      else {
+        const parts = [`${r.namespaces.length} namespace${r.namespaces.length === 1 ? '' : 's'}`];
+        if (r.links.length) parts.push(`${r.links.length} host link${r.links.length === 1 ? '' : 's'}`);
+        out(`lab ${name} is down: removed ${parts.join(' and ')}${r.restored.length ? `; restored ${r.restored.join(', ')}` : ''} in ${(r.ms / 1000).toFixed(2)} s`);
+        for (const s of r.skipped) err(`nsnet: left alone: ${s}`);
+      }
+    }));
+
+  program
+    .command('status')
+    .description("show the lab's nodes, links, addresses, routes and any drift from the file")
+    .argument('[file]', 'topology file of the lab')
+    .option('--lab <name>', 'the lab by name (from nsnet labs)')
+    .option('-j, --json', 'print the status as JSON')
+    .action(action(async (file: string | undefined, o: JsonOpt & { lab?: string }, cmd: Command) => {
+      const lab = await pickLab(file, o.lab, 'status');
+      const { renderStatus } = await import('../../apply/index.js');
+      const s = await lab.status();
+      if (wantJson(cmd)) json(s);
+      else out(renderStatus(s));
+    }));
+
+  program
+    .command('labs')
+    .description('list the labs on this host')
+    .option('-j, --json', 'print the list as JSON')
+    .action(action(async (_o: JsonOpt, cmd: Command) => {
+      const { listRecords, readRecord } = await import('../../apply/index.js');
+      const rows = listRecords().map((name) => {
+        const r = readRecord(name)!;
+        const spec = r.spec ?? r.pending;
+        return { name, state: r.state, nodes: spec?.nodes.length ?? 0, links: spec?.links.length ?? 0, file: r.file ?? null, updated: r.updated, ...(r.error ? { error: r.error } : {}) };
+      });
+      if (wantJson(cmd)) {
+        json(rows);
+        return;
+      }
+      if (!rows.length) {
+        out('no lab is up on this host');
+        return;
+      }
+      const w = Math.max(4, ...rows.map((r) => r.name.length));
+      out(`${'LAB'.padEnd(w)}  STATE     NODES  LINKS  FILE`);
+      for (const r of rows) out(`${r.name.padEnd(w)}  ${r.state.padEnd(8)}  ${String(r.nodes).padStart(5)}  ${String(r.links).padStart(5)}  ${r.file ?? '-'}`);
+    }));
+
+  program
+    .command('exec')
+    .description('run a command in a lab node, as ip netns exec does: nsnet exec NODE -- CMD...')
+    .argument('<node>', 'node name')
+    .argument('<cmd...>', 'the command and its arguments (after --)')
+    .option('--lab <name>', 'the lab the node is in (needed when several labs have that node)')
+    .action(action(async (node: string, cmd: string[], o: { lab?: string }) => {
+      const { Lab, listRecords, readRecord } = await import('../../apply/index.js');
+      let lab;
+      if (o.lab !== undefined) lab = Lab.byName(o.lab);
+      else {
+        const have = listRecords().filter((n) => (readRecord(n)?.spec ?? readRecord(n)?.pending)?.nodes.some((x) => x.name === node));
+        if (have.length === 0) throw new Usage(`exec: no lab on this host has a node ${JSON.stringify(node)} (see nsnet labs)`);
+        if (have.length > 1) throw new Usage(`exec: node ${node} is in labs ${have.join(', ')}; choose one with --lab NAME`);
+        lab = Lab.byName(have[0]!);
+      }
+      const ns = lab.netnsOf(node);
+      const { spawn } = await import('node:child_process');
+      const child = spawn('ip', ['netns', 'exec', ns, ...cmd], { stdio: 'inherit' });
+      return new Promise<number>((resolve, reject) => {
+        child.on('error', (e) => reject(new Error(`cannot run ip netns exec: ${e.message}`)));
+        child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + (({ SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[signal] ?? 1) : 1)));
+      });
+    }));
+
+  program
+    .command('schema')
+    .description("print the topology file's JSON Schema (for editors)")
+    .action(action(async () => {
+      const { topologyJsonSchema } = await import('../../topology/schema.js');
+      json(topologyJsonSchema());
+    }));
+
+  program
+    .command('graph')
+    .description("print the lab's topology as a Graphviz graph (dot -Tsvg)")
+    .argument('<file>', 'topology file')
+    .action(action(async (file: string) => {
+      const lab = await loadLab(file);
+      const { graphDot } = await import('./lab-graph.js');
+      out(graphDot(lab.spec));
+    }));
 }
