@@ -8,7 +8,7 @@
  * In your own project, import from 'nsnet' instead of '../src/index.js'.
  */
 import { fileURLToPath } from 'node:url';
-import { hostNetns, netns, openNetns, type Handle } from '../src/index.js';
+import { hostNetns, netns, NsnetError, openNetns, type Handle } from '../src/index.js';
 
 export interface WalkthroughResult {
   host: Handle;
@@ -64,11 +64,16 @@ export async function seedWalkthrough(say: (line: string) => void = () => {}): P
   return { host, blue, lan };
 }
 
-/** Undo everything the walkthrough made. */
+/** Undo everything the walkthrough made: host links first (a namespace's deletion takes the
+ * veth peers in it away asynchronously), then the namespaces. */
 export async function seedCleanup(): Promise<void> {
   const host = hostNetns();
+  for (const dev of ['nic1', 'eth-phys', 'veth0', 'br0']) {
+    await host.link.del(dev).catch((e: unknown) => {
+      if (!(e instanceof NsnetError && e.code === 'ENODEV')) throw e;
+    });
+  }
   for (const name of ['blue', 'lan']) if (await netns.exists(name)) await netns.del(name);
-  for (const dev of ['nic1', 'br0', 'veth0', 'eth-phys']) if (await host.link.exists(dev)) await host.link.del(dev);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
