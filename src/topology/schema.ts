@@ -1,0 +1,181 @@
+/**
+ * The shape of a topology file, as zod schemas: types, allowed keys, number ranges and enums.
+ * The same schemas give the TypeScript input type (`TopologyInput`) and the JSON Schema for
+ * editors (`topologyJsonSchema()`, committed as schema/topology.schema.json).
+ *
+ * What zod cannot say well (names, CIDRs, references between nodes, bridges and links) is
+ * checked in validate.ts; the JSON Schema still carries the name and endpoint patterns so that
+ * editors flag them while typing.
+ */
+import { z } from 'zod';
+import { ENDPOINT_RE, IFACE_NAME_RE, LAB_NAME_RE, MAC_RE, NODE_NAME_RE, PREFIX_RE, SYSCTL_KEY_RE } from './names.js';
+
+const IPV6_RULE =
+  "A node's IPv6 is its own `ipv6` if set, else the lab's `ipv6`, else true if any address or route of the node is IPv6, else false. " +
+  'A node with IPv6 off gets net.ipv6.conf.{all,default}.disable_ipv6=1 before its links are made (as Docker does for containers): ' +
+  'no link-local addresses, DAD or MLD, which makes big labs much faster.';
+
+/** An integer in [min, max]; every failure says the whole range. */
+function intIn(min: number, max: number, what: string) {
+  const error = `${what} must be a whole number from ${min} to ${max}`;
+  return z.int({ error }).min(min, { error }).max(max, { error });
+}
+
+/** A list/map that may also be written as nothing (`routes:` with every entry commented out). */
+const maybe = <T extends z.ZodType>(s: T) => s.nullable().optional();
+
+/**
+ * Build the schemas. `namedKeys` puts the name patterns on map keys (for the exported schema and
+ * the JSON Schema); validate.ts builds them without, and checks names itself with better messages.
+ */
+export function buildSchemas(namedKeys: boolean) {
+  const key = (re: RegExp, what: string) =>
+    namedKeys ? z.string().regex(re, { error: `invalid ${what}` }) : z.string();
+
+  const Cidr = z.string().meta({
+    description: 'An address with its prefix length: 10.0.1.10/24 or 2001:db8:1::10/64.',
+    examples: ['10.0.1.10/24', '2001:db8:1::10/64'],
+  });
+  const Mtu = intIn(68, 65535, 'mtu').meta({ description: 'MTU in bytes (68..65535). Not set: the kernel default (1500).' });
+  const IfName = z.string().meta({
+    description: 'An interface name on the host (at most 15 bytes), e.g. eth1.',
+    pattern: '^[^/:\\s]{1,15}$',
+  });
+  const EndpointStr = z.string().meta({
+    description: "One end of a link: 'NODE:IF' (an interface in a node), 'host:IF' (an interface in the host namespace), " +
+      "or 'BRIDGE[:PORT]' (a port of a bridge; without PORT its name is generated).",
+    pattern: ENDPOINT_RE.source,
+    examples: ['h1:eth0', 'br0', 'br0:veth0', 'host:veth9'],
+  });
+
+  const Interface = z
+    .strictObject({
+      addresses: maybe(z.array(Cidr)).meta({ description: 'Addresses with prefix length (like `ip addr add`).' }),
+      mtu: Mtu.optional(),
+      mac: z.string().meta({
+        description: 'A unicast MAC address, e.g. "02:00:00:00:01:10" (quote it). Not set: random.',
+        pattern: MAC_RE.source,
+      }).optional(),
+    })
+    .meta({ description: 'An interface of the node. It is created by the link that names it; `lo` exists already.' });
+
+  const Route = z
+    .strictObject({
+      to: z.string().meta({ description: "Destination: 'default' or a CIDR such as 10.0.2.0/24 (IPv6 default: ::/0).", examples: ['default', '10.0.2.0/24'] }),
+      via: z.string().meta({ description: 'Gateway address; it must be in a subnet of one of the node\'s interfaces. Optional if dev is given.' }).optional(),
+      dev: z.string().meta({ description: 'Output interface (an interface of this node).' }).optional(),
+      metric: intIn(0, 4294967295, 'metric').meta({ description: 'Route metric (priority); lower wins.' }).optional(),
+      table: intIn(1, 4294967295, 'table').meta({ description: 'Routing table id (1..4294967295); not set: main (254).' }).optional(),
+    })
+    .meta({ description: 'A static route, as `ip route add TO via VIA dev DEV metric M table T`.' });
+
+  const SysctlValue = z.union([z.string(), z.number(), z.boolean()]);
+  const ExecItem = z.union([z.string(), z.array(z.string()).min(1)]);
+  const Node = z
+    .strictObject({
+      interfaces: maybe(z.record(key(IFACE_NAME_RE, 'interface name'), Interface.nullable())).meta({
+        description: 'Interfaces by name. Names longer than 15 bytes (up to 127) get a generated kernel name and keep the name as altname. ' +
+          'Interfaces named in links are created even if not listed here.',
+      }),
+      routes: maybe(z.array(Route)).meta({ description: 'Static routes in this namespace.' }),
+      sysctls: maybe(z.record(key(SYSCTL_KEY_RE, 'sysctl key'), SysctlValue)).meta({
+        description: 'Namespace-scoped sysctls (keys start with "net."), e.g. net.ipv4.ip_forward: 1.',
+      }),
+      ipv6: z.boolean().meta({ description: `Enable IPv6 in this namespace. ${IPV6_RULE}` }).optional(),
+      exec: maybe(z.array(ExecItem)).meta({
+        description: 'Commands run in the node once it is up. A string is split on spaces (no shell quoting); a list is the argv.',
+        examples: [['sysctl -w net.ipv4.conf.all.rp_filter=0', ['sh', '-c', 'echo hi > /tmp/x']]],
+      }),
+    })
+    .meta({ description: 'A node is one network namespace (ip netns add PREFIX+NAME).' });
+
+  const Bridge = z
+    .strictObject({
+      addresses: maybe(z.array(Cidr)).meta({ description: 'Addresses on the bridge itself (its gateway address, typically).' }),
+      node: z.string().meta({ description: 'The node whose namespace holds the bridge; not set: the host namespace.' }).optional(),
+      mtu: Mtu.optional(),
+      stp: z.boolean().meta({ description: 'Spanning tree on (true) or off (false); not set: the kernel default (off).' }).optional(),
+    })
+    .meta({ description: 'A Linux bridge (ip link add NAME type bridge).' });
+
+  const pairError = 'a veth link is a pair of endpoints: [h1:eth0, r1:eth0]';
+  const VethPair = z.tuple([EndpointStr, EndpointStr], { error: pairError }).meta({ description: 'A veth pair between two endpoints: [h1:eth0, r1:eth0] or [h2:eth0, br0].' });
+  const VethObject = z
+    .strictObject({
+      type: z.literal('veth').optional(),
+      endpoints: z.tuple([EndpointStr, EndpointStr], { error: pairError }).meta({ description: 'The two ends.' }),
+      mtu: Mtu.optional(),
+    })
+    .meta({ description: 'A veth pair, object form (to set its mtu).' });
+  const Macvlan = z
+    .strictObject({
+      type: z.literal('macvlan'),
+      endpoint: EndpointStr.meta({ description: "Where the macvlan goes: 'NODE:IF' or 'host:IF'." }),
+      parent: IfName.meta({ description: 'The host NIC the macvlan sits on, e.g. eth1.' }),
+      mode: z.enum(['bridge', 'private', 'vepa', 'passthru']).meta({ description: 'macvlan mode; default bridge.' }).optional(),
+    })
+    .meta({ description: 'A macvlan on a host NIC, moved into a node.' });
+  const Vxlan = z
+    .strictObject({
+      type: z.literal('vxlan'),
+      endpoint: EndpointStr.meta({ description: "Where the vxlan goes: 'BRIDGE[:NAME]' (a bridge port), 'NODE:IF' or 'host:IF'." }),
+      id: intIn(0, 16777215, 'vxlan id').meta({ description: 'VNI (0..16777215).' }),
+      remote: z.string().meta({ description: 'Unicast address of the remote VTEP.' }).optional(),
+      group: z.string().meta({ description: 'Multicast group instead of remote (needs dev).' }).optional(),
+      local: z.string().meta({ description: 'Local source address.' }).optional(),
+      dev: IfName.meta({ description: 'Underlay host NIC.' }).optional(),
+      port: intIn(1, 65535, 'port').meta({ description: 'UDP destination port; default 4789.' }).optional(),
+    })
+    .meta({ description: 'A VXLAN tunnel device, made in the host namespace.' });
+  const Link = z.union([VethPair, VethObject, Macvlan, Vxlan]);
+
+  const BridgeUplink = z
+    .strictObject({
+      type: z.literal('bridge'),
+      bridge: z.string().meta({ description: 'A bridge in the host namespace.' }),
+      interface: IfName.meta({ description: 'Host NIC that becomes a port of the bridge (restored on down).' }),
+    })
+    .meta({ description: 'Connect a bridge to the physical network by making a host NIC one of its ports.' });
+  const NatUplink = z
+    .strictObject({
+      type: z.literal('nat'),
+      bridge: z.string().meta({ description: 'A bridge in the host namespace with at least one IPv4 address.' }),
+      out: IfName.meta({ description: "Host NIC to masquerade out of; not set: the host's default route." }).optional(),
+    })
+    .meta({ description: "Masquerade the bridge's IPv4 subnets out of the host." });
+  const Uplink = z.discriminatedUnion('type', [BridgeUplink, NatUplink]);
+
+  const Topology = z
+    .strictObject({
+      $schema: z.string().meta({ description: 'JSON Schema of this file, for editors; ignored.' }).optional(),
+      name: (namedKeys ? z.string().regex(LAB_NAME_RE, { error: 'invalid lab name' }) : z.string()).meta({
+        description: 'Lab name: lower-case letters, digits, "_" and "-", at most 24 (used in state file names and ownership marks).',
+      }),
+      prefix: (namedKeys ? z.string().regex(PREFIX_RE, { error: 'invalid prefix' }) : z.string()).meta({
+        description: 'Namespace name = prefix + node name. Default "" (so `ip netns exec h1 ...` works).',
+      }).optional(),
+      ipv6: z.boolean().meta({ description: `Lab default for the nodes' IPv6. ${IPV6_RULE}` }).optional(),
+      nodes: maybe(z.record(key(NODE_NAME_RE, 'node name'), Node.nullable())).meta({
+        description: 'Nodes by name (letters, digits, "_", ".", "-", at most 63; "host" is reserved).',
+      }),
+      bridges: maybe(z.record(key(IFACE_NAME_RE, 'bridge name'), Bridge.nullable())).meta({
+        description: 'Linux bridges by name; in the host namespace unless `node:` is set. A name may not be both a node and a bridge.',
+      }),
+      links: maybe(z.array(Link)).meta({ description: 'veth pairs, macvlans and vxlans.' }),
+      uplinks: maybe(z.array(Uplink)).meta({ description: 'Connections of host bridges to the outside world.' }),
+    })
+    .meta({ title: 'nsnet topology', description: 'A virtual network of namespaces, links and bridges, built by nsnet.' });
+
+  return { Topology, Node, Interface, Route, SysctlValue, ExecItem, Bridge, Link, VethPair, VethObject, Macvlan, Vxlan, Uplink, BridgeUplink, NatUplink };
+}
+
+/** The whole file, with name patterns enforced on keys (use validateTopology() for the full check). */
+export const TopologySchema = buildSchemas(true).Topology;
+
+/** The file's shape: what `Lab.from({...})` takes in TypeScript. */
+export type TopologyInput = z.input<typeof TopologySchema>;
+
+/** JSON Schema (draft-07, input shapes) of the topology file, with descriptions, for editors. */
+export function topologyJsonSchema(): object {
+  return z.toJSONSchema(TopologySchema, { target: 'draft-7', io: 'input' });
+}
