@@ -1,0 +1,245 @@
+/**
+ * YAML (or JSON) text → plain JS value, plus a way back from a document path to file:line:column.
+ *
+ * We convert the yaml library's node tree ourselves instead of calling toJS(), so that hostile
+ * files stay harmless: aliases are counted (alias bombs stop at MAX_ALIASES), nesting depth is
+ * bounded, keys that are lists or maps are reported instead of stringified, "__proto__" is an
+ * ordinary key, and `<<` merge keys work with a location for every merged value.
+ */
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { show, type RawIssue } from './issues.js';
+
+export const MAX_ALIASES = 1000;
+export const MAX_DEPTH = 64;
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface YamlSource {
+  /** The document as plain data; undefined when the file is empty or could not be read. */
+  value: unknown;
+  /** True when the document holds nothing (empty file, only comments). */
+  empty: boolean;
+  /** Problems found while reading the YAML itself. */
+  errors: RawIssue[];
+  warnings: RawIssue[];
+  /** True when `errors` make the value unreliable (syntax errors, alias bombs): stop there. */
+  fatal: boolean;
+  /** Position of the node at `path` (of its key with at='key'); the nearest existing ancestor if the path ends early. */
+  locate(path: readonly (string | number)[], at?: 'key'): Position | undefined;
+}
+
+/**
+ * A map key as text. Plain keys that YAML reads as numbers, booleans or null keep the text the
+ * user wrote: `0x10:` is the key "0x10", not "16"; `1e400:` is "1e400", not "Infinity".
+ */
+function keyText(k: Scalar): string {
+  if (typeof k.value === 'string') return k.value;
+  return typeof k.source === 'string' && k.source !== '' ? k.source : String(k.value);
+}
+
+class AliasLimit extends Error {
+  constructor(readonly node: Node) {
+    super('alias limit');
+  }
+}
+
+type AnyNode = Node | Pair | null | undefined;
+
+export function readYaml(text: string): YamlSource {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter: lc,
+    prettyErrors: false,
+    uniqueKeys: false, // checked below in O(1) per key (the library's check is quadratic)
+    merge: true,
+    keepSourceTokens: false,
+  }) as Document.Parsed;
+  const errors: RawIssue[] = [];
+  const warnings: RawIssue[] = [];
+  const posOf = (offset: number): Position => {
+    const p = lc.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  const at = (offset: number) => posOf(Math.max(0, Math.min(offset, text.length)));
+
+  let fatal = false;
+  for (const e of doc.errors) {
+    fatal = true;
+    const msg = /call stack/i.test(e.message) ? 'the document is nested too deeply' : e.message.replace(/\s*at line \d+, column \d+.*$/s, '');
+    errors.push({ code: 'YAML_SYNTAX', message: `YAML syntax error: ${msg}`, path: [], ...at(e.pos[0]) });
+  }
+  for (const w of doc.warnings) {
+    warnings.push({ code: 'YAML_WARNING', message: w.message, path: [], ...at(w.pos[0]) });
+  }
+
+  const nodePos = (n: AnyNode): Position | undefined => {
+    const range = n && 'range' in n ? n.range : undefined;
+    return range ? at(range[0]) : undefined;
+  };
+
+  // ---- node tree → plain data ----
+  let aliases = 0;
+  /** Duplicate keys already reported (a node reached through several aliases is seen again). */
+  const reported = new Set<unknown>();
+  /** Collections being converted right now: an alias to one of them is a cycle. */
+  const active = new Set<unknown>();
+  const define = (obj: Record<string, unknown>, k: string, v: unknown) => {
+    Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+  };
+
+  const convert = (n: AnyNode, depth: number): unknown => {
+    if (n === null || n === undefined) return null;
+    if (isAlias(n)) {
+      if (++aliases > MAX_ALIASES) throw new AliasLimit(n);
+      const target = n.resolve(doc);
+      if (!target) {
+        errors.push({ code: 'YAML_SYNTAX', message: `YAML syntax error: alias *${n.source} has no anchor &${n.source} before it`, path: [], ...nodePos(n) });
+        fatal = true;
+        return null;
+      }
+      if (active.has(target)) {
+        errors.push({ code: 'CYCLIC_ALIAS', message: `alias *${n.source} is inside the node it refers to (a cycle): write the value out`, path: [], ...nodePos(n) });
+        fatal = true;
+        return null;
+      }
+      return convert(target, depth + 1);
+    }
+    if (isScalar(n)) return typeof n.value === 'symbol' ? '<<' : n.value;
+    if (depth > MAX_DEPTH) {
+      errors.push({ code: 'TOO_DEEP', message: `the document is nested more than ${MAX_DEPTH} levels deep`, path: [], ...nodePos(n) });
+      fatal = true;
+      return null;
+    }
+    if (isSeq(n)) {
+      active.add(n);
+      const out = n.items.map((item) => convert(item as AnyNode, depth + 1));
+      active.delete(n);
+      return out;
+    }
+    if (isMap(n)) {
+      active.add(n);
+      const obj: Record<string, unknown> = {};
+      const merges: AnyNode[] = [];
+      for (const pair of n.items) {
+        const k = pair.key as AnyNode;
+        if (isScalar(k) && typeof k.value === 'symbol') {
+          merges.push(pair.value as AnyNode);
+          continue;
+        }
+        if (!isScalar(k)) {
+          errors.push({ code: 'BAD_KEY', message: 'a key must be a plain name, not a list, a mapping or an alias', path: [], ...(nodePos(k) ?? nodePos(n)) });
+          continue;
+        }
+        const key = keyText(k);
+        if (Object.prototype.hasOwnProperty.call(obj, key)) {
+          if (!reported.has(k)) {
+            reported.add(k);
+            errors.push({ code: 'DUPLICATE_KEY', message: `duplicate key ${show(key)}: a key may appear only once in a mapping; merge the two entries`, path: [], ...nodePos(k) });
+          }
+          continue;
+        }
+        define(obj, key, convert(pair.value as AnyNode, depth + 1));
+      }
+      for (const m of merges) {
+        const source = isAlias(m) ? (++aliases > MAX_ALIASES ? (() => { throw new AliasLimit(m); })() : m.resolve(doc)) : m;
+        const sources = isSeq(source) ? source.items : [source];
+        for (const s of sources as AnyNode[]) {
+          const value = convert(s, depth + 1);
+          if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+            errors.push({ code: 'BAD_MERGE', message: "a '<<' merge takes a mapping or an alias of one (<<: *defaults)", path: [], ...(nodePos(s) ?? nodePos(m)) });
+            continue;
+          }
+          for (const [k, v] of Object.entries(value)) if (!Object.prototype.hasOwnProperty.call(obj, k)) define(obj, k, v);
+        }
+      }
+      active.delete(n);
+      return obj;
+    }
+    return null;
+  };
+
+  let value: unknown;
+  const empty = doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !doc.contents.source);
+  if (!fatal && !empty) {
+    try {
+      value = convert(doc.contents as AnyNode, 0);
+    } catch (e) {
+      if (!(e instanceof AliasLimit)) throw e;
+      fatal = true;
+      errors.push({
+        code: 'TOO_MANY_ALIASES',
+        message: `more than ${MAX_ALIASES} aliases are expanded (an alias bomb?): use fewer aliases or write the values out`,
+        path: [],
+        ...nodePos(e.node),
+      });
+      value = undefined;
+    }
+  }
+
+  // ---- path → position ----
+  const index = new WeakMap<YAMLMap, { keys: Map<string, Pair>; merges: AnyNode[] }>();
+  const indexOf = (m: YAMLMap) => {
+    let ix = index.get(m);
+    if (!ix) {
+      ix = { keys: new Map(), merges: [] };
+      for (const pair of m.items) {
+        const k = pair.key as AnyNode;
+        if (isScalar(k) && typeof k.value === 'symbol') ix.merges.push(pair.value as AnyNode);
+        else if (isScalar(k) && !ix.keys.has(keyText(k))) ix.keys.set(keyText(k), pair);
+      }
+      index.set(m, ix);
+    }
+    return ix;
+  };
+  const deref = (n: AnyNode): AnyNode => {
+    for (let i = 0; i < 32 && isAlias(n); i++) n = n.resolve(doc);
+    return n;
+  };
+  const findPair = (m: YAMLMap, key: string, depth: number): Pair | undefined => {
+    const ix = indexOf(m);
+    const hit = ix.keys.get(key);
+    if (hit || depth > 8) return hit;
+    for (const src of ix.merges) {
+      const s = deref(src);
+      for (const item of (isSeq(s) ? s.items : [s]) as AnyNode[]) {
+        const mm = deref(item);
+        if (isMap(mm)) {
+          const p = findPair(mm, key, depth + 1);
+          if (p) return p;
+        }
+      }
+    }
+    return undefined;
+  };
+
+  const locate = (path: readonly (string | number)[], atKey?: 'key'): Position | undefined => {
+    let node: AnyNode = doc.contents as AnyNode;
+    let best = nodePos(node) ?? { line: 1, column: 1 };
+    for (let i = 0; i < path.length; i++) {
+      node = deref(node);
+      const seg = path[i]!;
+      const last = i === path.length - 1;
+      if (isMap(node)) {
+        const pair = findPair(node, String(seg), 0);
+        if (!pair) return best;
+        const keyPos = nodePos(pair.key as AnyNode);
+        if (last && atKey === 'key') return keyPos ?? best;
+        const v = pair.value as AnyNode;
+        const empty = !v || (isScalar(v) && v.value === null && !v.source);
+        if (empty) return keyPos ?? best;
+        node = v;
+      } else if (isSeq(node) && typeof seg === 'number' && seg >= 0 && seg < node.items.length) {
+        node = node.items[seg] as AnyNode;
+      } else {
+        return best;
+      }
+      best = nodePos(node) ?? best;
+    }
+    return best;
+  };
+
+  return { value, empty: empty && !fatal, errors, warnings, fatal, locate };
+}
