@@ -8,3 +8,8 @@ export type * from './api/types.js';
 export type { AddrAddOptions } from './api/addresses.js';
 export { NsnetError, KernelError } from './kernel/errors.js';
 export { WireError } from './wire/errors.js';
+export { Lab, TopologyError, ApplyError, RefusedError, type TestLike, type UpResult, type DownResult, type LabStatus, type Progress } from './apply/index.js';
+export { renderPlan, type Plan, type Action, type Refusal } from './plan/index.js';
+export type { LabSpec, NodeSpec } from './topology/model.js';
+export type { TopologyInput } from './topology/schema.js';
+export type { TopologyIssue } from './topology/issues.js';
