@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
+import { parseTopology } from '../../src/topology/index.js';
 import { coreNames, hostAddr, ipBuild, ipTeardownBatch, median, ratio, starYaml, table } from './workload.js';
 
 test('hostAddr numbers hosts as floor.c does, all distinct, never the /16 network or broadcast address', () => {
@@ -69,6 +70,24 @@ test('starYaml: N hosts with their /16 address, one bridge, one link per host', 
   assert.equal(v6.name, 'big');
   assert.equal('prefix' in v6, false);
   assert.throws(() => starYaml(0), RangeError);
+});
+
+test('starYaml is a valid topology for nsnet: N nodes in nb-hI namespaces, one host bridge, N veth links to it', () => {
+  const r = parseTopology(starYaml(300), 'star.yaml');
+  assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.issues.slice(0, 3)));
+  const lab = r.lab;
+  assert.equal(lab.name, 'star');
+  assert.equal(lab.nodes.length, 300);
+  assert.equal(lab.nodes[299]!.netns, 'nb-h300');
+  assert.deepEqual(lab.nodes[299]!.interfaces.map((i) => i.addresses), [['10.0.1.44/16']]);
+  assert.equal(lab.bridges.length, 1);
+  assert.equal(lab.bridges[0]!.node, undefined);
+  assert.equal(lab.links.length, 300);
+  assert.ok(lab.links.every((l) => l.kind === 'veth' && (l.a.bridge === 'br0' || l.b.bridge === 'br0')));
+  // IPv6: the format's default unless asked for.
+  assert.ok(lab.nodes.every((x) => x.ipv6 === false));
+  const v6 = parseTopology(starYaml(2, { ipv6: true }), 'star.yaml');
+  assert.ok(v6.ok && v6.lab.nodes.every((x) => x.ipv6 === true));
 });
 
 test('median, ratio and table', () => {
