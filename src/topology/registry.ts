@@ -68,13 +68,6 @@ export class Registry {
     return this.spaces.get(ns)?.byLogical.get(logical);
   }
 
-  /** Names registered in `ns` with one of `roles`, in registration order. */
-  names(ns: NsKey, roles: readonly Role[]): string[] {
-    const out: string[] = [];
-    for (const o of this.spaces.get(ns)?.byLogical.values() ?? []) if (roles.includes(o.role)) out.push(o.logical);
-    return out;
-  }
-
   /**
    * Register an object, or find the same one registered before (same role and owner). A clash
    * with a different object is reported at `obj.path` and gives undefined.

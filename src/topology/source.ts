@@ -87,7 +87,9 @@ export function readYaml(text: string): YamlSource {
   /** Collections being converted right now: an alias to one of them is a cycle. */
   const active = new Set<unknown>();
   const define = (obj: Record<string, unknown>, k: string, v: unknown) => {
-    Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+    // "__proto__" must become an own key, not the object's prototype
+    if (k === '__proto__') Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else obj[k] = v;
   };
 
   const convert = (n: AnyNode, depth: number): unknown => {
