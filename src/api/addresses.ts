@@ -65,7 +65,7 @@ export class Addresses {
   async list(filter: { dev?: DevRef; family?: 4 | 6 } = {}): Promise<AddrInfo[]> {
     this.h.check();
     const index = filter.dev !== undefined ? this.h.link.index(filter.dev) : undefined;
-    const names = new Map(this.h.link.rawList().map((l) => [l.index, l.name]));
+    const names = this.h.link.names();
     const fam = filter.family === 4 ? 2 : filter.family === 6 ? 10 : 0;
     const r = this.h.sock.request(encodeAddrDump(fam, index), { op: 'list', object: `addresses in ${this.h.label}` });
     return r

@@ -32,6 +32,11 @@ export class Links {
     return r.filter((m) => m.type === RTM_NEWLINK).map(decodeLink);
   }
 
+  /** ifindex → name for every link, to name the devices of addresses, routes and neighbours. */
+  names(): Map<number, string> {
+    return new Map(this.rawList().map((l) => [l.index, l.name]));
+  }
+
   /** One link by name, altname or index, as the kernel sends it. Throws ENODEV naming it. */
   raw(dev: DevRef): Link {
     this.h.check();

@@ -12,7 +12,7 @@ export class Neighbours {
   async list(filter: { dev?: DevRef; family?: 4 | 6 } = {}): Promise<NeighInfo[]> {
     this.h.check();
     const index = filter.dev !== undefined ? this.h.link.index(filter.dev) : undefined;
-    const names = new Map(this.h.link.rawList().map((l) => [l.index, l.name]));
+    const names = this.h.link.names();
     const fam = filter.family === 4 ? 2 : filter.family === 6 ? 10 : 0;
     const r = this.h.sock.request(encodeNeighDump(fam, index), { op: 'list', object: `neighbours in ${this.h.label}` });
     return r

@@ -88,7 +88,7 @@ export class Routes {
    */
   async list(filter: { table?: number | 'all'; family?: 4 | 6 } = {}): Promise<RouteInfo[]> {
     this.h.check();
-    const names = new Map(this.h.link.rawList().map((l) => [l.index, l.name]));
+    const names = this.h.link.names();
     const fam = filter.family === 4 ? 2 : filter.family === 6 ? 10 : 0;
     const table = filter.table === undefined ? 254 : filter.table;
     const r = this.h.sock.request(encodeRouteDump(fam, table === 'all' ? undefined : table), { op: 'list', object: `routes in ${this.h.label}` });
