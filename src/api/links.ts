@@ -77,9 +77,7 @@ export class Links {
 
   /** Same as: ip -j link show dev DEV. */
   async get(dev: DevRef): Promise<LinkInfo> {
-    const l = this.raw(dev);
-    const masters = l.master ? this.describe([l, ...(l.master ? [this.raw(l.master)] : [])]) : this.describe([l]);
-    return masters[0]!;
+    return this.describe([this.raw(dev)])[0]!;
   }
 
   /** Whether a device exists. */
@@ -119,7 +117,7 @@ export class Links {
           const ns = nsNames.get(l.linkNetnsId);
           if (ns) out.peerNetns = ns;
         } else if (l.kind === 'veth') {
-          out.peer = byIndex.get(l.link)?.name;
+          out.peer = byIndex.get(l.link)?.name ?? this.safeName(l.link);
         }
       }
       if (l.info) {
