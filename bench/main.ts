@@ -2,8 +2,8 @@
  * nsnet's benchmarks against iproute2, measured in the same run (speed is a ratio, never an
  * absolute assertion):
  *
- *   npm run bench -- core [--n N] [--repeat K] [--json] [--keep-going]
- *   npm run bench -- star [--n N] [--repeat K] [--json] [--keep-going] [--ipv6]
+ *   npm run bench -- core [--n N] [--repeat K] [--json] [--keep-going] [--side ip|nsnet]
+ *   npm run bench -- star [--n N] [--repeat K] [--json] [--keep-going] [--ipv6] [--side ip|nsnet]
  *
  * Runs only inside the private sandbox (scripts/sandbox.mjs, which `npm run bench` uses).
  * Each round runs the ip side, then the nsnet side; with --repeat K the medians are reported.
