@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE, type BenchOptions } from './lib/args.js';
 import { CheckError } from './lib/check.js';
+import { floorLine, runFloor } from './floor.js';
 import { median, ratio, table } from './lib/workload.js';
 // The kernel-touching modules (and koffi) are imported only once the arguments and the
 // sandbox are known to be right.
@@ -87,6 +88,7 @@ async function core(o: BenchOptions, tmp: string): Promise<{ failures: Failure[]
     'teardown: until no device of the run is left in the sandbox root namespace (polled every 1 ms)',
     table(rows),
   ];
+  if (o.side === undefined) lines.push(floorLine(runFloor(ROOT, tmp, o.n, false), m(ip, 'build'), m(ip, 'teardown'), true));
   if (phaseKeys.length) lines.push(`nsnet build phases (s, summed over namespaces): ${phaseKeys.map((k) => `${k}=${phases[k]!.toFixed(3)}`).join(' ')}`);
   if (ns.length) {
     const user = med(ns.map((x) => x.cpu!.user))!;
@@ -142,6 +144,7 @@ async function star(o: BenchOptions, tmp: string): Promise<{ failures: Failure[]
     'down/teardown: until no device of the lab is left in the sandbox root namespace (polled every 1 ms)',
     table(rows),
   ];
+  if (o.side === undefined) lines.push(floorLine(runFloor(ROOT, tmp, o.n, !o.ipv6), ipUp, ipDown, o.ipv6));
   if (ns.length) {
     const v6 = ns[0]!.ipv6;
     lines.push(`IPv6 in the hosts' namespaces: ip-batch on (kernel default); nsnet ${v6 ? 'on' : 'off (the topology default; --ipv6 turns it on)'}`);
