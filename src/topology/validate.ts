@@ -480,7 +480,7 @@ class Checker {
     const nodes = listNames(this.nodeNames());
     const bridges = listNames(this.bridgeNames());
     if (b === undefined && this.bridges.size > 0) {
-      o.error('UNKNOWN_BRIDGE', path, `unknown bridge ${show(a)} (bridges are: ${bridges}; for a node write ${a}:IF)`);
+      o.error('UNKNOWN_BRIDGE', path, `unknown bridge ${show(a)} (bridges are: ${bridges}; for a node write ${show(`${a}:IF`)})`);
     } else if (b === undefined) {
       o.error('UNKNOWN_BRIDGE', path, `unknown bridge ${show(a)} (there are no bridges; for a node interface write NODE:IF)`);
     } else {
