@@ -149,8 +149,10 @@ export class Links {
     this.h.check();
     checkIfName(spec.name, 'link');
     const target = spec.netns !== undefined ? nsFdFor(spec.netns) : undefined;
-    const peerNs = spec.kind === 'veth' && spec.peer.netns !== undefined ? nsFdFor(spec.peer.netns) : undefined;
+    let peerNs: ReturnType<typeof nsFdFor> | undefined;
     try {
+      // Inside the try: when the peer's namespace cannot be opened, the target's fd is still released.
+      peerNs = spec.kind === 'veth' && spec.peer.netns !== undefined ? nsFdFor(spec.peer.netns) : undefined;
       if (spec.kind === 'veth') checkIfName(spec.peer.name, 'veth peer');
       const attrs: LinkAttrs = { name: spec.name, mtu: spec.mtu, address: spec.address, alias: spec.alias, txqlen: spec.txqlen };
       if (target) attrs.netnsFd = target.fd;
