@@ -525,11 +525,15 @@ class Checker {
       this.out.error('BAD_LINK', path, `this veth connects bridge ${show(ea.a)} to itself (a loop): connect it to something else`);
       return;
     }
-    // A bridge end without a port name gets one from the other end: h2:eth0 → "h2-eth0".
+    // A bridge end without a port name gets one from the other end: h2:eth0 → "h2-eth0". A port
+    // of a host bridge lives in the host namespace, which other labs share: there the name starts
+    // with the lab's prefix ("tl-h2-eth0"), so labs with the same node names under different
+    // prefixes do not collide.
     const base = (self: typeof ea, other: typeof ea): string | undefined => {
       if (!self || self.kind !== 'bridge' || self.b !== undefined || !other) return undefined;
-      if (other.kind === 'bridge') return `${other.a}-${self.a}`;
-      return `${other.a}-${other.b}`;
+      const pre = this.bridges.get(self.a)?.node === undefined ? this.prefix : '';
+      if (other.kind === 'bridge') return `${pre}${other.a}-${self.a}`;
+      return `${pre}${other.a}-${other.b}`;
     };
     const ra = ea && this.endRef(ea, pa, path, base(ea, eb));
     const rb = eb && this.endRef(eb, pb, path, base(eb, ea));
