@@ -61,11 +61,11 @@ export interface Ran {
 export function run(cmd: string, args: string[], opts: { timeoutMs?: number; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Ran> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn(cmd, args, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { env: opts.env ?? process.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d: Buffer) => err.push(d));
     let timedOut = false;
     const timer = opts.timeoutMs ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, opts.timeoutMs) : undefined;
     child.on('error', (e) => err.push(Buffer.from(`spawn error: ${e.message}\n`)));
@@ -73,7 +73,10 @@ export function run(cmd: string, args: string[], opts: { timeoutMs?: number; inp
       if (timer) clearTimeout(timer);
       resolve({ code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), ms: performance.now() - t0, timedOut });
     });
-    child.stdin.end(opts.input ?? '');
+    if (opts.input !== undefined) {
+      child.stdin!.on('error', () => {}); // a child that exits without reading its input
+      child.stdin!.end(opts.input);
+    }
   });
 }
 

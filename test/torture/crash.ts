@@ -1,0 +1,188 @@
+/**
+ * Sections 1 and 2, crash safety and foreign objects.
+ *
+ * A 50-node lab (labs.ts crashLab: bridge, routers with point-to-point links and routes, a NAT
+ * uplink to the stand-in internet) is brought up and torn down by `node bin/nsnet.js` again and
+ * again. In an "up" trial `nsnet up FILE` is killed with SIGKILL at a random moment within the
+ * measured duration of a normal up; the next `nsnet up FILE` must finish the lab (every ping of
+ * the lab works), then `nsnet down FILE` must leave nothing of it. A "down" trial does the same
+ * with the kill landing in `nsnet down`.
+ *
+ * Before each trial, foreign objects are made by hand (world.ts makeForeign: same prefix, other
+ * node names, another lab's mark, a bridge and veths named like the lab's); a second lab with the
+ * same node names under another prefix stays up through all trials. After each trial every
+ * foreign object must be exactly as it was, and the second lab must still work.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crashLab, smallLab, type LabFile } from './labs.js';
+import { nsnet, nsnetKilledAfter, prng, type Ran } from './util.js';
+import {
+  changed, hostLinkNames, leftovers, makeForeign, makeInternet, pingAll, removeForeign, snapshot, type Foreign,
+} from './world.js';
+
+export interface CrashOptions {
+  /** Trials with the kill in `up`. */
+  upKills: number;
+  /** Trials with the kill in `down`. */
+  downKills: number;
+  seed: number;
+  /** Print a line per trial. */
+  log?: (s: string) => void;
+}
+
+export interface CrashResult {
+  trials: number;
+  /** Objects of the lab left after the final down, summed over trials. */
+  leaks: number;
+  /** Foreign objects changed or removed (and failures of the lab beside it), summed over trials. */
+  foreignTouched: number;
+  /** Trials where the up after the kill, its pings, or the down did not succeed. */
+  incomplete: number;
+  /** Kills that landed while the command was still running. */
+  killedMidway: number;
+  /** Where the kills left the lab's record: absent, applying, up, ... (for the table). */
+  recordAfterKill: Record<string, number>;
+  /** How many of the lab's namespaces the kills left: none, some, all (for the table). */
+  namespacesAfterKill: Record<string, number>;
+  upMs: number;
+  /** Start-up of the CLI alone (`nsnet labs`), before it touches anything. */
+  startMs: number;
+  downMs: number;
+  examples: string[];
+  ms: number;
+}
+
+const recordState = (lab: string): string => {
+  try {
+    return (JSON.parse(readFileSync(`/run/nsnet/labs/${lab}.json`, 'utf8')) as { state: string }).state;
+  } catch {
+    return 'no record';
+  }
+};
+
+const brief = (r: Ran): string => `exit ${r.code}${r.signal ? ` (${r.signal})` : ''}: ${(r.stderr || r.stdout).trim().split('\n').slice(0, 2).join(' | ').slice(0, 240)}`;
+
+export async function crashTrials(opts: CrashOptions): Promise<CrashResult> {
+  const t0 = performance.now();
+  const rand = prng(opts.seed);
+  const log = opts.log ?? (() => {});
+  const dir = mkdtempSync(join(tmpdir(), 'nsnet-crash-'));
+  const out: CrashResult = { trials: 0, leaks: 0, foreignTouched: 0, incomplete: 0, killedMidway: 0, recordAfterKill: {}, namespacesAfterKill: {}, upMs: 0, startMs: 0, downMs: 0, examples: [], ms: 0 };
+  const note = (s: string) => {
+    if (out.examples.length < 10) out.examples.push(s);
+    log(`  ! ${s}`);
+  };
+
+  makeInternet();
+  const lab = crashLab('tl', 'tl-', 50, 'tlbr');
+  const side = smallLab('tm', 'tm-', 51, 'tmbr', 4); // the same node names h1..h4 under another prefix
+  const file = join(dir, 'tl.yaml');
+  const sideFile = join(dir, 'tm.yaml');
+  writeFileSync(file, lab.yaml);
+  writeFileSync(sideFile, side.yaml);
+  const labNs = lab.nodes.map((n) => `${lab.prefix}${n}`);
+  const sideNs = side.nodes.map((n) => `${side.prefix}${n}`);
+  const hostLinks = hostLinkNames(file);
+  const forward = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim();
+  let foreign: Foreign | undefined;
+  let sideUp = false;
+
+  try {
+    // The lab beside: up once, watched after every trial.
+    const s = await nsnet(['up', sideFile]);
+    if (s.code !== 0) throw new Error(`torture: the second lab (tm) did not come up: ${brief(s)}`);
+    sideUp = true;
+    const sideSnap = snapshot(sideNs, hostLinkNames(sideFile));
+
+    // A normal up and down, timed: the kills land within these.
+    const u = await nsnet(['up', file]);
+    if (u.code !== 0) throw new Error(`torture: a normal up of the 50-node lab failed: ${brief(u)}`);
+    const failedPings = await pingAll(lab);
+    if (failedPings.length) throw new Error(`torture: after a normal up, pings fail: ${failedPings.slice(0, 3).join('; ')}`);
+    const d = await nsnet(['down', file]);
+    if (d.code !== 0) throw new Error(`torture: a normal down failed: ${brief(d)}`);
+    out.upMs = Math.round(u.ms);
+    out.downMs = Math.round(d.ms);
+    const starts: number[] = [];
+    for (let i = 0; i < 3; i++) starts.push((await nsnet(['labs'])).ms);
+    out.startMs = Math.round(starts.sort((a, b) => a - b)[1]!);
+    const left0 = leftovers(lab.name, labNs, hostLinks, forward);
+    if (left0.length) throw new Error(`torture: a normal up and down leaves ${left0.join(', ')}`);
+
+    const total = opts.upKills + opts.downKills;
+    for (let t = 0; t < total; t++) {
+      const phase = t < opts.upKills ? 'up' : 'down';
+      foreign = makeForeign(lab.prefix, lab.bridge, lab.name);
+      const watched = [...foreign.namespaces];
+      const before = snapshot(watched, foreign.links);
+      let incomplete = '';
+
+      if (phase === 'down') {
+        const r = await nsnet(['up', file]);
+        if (r.code !== 0) incomplete ||= `up before the killed down: ${brief(r)}`;
+      }
+      // Half the kills anywhere in the measured duration, half after the CLI's start-up, where
+      // the kernel work happens.
+      const window = phase === 'up' ? out.upMs : out.downMs;
+      const from = t % 2 === 0 ? 0 : Math.min(out.startMs, window - 1);
+      const delay = from + Math.floor(rand() * (window - from));
+      const k = await nsnetKilledAfter([phase, file], delay);
+      if (k.killed) out.killedMidway++;
+      const st = recordState(lab.name);
+      out.recordAfterKill[st] = (out.recordAfterKill[st] ?? 0) + 1;
+      const present = labNs.filter((n) => existsSync(`/run/netns/${n}`)).length;
+      const nsAfter = present === 0 ? 'none' : present === labNs.length ? 'all' : 'some';
+      out.namespacesAfterKill[nsAfter] = (out.namespacesAfterKill[nsAfter] ?? 0) + 1;
+
+      if (phase === 'up') {
+        const r = await nsnet(['up', file]);
+        if (r.code !== 0) incomplete ||= `up after the kill: ${brief(r)}`;
+        else {
+          const bad = await pingAll(lab);
+          if (bad.length) incomplete ||= `after the up that followed the kill, ${bad.length} ping(s) fail: ${bad.slice(0, 2).join('; ')}`;
+        }
+      }
+      const r = await nsnet(['down', file]);
+      if (r.code !== 0) incomplete ||= `down: ${brief(r)}`;
+
+      const left = leftovers(lab.name, labNs, hostLinks, forward);
+      const touched = changed(before, snapshot(watched, foreign.links));
+      const sideTouched = changed(sideSnap, snapshot(sideNs, hostLinkNames(sideFile)));
+      const sideBad = await pingAll(side);
+      out.trials++;
+      out.leaks += left.length;
+      out.foreignTouched += touched.length + sideTouched.length + sideBad.length;
+      if (incomplete) out.incomplete++;
+      const tag = `trial ${t + 1}/${total}: kill in ${phase} after ${delay} ms (${k.killed ? 'mid-way' : 'it had finished'}; record: ${st}; namespaces: ${present})`;
+      log(`${tag}${left.length || touched.length || sideTouched.length || sideBad.length || incomplete ? '' : ': ok'}`);
+      if (incomplete) note(`${tag}: ${incomplete}`);
+      if (left.length) note(`${tag}: left ${left.slice(0, 4).join(', ')}${left.length > 4 ? ` (+${left.length - 4})` : ''}`);
+      if (touched.length) note(`${tag}: foreign objects changed: ${touched.slice(0, 3).join('; ')}`);
+      if (sideTouched.length || sideBad.length) note(`${tag}: the lab beside changed or broke: ${[...sideTouched, ...sideBad].slice(0, 3).join('; ')}`);
+      if (left.length) {
+        // Clean up what is left so the next trial starts from a clean host (counted already).
+        await nsnet(['down', file]);
+      }
+    }
+    // The lab beside goes too, and leaves nothing.
+    const sd = await nsnet(['down', sideFile]);
+    sideUp = false;
+    if (sd.code !== 0) {
+      out.incomplete++;
+      note(`down of the lab beside: ${brief(sd)}`);
+    }
+    const sideLeft = leftovers(side.name, sideNs, hostLinkNames(sideFile), forward);
+    out.leaks += sideLeft.length;
+    if (sideLeft.length) note(`the lab beside left ${sideLeft.join(', ')}`);
+  } finally {
+    if (sideUp) await nsnet(['down', sideFile]);
+    if (foreign) removeForeign(foreign);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  out.ms = Math.round(performance.now() - t0);
+  return out;
+}
+
+export type { LabFile };
