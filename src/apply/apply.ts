@@ -27,7 +27,7 @@ import type { LabSpec, RouteSpec } from '../topology/model.js';
 import { Handles } from './handles.js';
 import { addNat, delNat } from './nft.js';
 import { observeLab } from './observe.js';
-import { lockLab, newRecord, readRecord, recordPath, writeRecord, type LabRecord, type LockOptions } from './state.js';
+import { lockLab, newRecord, otherHolders, readRecord, recordPath, withHostLock, writeRecord, type LabRecord, type LockOptions } from './state.js';
 
 export interface Progress {
   /** Actions done so far (this one included). */
@@ -291,9 +291,12 @@ class Runner {
         writeRecord(this.record);
         return;
       case 'restore-sysctl':
-        this.h(HOST).sysctl.setSync(a.key, a.value);
-        delete this.record.effects.sysctls[a.key];
-        writeRecord(this.record);
+        // Restored only when no other lab still holds the key (it restores it when it goes).
+        withHostLock(() => {
+          if (otherHolders(this.lab, a.key).length === 0) this.h(HOST).sysctl.setSync(a.key, a.value);
+          delete this.record.effects.sysctls[a.key];
+          writeRecord(this.record);
+        });
         return;
       case 'mark':
         await this.markLink(this.h(a.netns), a.name === 'lo' ? 1 : this.index(a.netns, a.name));
@@ -384,11 +387,19 @@ class Runner {
         return;
       case 'set-sysctl': {
         const h = this.h(a.netns);
-        if (a.netns === undefined && this.record.effects.sysctls[a.key] === undefined) {
-          this.record.effects.sysctls[a.key] = h.sysctl.getSync(a.key);
-          writeRecord(this.record);
+        if (a.netns !== undefined) {
+          h.sysctl.setSync(a.key, a.value);
+          return;
         }
-        h.sysctl.setSync(a.key, a.value);
+        // A host sysctl is shared with other labs: the value to restore is the one before any
+        // lab changed it, which a lab already holding the key recorded.
+        withHostLock(() => {
+          if (this.record.effects.sysctls[a.key] === undefined) {
+            this.record.effects.sysctls[a.key] = otherHolders(this.lab, a.key)[0]?.original ?? h.sysctl.getSync(a.key);
+            writeRecord(this.record);
+          }
+          h.sysctl.setSync(a.key, a.value);
+        });
         return;
       }
       case 'attach-uplink': {

@@ -23,7 +23,7 @@ import { labOfMark, markFor } from '../plan/observed.js';
 import { natTableName } from '../plan/plan.js';
 import { Handles } from './handles.js';
 import { delNat, nftAvailable, nftTableExists } from './nft.js';
-import { checkLabName, lockLab, readRecord, recordPath, removeRecord, type LabRecord, type LockOptions } from './state.js';
+import { checkLabName, lockLab, otherHolders, readRecord, recordPath, removeRecord, withHostLock, type LabRecord, type LockOptions } from './state.js';
 
 export interface DownResult {
   lab: string;
@@ -149,8 +149,14 @@ async function undoEffects(record: LabRecord, host: Handle, mark: string, out: D
     }
   }
   for (const [k, v] of Object.entries(record.effects.sysctls)) {
-    host.sysctl.setSync(k, v);
-    out.restored.push(`${k}=${v}`);
+    // Shared with other labs (ip_forward for NAT): the last lab holding it restores it.
+    const others = withHostLock(() => {
+      const o = otherHolders(record.lab, k);
+      if (o.length === 0) host.sysctl.setSync(k, v);
+      return o;
+    });
+    if (others.length) out.skipped.push(`host ${k}: left as it is, lab ${others.map((x) => x.lab).join(', ')} still needs it (the last lab to go restores ${v})`);
+    else out.restored.push(`${k}=${v}`);
   }
   if (record.effects.nat) {
     delNat(record.effects.nat.table);

@@ -129,6 +129,46 @@ export function listRecords(): string[] {
   }
 }
 
+// ------------------------------------------------------------------- host effects shared by labs
+
+/**
+ * Run `fn` holding the host-effects lock (flock on /run/nsnet/host.lock). Host sysctls such as
+ * net.ipv4.ip_forward are shared by every lab with a NAT uplink: the lock makes "who else holds
+ * this key, what was its value before any lab, set or restore it" one step. Synchronous on
+ * purpose (no await while held): two labs in one process can never wait on each other here.
+ */
+export function withHostLock<T>(fn: () => T): T {
+  fs.mkdirSync(runDir(), { recursive: true, mode: 0o755 });
+  const fd = fs.openSync(path.join(runDir(), 'host.lock'), fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
+  try {
+    if (native.flock(fd, native.LOCK_EX) !== 0) throw new NsnetError('LOCK', `cannot lock ${path.join(runDir(), 'host.lock')}: errno ${native.lastErrno()}`, 'host effects');
+    return fn();
+  } finally {
+    native.flock(fd, native.LOCK_UN);
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Labs other than `lab` whose record holds host sysctl `key` (they changed it and will restore
+ * it), each with the value it recorded as the one before. Unreadable records are skipped.
+ */
+export function otherHolders(lab: string, key: string): Array<{ lab: string; original: string }> {
+  const out: Array<{ lab: string; original: string }> = [];
+  for (const other of listRecords()) {
+    if (other === lab) continue;
+    let r: LabRecord | undefined;
+    try {
+      r = readRecord(other);
+    } catch {
+      continue;
+    }
+    const v = r?.effects.sysctls[key];
+    if (v !== undefined) out.push({ lab: other, original: v });
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------- lock
 
 const LOCK_NB = 4; // <sys/file.h>

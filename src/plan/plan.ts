@@ -549,8 +549,14 @@ class Planner {
           if (u.out !== undefined) a.out = u.out;
           this.add('uplink', a);
         }
-        if (host.sysctls[IP_FORWARD] !== undefined && canonSysctl(host.sysctls[IP_FORWARD]!) !== '1') {
-          this.add('uplink', { op: 'set-sysctl', key: IP_FORWARD, value: '1', target: `host sysctl ${IP_FORWARD}`, reason: 'NAT uplink: the host must forward (restored on down)' });
+        // The lab holds ip_forward even when it is 1 already (another lab with NAT set it): the
+        // last lab holding it restores it, so one lab's down never cuts another's NAT.
+        const fwd = host.sysctls[IP_FORWARD];
+        if (fwd !== undefined && (canonSysctl(fwd) !== '1' || effects.sysctls[IP_FORWARD] === undefined)) {
+          this.add('uplink', {
+            op: 'set-sysctl', key: IP_FORWARD, value: '1', target: `host sysctl ${IP_FORWARD}`,
+            reason: canonSysctl(fwd) !== '1' ? 'NAT uplink: the host must forward (restored on down)' : 'NAT uplink: the host forwards already; the lab records it, so it is restored only when no lab needs it',
+          });
         }
       }
     });
