@@ -84,8 +84,8 @@ export function crashLab(name: string, prefix: string, net: number, bridge: stri
   return { name, prefix, bridge, yaml: stringify(doc, { lineWidth: 0 }), nodes: Object.keys(nodes), pings };
 }
 
-/** `hosts` hosts on a host bridge 10.`net`.0.1/24, pinging the bridge and each other. */
-export function smallLab(name: string, prefix: string, net: number, bridge: string, hosts: number): LabFile {
+/** `hosts` hosts on a host bridge 10.`net`.0.1/24, pinging the bridge and each other; with `nat`, a NAT uplink and a ping to the internet. */
+export function smallLab(name: string, prefix: string, net: number, bridge: string, hosts: number, nat = false): LabFile {
   const nodes: Record<string, unknown> = {};
   const links: unknown[] = [];
   const pings: Ping[] = [];
@@ -95,6 +95,7 @@ export function smallLab(name: string, prefix: string, net: number, bridge: stri
     pings.push({ from: `h${i}`, to: `10.${net}.0.1`, why: 'host → the bridge' });
   }
   pings.push({ from: 'h1', to: `10.${net}.0.${10 + hosts}`, why: 'first host → last host' });
-  const doc = { name, prefix, nodes, bridges: { [bridge]: { addresses: [`10.${net}.0.1/24`] } }, links };
+  if (nat) pings.push({ from: `h${hosts}`, to: INTERNET_ADDR, why: 'last host → the internet through the NAT uplink' });
+  const doc = { name, prefix, nodes, bridges: { [bridge]: { addresses: [`10.${net}.0.1/24`] } }, links, ...(nat ? { uplinks: [{ type: 'nat', bridge }] } : {}) };
   return { name, prefix, bridge, yaml: stringify(doc, { lineWidth: 0 }), nodes: Object.keys(nodes), pings };
 }
