@@ -39,7 +39,7 @@ export function previousSpecs(record: LabRecord | undefined): LabSpec[] {
   return [record.spec, record.pending].filter((s): s is LabSpec => s !== undefined);
 }
 
-export async function observeLab(spec: LabSpec, record?: LabRecord, handles = new Handles()): Promise<Observation> {
+export async function observeLab(spec: LabSpec, record?: LabRecord, handles = new Handles(), keepOpen = false): Promise<Observation> {
   const lab = spec.name;
   const mark = markFor(lab);
   const d = indexLab(spec);
@@ -81,6 +81,8 @@ export async function observeLab(spec: LabSpec, record?: LabRecord, handles = ne
         l.peerNetns = want;
       }
     }
+    // Each open handle holds a socket and its receive buffer: keep only what apply will surely use.
+    if (!keepOpen) handles.close(name);
   }
 
   const host = await observeHost(spec, d, prev, record, mark, handles);
@@ -170,9 +172,11 @@ async function observeNamespace(name: string, lab: string, intended: boolean, ha
   out.links = toObservedLinks(raw);
   if (owner === undefined) out.empty = raw.length === 1 && !lo.alias;
   out.addresses = await readAddresses(h);
+  // Routes only where some version of the file has routes: the lab adds no others.
   const nodes = all.map((x) => x.nodeOfNs.get(name)).filter((n) => n !== undefined);
-  out.routes = await readRoutes(h, new Set(nodes.flatMap((n) => tablesOf(n.routes))));
-  const keys = new Set<string>([...IPV6_SYSCTLS, ...Object.keys(all[0]!.nodeOfNs.get(name)?.sysctls ?? {})]);
+  if (nodes.some((n) => n.routes.length)) out.routes = await readRoutes(h, new Set(nodes.flatMap((n) => tablesOf(n.routes))));
+  // all.disable_ipv6 tells whether IPv6 is on (the planner sets both it and default's).
+  const keys = new Set<string>([IPV6_SYSCTLS[0], ...Object.keys(all[0]!.nodeOfNs.get(name)?.sysctls ?? {})]);
   out.sysctls = readSysctls(h, [...keys]);
   return out;
 }

@@ -484,9 +484,11 @@ class Planner {
       const seen = fresh ? {} : this.nsObserved(ns).sysctls;
       const set = (k: string, v: string, why: string) => this.add('sysctl', { op: 'set-sysctl', netns: ns, key: k, value: v, target: `sysctl ${k} in ${ns}`, reason: why });
       if (!fresh) {
+        // net.ipv6.conf.all.disable_ipv6 tells; both keys are set when it differs.
         const v = n.ipv6 ? '0' : '1';
-        for (const k of IPV6_SYSCTLS) {
-          if (seen[k] !== undefined && canonSysctl(seen[k]!) !== v) set(k, v, `IPv6 is ${n.ipv6 ? 'on' : 'off'} for node ${n.name} in the file`);
+        const cur = seen[IPV6_SYSCTLS[0]];
+        if (cur !== undefined && canonSysctl(cur) !== v) {
+          for (const k of IPV6_SYSCTLS) set(k, v, `IPv6 is ${n.ipv6 ? 'on' : 'off'} for node ${n.name} in the file`);
         }
       }
       for (const [k, v] of Object.entries(n.sysctls)) {
