@@ -1,0 +1,136 @@
+// Uplinks against the kernel: a host NIC joined to the lab's bridge (a veth stands in for the
+// physical NIC, its other end in an "upstream" namespace), and NAT out of the host's default
+// route (nftables masquerade). Both leave the host as it was after down.
+import { haveCommand, isolate, kernelSkip } from '../helpers/sandbox.js';
+isolate(import.meta.url);
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
+const bin = join(root, 'bin', 'nsnet.js');
+const skip = kernelSkip ?? (haveCommand('ip') ? (haveCommand('ping') ? undefined : 'ping is not installed') : 'iproute2 (ip) is not installed');
+const natSkip = skip ?? (haveCommand('nft') ? undefined : 'nft is not installed (apt-get install nftables)');
+
+function nsnet(...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, NSNET_DEBUG: '' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+function ok(...args: string[]): string {
+  const r = nsnet(...args);
+  assert.equal(r.code, 0, `nsnet ${args.join(' ')} exited ${r.code}: ${r.err}${r.out}`);
+  return r.out;
+}
+const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8' });
+const ip = (...args: string[]): string => sh('ip', ...args);
+const namespaces = (): string[] => (existsSync('/run/netns') ? readdirSync('/run/netns').sort() : []);
+/** What matters of a NIC's state (the qdisc, set when a device first goes up, does not). */
+const nicState = (dev: string) => {
+  const [l] = JSON.parse(ip('-j', 'link', 'show', dev)) as { flags: string[]; operstate: string; master?: string; mtu: number; address: string; ifindex: number }[];
+  return { ifindex: l!.ifindex, flags: l!.flags, operstate: l!.operstate, master: l!.master ?? null, mtu: l!.mtu, address: l!.address };
+};
+const ping = (ns: string, addr: string) => spawnSync('ip', ['netns', 'exec', ns, 'ping', '-c1', '-W2', addr]).status === 0;
+function topo(name: string, text: string): string {
+  const f = join(mkdtempSync(join(tmpdir(), 'nsnet-uplink-')), `${name}.yaml`);
+  writeFileSync(f, text);
+  return f;
+}
+
+test('bridge uplink: the NIC joins the lab bridge, a node reaches the network behind it; down gives the NIC back as it was', { skip }, (t) => {
+  // The "physical network": a namespace behind a veth whose host end (nic0) stands in for the NIC.
+  ip('netns', 'add', 'upstream');
+  t.after(() => spawnSync('ip', ['netns', 'del', 'upstream']));
+  ip('link', 'add', 'nic0', 'type', 'veth', 'peer', 'name', 'wire0', 'netns', 'upstream');
+  ip('-n', 'upstream', 'addr', 'add', '10.40.0.254/24', 'dev', 'wire0');
+  ip('-n', 'upstream', 'link', 'set', 'wire0', 'up');
+  const nicBefore = nicState('nic0');
+  assert.equal(nicBefore.flags.includes('UP'), false);
+
+  const body = 'name: upl\nnodes:\n  blue: { interfaces: { eth0: { addresses: [10.40.0.2/24] } } }\nbridges:\n  br0: {}\nlinks:\n  - [blue:eth0, br0]\n';
+  const file = topo('upl', `${body}uplinks:\n  - { type: bridge, bridge: br0, interface: nic0 }\n`);
+  t.after(() => nsnet('down', '--lab', 'upl'));
+  ok('up', file);
+  assert.match(ip('-o', 'link', 'show', 'nic0'), /master br0 state UP/);
+  assert.ok(ping('blue', '10.40.0.254'), 'blue reaches the upstream network through nic0');
+  assert.match(ok('up', file), /nothing to do/);
+  const st = JSON.parse(ok('status', file, '-j')) as { uplinks: { uplinks: Record<string, { bridge: string; wasUp: boolean }> } };
+  assert.deepEqual(st.uplinks.uplinks, { nic0: { bridge: 'br0', wasUp: false } });
+
+  // Taking the uplink out of the file: only the NIC is given back.
+  const noUplink = topo('upl', body);
+  const plan = JSON.parse(ok('plan', noUplink, '-j')) as { actions: { op: string }[] };
+  assert.deepEqual(plan.actions.map((a) => a.op), ['detach-uplink']);
+  ok('up', noUplink);
+  assert.deepEqual(nicState('nic0'), nicBefore, 'nic0 is as it was before');
+  ok('up', file);
+
+  ok('down', file);
+  assert.deepEqual(nicState('nic0'), nicBefore, 'nic0 is as it was before up: no master, down');
+  assert.deepEqual(namespaces(), ['upstream'], 'only the upstream namespace is left');
+  assert.match(ip('-n', 'upstream', '-o', 'addr', 'show', 'dev', 'wire0'), /10\.40\.0\.254\/24/);
+
+  // A NIC that is a port of a bridge nsnet does not own is refused, and left there.
+  ip('link', 'add', 'other0', 'type', 'bridge');
+  ip('link', 'set', 'nic0', 'master', 'other0');
+  const r = nsnet('up', file);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /upl\.yaml:\d+:\d+: uplinks\[0\]: host NIC nic0 is a port of other0, which lab upl does not own; remove it from there \(ip link set nic0 nomaster\)/);
+  assert.match(ip('-o', 'link', 'show', 'nic0'), /master other0/);
+  assert.deepEqual(namespaces(), ['upstream']);
+  ip('link', 'del', 'other0');
+});
+
+test('NAT uplink: a node reaches an address behind the host\'s default route, masqueraded; down restores forwarding and removes the table', { skip: natSkip }, (t) => {
+  // The outside: namespace wan behind the host's default route; it has no route back to the lab.
+  ip('netns', 'add', 'wan');
+  t.after(() => spawnSync('ip', ['netns', 'del', 'wan']));
+  ip('link', 'add', 'wan0', 'type', 'veth', 'peer', 'name', 'wan1', 'netns', 'wan');
+  ip('addr', 'add', '192.0.2.1/24', 'dev', 'wan0');
+  ip('link', 'set', 'wan0', 'up');
+  ip('-n', 'wan', 'addr', 'add', '192.0.2.254/24', 'dev', 'wan1');
+  ip('-n', 'wan', 'link', 'set', 'wan1', 'up');
+  ip('-n', 'wan', 'link', 'set', 'lo', 'up');
+  ip('-n', 'wan', 'addr', 'add', '198.51.100.1/32', 'dev', 'lo');
+  ip('route', 'add', 'default', 'via', '192.0.2.254');
+  // What wan sees: count echo requests by source address.
+  execFileSync('ip', ['netns', 'exec', 'wan', 'nft', '-f', '-'], {
+    input: 'table ip seen {\n chain in {\n  type filter hook input priority 0;\n  ip saddr 192.0.2.1 icmp type echo-request counter\n  ip saddr 10.50.0.0/24 icmp type echo-request counter\n }\n}\n',
+  });
+  const fwdBefore = sh('sysctl', '-n', 'net.ipv4.ip_forward').trim();
+  assert.equal(fwdBefore, '0');
+
+  const file = topo('natl', [
+    'name: natl',
+    'nodes:',
+    '  blue:',
+    '    interfaces: { eth0: { addresses: [10.50.0.2/24] } }',
+    '    routes: [{ to: default, via: 10.50.0.1 }]',
+    'bridges:',
+    '  br0: { addresses: [10.50.0.1/24] }',
+    'links:',
+    '  - [blue:eth0, br0]',
+    'uplinks:',
+    '  - { type: nat, bridge: br0 }',
+    '',
+  ].join('\n'));
+  t.after(() => nsnet('down', '--lab', 'natl'));
+  ok('up', file);
+  assert.equal(sh('sysctl', '-n', 'net.ipv4.ip_forward').trim(), '1');
+  assert.match(sh('nft', 'list', 'table', 'ip', 'nsnet-natl'), /masquerade/);
+  assert.ok(ping('blue', '198.51.100.1'), 'blue reaches 198.51.100.1 through the host');
+  const seen = sh('ip', 'netns', 'exec', 'wan', 'nft', 'list', 'table', 'ip', 'seen');
+  assert.match(seen, /ip saddr 192\.0\.2\.1 icmp type echo-request counter packets [1-9]/, 'wan saw the host\'s address');
+  assert.match(seen, /ip saddr 10\.50\.0\.0\/24 icmp type echo-request counter packets 0 /, 'wan never saw the lab\'s address');
+  assert.match(ok('up', file), /nothing to do/);
+
+  ok('down', file);
+  assert.equal(sh('sysctl', '-n', 'net.ipv4.ip_forward').trim(), '0', 'forwarding is back to what it was');
+  assert.notEqual(spawnSync('nft', ['list', 'table', 'ip', 'nsnet-natl']).status, 0, 'the NAT table is gone');
+  assert.deepEqual(namespaces(), ['wan']);
+  assert.match(ip('route', 'show', 'default'), /via 192\.0\.2\.254/, 'the host\'s own route is untouched');
+});
