@@ -193,6 +193,12 @@ function findNamespaces(lab: string, record: LabRecord | undefined, out: DownRes
     try {
       h = openNetnsSync(ns);
     } catch (e) {
+      // An empty file that is not a namespace, named by the record: what an up or down killed
+      // between making the file and mounting on it (or unmounting and removing it) leaves.
+      if (record && e instanceof KernelError && e.code === 'EINVAL' && st.isFile() && st.size === 0) {
+        found.push(ns);
+        continue;
+      }
       if (record && e instanceof NsnetError) out.skipped.push(`namespace ${ns}: ${e.message}`);
       continue;
     }

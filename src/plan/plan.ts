@@ -61,6 +61,8 @@ class Planner {
   private readonly ours = new Set<string>();
   private readonly created = new Set<string>();
   private readonly deletedNs = new Set<string>();
+  /** The lab's /run/netns files that are not namespaces (left by a killed up or down): removed, and made again if wanted. */
+  private readonly staleOurs = new Set<string>();
   /** Links that will be gone by the time creation starts (deleted, or gone with a peer or a namespace). */
   private readonly gone = new Set<string>();
   /** Desired links that exist as they should (kind, peer) and are ours. */
@@ -125,6 +127,16 @@ class Planner {
       const path: Path = node ? ['nodes', node.name] : [];
       const object = `namespace ${ns}`;
       if (x.stale) {
+        // A file an up or down left when it was killed between making /run/netns/NAME and
+        // mounting the namespace on it (or between unmounting and removing it): the lab's when
+        // its journal or last applied spec names it. It is removed, and made again if wanted.
+        if (intended.has(ns) || this.prev.some((p) => p.nodeOfNs.has(ns))) {
+          this.staleOurs.add(ns);
+          const a: Action = { op: 'delete-netns', netns: ns, frees: [], target: object, reason: `/run/netns/${ns} is a file left by an interrupted up or down, not a namespace; removing it` };
+          if (node) a.node = node.name;
+          this.add('delns', a);
+          return;
+        }
         if (node) this.refuse({ code: 'STALE_NETNS', object, path, message: `namespace ${ns} (node ${node.name}): /run/netns/${ns} exists but is not a namespace; remove the file (ip netns del ${ns}) or rename the node` });
         return;
       }
@@ -144,7 +156,7 @@ class Planner {
     };
     for (const n of this.d.spec.nodes) judge(n.netns, n);
     for (const ns of Object.keys(this.o.namespaces)) if (!this.d.nodeOfNs.has(ns)) judge(ns, undefined);
-    for (const n of this.d.spec.nodes) if (this.owned.has(n.netns) || !this.nsObserved(n.netns).exists) this.ours.add(n.netns);
+    for (const n of this.d.spec.nodes) if (this.owned.has(n.netns) || this.staleOurs.has(n.netns) || !this.nsObserved(n.netns).exists) this.ours.add(n.netns);
   }
 
   /** Host links: which are ours, and refusals for names the file needs that something else holds. */
@@ -297,7 +309,7 @@ class Planner {
 
   private createNamespaces(): void {
     for (const n of this.d.spec.nodes) {
-      if (this.nsObserved(n.netns).exists) continue;
+      if (this.nsObserved(n.netns).exists && !this.staleOurs.has(n.netns)) continue;
       this.created.add(n.netns);
       this.add('netns', { op: 'create-netns', netns: n.netns, node: n.name, ipv6: n.ipv6, target: `namespace ${n.netns}`, reason: `new node ${n.name}${n.ipv6 ? '' : ' (IPv6 off)'}` });
     }
