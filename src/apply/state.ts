@@ -111,8 +111,17 @@ export function writeRecord(r: LabRecord): void {
   fs.renameSync(tmp, p);
 }
 
+/** Remove the record, and the temporary files of writes that were killed before their rename (`<lab>.json.<pid>.tmp`). */
 export function removeRecord(lab: string): void {
   fs.rmSync(recordPath(lab), { force: true });
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(labsDir());
+  } catch {
+    return;
+  }
+  const tmp = new RegExp(`^${lab.replace(/[^a-z0-9_-]/g, '')}\\.json\\.\\d+\\.tmp$`);
+  for (const n of names) if (tmp.test(n)) fs.rmSync(path.join(labsDir(), n), { force: true });
 }
 
 /** Names of the labs that have a record on this host, sorted. */
