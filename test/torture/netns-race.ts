@@ -36,15 +36,40 @@ export function raceErrors(r: RaceResult): number {
   return r.failedCommands + r.missing + r.shared + Math.abs(r.runDirMounts - 1) + r.unlisted;
 }
 
-function mountPoints(): string[] {
-  // mountinfo field 5 is the mount point (octal escapes for spaces and the like).
-  return readFileSync('/proc/self/mountinfo', 'utf8').trim().split('\n').map((l) => l.split(' ')[4]!);
+interface Mount {
+  id: number;
+  parent: number;
+  at: string;
+}
+
+/**
+ * The mounts visible at /run/netns and below it. A nested sandbox inherits its parent's mounts
+ * hidden under its own /run (they still appear in mountinfo with the same mount points), so
+ * mounts are followed from the topmost /run down through parent ids.
+ */
+function visible(): { runDir: Mount[]; files: Map<string, Mount> } {
+  const all: Mount[] = readFileSync('/proc/self/mountinfo', 'utf8').trim().split('\n').map((l) => {
+    const f = l.split(' ');
+    return { id: Number(f[0]), parent: Number(f[1]), at: f[4]! };
+  });
+  const run = all.filter((m) => m.at === '/run').pop();
+  const runDir: Mount[] = [];
+  let top = run?.id;
+  for (;;) {
+    const next = all.find((m) => m.at === '/run/netns' && m.parent === top);
+    if (!next) break;
+    runDir.push(next);
+    top = next.id;
+  }
+  const files = new Map<string, Mount>();
+  for (const m of all) if (m.parent === top && m.at.startsWith('/run/netns/')) files.set(m.at, m);
+  return { runDir, files };
 }
 
 async function child(n: number): Promise<RaceResult> {
   const t0 = performance.now();
   const out: RaceResult = { asked: 2 * n, failedCommands: 0, missing: 0, shared: 0, runDirMounts: 0, unlisted: 0, examples: [], ms: 0 };
-  const before = mountPoints().filter((m) => m === '/run/netns').length;
+  const before = visible().runDir.length;
   if (before !== 0) throw new Error(`torture: /run/netns is already a mount point (${before}) in the fresh sandbox`);
   const names: string[] = [];
   const procs: Promise<void>[] = [];
@@ -67,8 +92,8 @@ async function child(n: number): Promise<RaceResult> {
     }
   }
   await Promise.all(procs);
-  const mounts = mountPoints();
-  out.runDirMounts = mounts.filter((m) => m === '/run/netns').length;
+  const mounts = visible();
+  out.runDirMounts = mounts.runDir.length;
   const nsfsDev = statSync('/proc/self/ns/net').dev;
   const seen = new Map<number, string>();
   for (const name of names) {
@@ -81,7 +106,7 @@ async function child(n: number): Promise<RaceResult> {
       if (out.examples.length < 5) out.examples.push(`${name}: no ${p}`);
       continue;
     }
-    if (st.dev !== nsfsDev || !mounts.includes(p)) {
+    if (st.dev !== nsfsDev || !mounts.files.has(p)) {
       out.missing++;
       if (out.examples.length < 5) out.examples.push(`${name}: ${p} exists but is not a namespace mount`);
       continue;

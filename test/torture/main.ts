@@ -1,0 +1,156 @@
+/**
+ * `npm run torture`: the torture suite, inside the test sandbox (scripts/sandbox.mjs). Prints a
+ * table, then as its last line:
+ *
+ *   torture: crash_trials=A leaks=B foreign_touched=C concurrency_runs=D concurrency_errors=E fuzz_cases=F fuzz_crashes=G bad_files=H bad_file_crashes=I fd_growth=J
+ *
+ * Sections (one module each, shared with the reduced run in test/integration/torture.test.ts):
+ *   1-2 crash.ts        nsnet up/down of a 50-node lab killed at random moments, foreign objects, a second lab
+ *   3   concurrency.ts  racing ups and downs, netns add racing ip netns add
+ *   4   fuzz.ts         1,000,000 decoder cases
+ *   5   hostile.ts      bad topology files through the library and the CLI
+ *   6   fds.ts          open fds before and after 10,000 library operations
+ *
+ * Options: --seed N, --crash N (kills per phase: N in up, N in down), --rounds N, --races N,
+ * --fuzz N, --bad N, --big N, --fd-ops N, --only 1,3,4 (sections). Progress goes to stderr.
+ * Exit status: 0 when every count of a failure is 0, 1 otherwise, 2 when a section could not run.
+ */
+import { concurrency, type ConcurrencyResult } from './concurrency.js';
+import { crashTrials, type CrashResult } from './crash.js';
+import { fdGrowth, type FdResult } from './fds.js';
+import { fuzzDecoders, type FuzzResult } from './fuzz.js';
+import { hostileFiles, type HostileResult } from './hostile.js';
+import { kernelUnavailable } from './util.js';
+import { removeInternet } from './world.js';
+
+interface Args {
+  seed: number;
+  crash: number;
+  rounds: number;
+  races: number;
+  fuzz: number;
+  bad: number;
+  big: number;
+  fdOps: number;
+  only: Set<number>;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { seed: Date.now() % 1_000_000_007, crash: 50, rounds: 5, races: 2, fuzz: 1_000_000, bad: 240, big: 5, fdOps: 10_000, only: new Set([1, 2, 3, 4, 5, 6]) };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i]!;
+    const v = argv[i + 1];
+    const num = () => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`torture: ${k} needs a whole number, got ${JSON.stringify(v)}`);
+      i++;
+      return n;
+    };
+    switch (k) {
+      case '--seed': a.seed = num(); break;
+      case '--crash': a.crash = num(); break;
+      case '--rounds': a.rounds = num(); break;
+      case '--races': a.races = num(); break;
+      case '--fuzz': a.fuzz = num(); break;
+      case '--bad': a.bad = num(); break;
+      case '--big': a.big = num(); break;
+      case '--fd-ops': a.fdOps = num(); break;
+      case '--only': a.only = new Set((v ?? '').split(',').map(Number)); i++; break;
+      default: throw new Error(`torture: unknown option ${k} (see the header of test/torture/main.ts)`);
+    }
+  }
+  return a;
+}
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const noKernel = kernelUnavailable();
+  log(`torture: seed ${args.seed}${noKernel ? ` (kernel sections skipped: ${noKernel})` : ''}`);
+  const rows: string[][] = [];
+  let skipped = false;
+  let crash: CrashResult | undefined;
+  let conc: ConcurrencyResult | undefined;
+  let fuzz: FuzzResult | undefined;
+  let bad: HostileResult | undefined;
+  let fd: FdResult | undefined;
+  const examples: string[] = [];
+
+  if (args.only.has(1) || args.only.has(2)) {
+    if (noKernel) skipped = true;
+    else {
+      log(`[1-2] crash trials: ${args.crash} kills in up, ${args.crash} in down, on a 50-node lab`);
+      crash = await crashTrials({ upKills: args.crash, downKills: args.crash, seed: args.seed, log });
+      rows.push(['1 crash safety', `${crash.trials} trials (50-node lab; up ${crash.upMs} ms, down ${crash.downMs} ms, CLI start ${crash.startMs} ms)`,
+        `leaks=${crash.leaks} incomplete=${crash.incomplete}; killed mid-way ${crash.killedMidway}; record after kill ${JSON.stringify(crash.recordAfterKill)}; namespaces after kill ${JSON.stringify(crash.namespacesAfterKill)}`, secs(crash.ms)]);
+      rows.push(['2 foreign objects', `13 hand-made look-alikes per trial + a 4-node lab with the same node names`, `foreign_touched=${crash.foreignTouched}`, '']);
+      examples.push(...crash.examples);
+    }
+  }
+  if (args.only.has(3)) {
+    if (noKernel) skipped = true;
+    else {
+      log(`[3] concurrency: ${args.rounds} rounds, ${args.races} netns add races`);
+      conc = await concurrency({ rounds: args.rounds, races: args.races, raceSize: 100, log });
+      rows.push(['3 concurrency', `${conc.runs} runs (${args.rounds} × [2 labs at once, same lab twice, up+down at once] + ${args.races} × 100 vs 100 netns add)`, `errors=${conc.errors}`, secs(conc.ms)]);
+      examples.push(...conc.examples);
+    }
+  }
+  if (args.only.has(4)) {
+    log(`[4] fuzzing the decoders: ${args.fuzz} cases, seed ${args.seed}`);
+    fuzz = await fuzzDecoders({ cases: args.fuzz, seed: args.seed });
+    rows.push(['4 decoder fuzzing', `${fuzz.cases} cases (seed ${fuzz.seed})`, `crashes=${fuzz.crashes} (hangs ${fuzz.hangs}); decoded ${fuzz.decoded}, WireError ${fuzz.wireErrors}; slowest case #${fuzz.slowest.i} ${fuzz.slowest.ms.toFixed(1)} ms`, secs(fuzz.ms)]);
+    examples.push(...fuzz.examples.map((e) => `fuzz case #${e.i} (${e.kind} from ${e.from}): ${e.what}; bytes ${e.hex}`));
+  }
+  if (args.only.has(5)) {
+    log(`[5] hostile topology files: ${args.bad} + ${args.big} of 10,000 nodes${noKernel ? ' (library only)' : ''}`);
+    bad = await hostileFiles({ count: args.bad, big: args.big, seed: args.seed, cli: !noKernel });
+    if (noKernel) skipped = true;
+    rows.push(['5 hostile files', `${bad.files} files in ${bad.categories} categories${noKernel ? ' (library only)' : ', library + CLI'}`, `crashes=${bad.crashes}; slowest validation ${bad.slowestMs.toFixed(0)} ms`, secs(bad.ms)]);
+    examples.push(...bad.examples);
+  }
+  if (args.only.has(6)) {
+    if (noKernel) skipped = true;
+    else {
+      log(`[6] fd growth: ${args.fdOps} operations across 20 namespaces`);
+      fd = await fdGrowth({ ops: args.fdOps, namespaces: 20, seed: args.seed });
+      rows.push(['6 resource growth', `${fd.ops} operations, ${fd.namespaces} namespaces`, `fd_growth=${fd.growth} (fds ${fd.before} → peak ${fd.peak} → ${fd.after}); unexpected failures ${fd.unexpected}`, secs(fd.ms)]);
+      examples.push(...fd.examples);
+    }
+  }
+  if (!noKernel) removeInternet();
+
+  const head = ['section', 'size', 'result', 'time'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+  if (examples.length) {
+    console.log('\nfirst failures:');
+    for (const e of examples.slice(0, 20)) console.log(`  ${e}`);
+  }
+  const counts = {
+    crash_trials: crash?.trials ?? 0,
+    leaks: crash?.leaks ?? 0,
+    foreign_touched: crash?.foreignTouched ?? 0,
+    concurrency_runs: conc?.runs ?? 0,
+    concurrency_errors: conc?.errors ?? 0,
+    fuzz_cases: fuzz?.cases ?? 0,
+    fuzz_crashes: fuzz?.crashes ?? 0,
+    bad_files: bad?.files ?? 0,
+    bad_file_crashes: bad?.crashes ?? 0,
+    fd_growth: fd?.growth ?? 0,
+  };
+  console.log(`torture: ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  const failures = counts.leaks + counts.foreign_touched + counts.concurrency_errors + counts.fuzz_crashes + counts.bad_file_crashes + Math.abs(counts.fd_growth)
+    + (crash?.incomplete ?? 0) + (fd?.unexpected ?? 0);
+  return failures > 0 ? 1 : skipped ? 2 : 0;
+}
+
+main().then((code) => { process.exitCode = code; }, (e) => {
+  process.stderr.write(`torture: ${(e as Error).stack ?? String(e)}\n`);
+  process.exitCode = 1;
+});
