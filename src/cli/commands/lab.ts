@@ -107,7 +107,11 @@ async function pickLab(file: string | undefined, name: string | undefined, what:
   throw new Usage(`${what}: give a topology FILE or --lab NAME (${labs.length ? `labs on this host: ${labs.join(', ')}` : 'no lab is up on this host'})`);
 }
 
-/** The lab name a file names, even when the file no longer validates (so down still works). */
+/**
+ * The lab name of FILE, for down. A file that does not validate is refused like anywhere else:
+ * nothing is taken down on the word of a broken (or hostile) file; the message says how to take
+ * the lab down by name instead.
+ */
 async function labNameOfFile(file: string): Promise<string> {
   const { TopologyError } = await import('../../apply/index.js');
   try {
@@ -123,8 +127,7 @@ async function labNameOfFile(file: string): Promise<string> {
       name = undefined;
     }
     if (typeof name === 'string' && /^[a-z0-9][a-z0-9_-]{0,23}$/.test(name)) {
-      err(`nsnet: ${file} has problems (see nsnet plan ${file}); taking down lab ${name} as its record knows it`);
-      return name;
+      err(`nsnet: ${file} has problems, so nothing is taken down on its word; to take lab ${name} down as its record knows it: nsnet down --lab ${name}`);
     }
     throw e;
   }
