@@ -1,6 +1,6 @@
 import { KernelError } from '../kernel/errors.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/nlmsg.js';
-import { decodeAddr, encodeAddr, encodeAddrDump, RTM_DELADDR, RTM_NEWADDR, type AddrSpec } from '../wire/rtnl/index.js';
+import { decodeAddr, encodeAddr, encodeAddrDump, RTM_DELADDR, RTM_NEWADDR, type Addr, type AddrSpec } from '../wire/rtnl/index.js';
 import { parseCidr } from './cidr.js';
 import type { Handle } from './handle.js';
 import type { AddrInfo, DevRef } from './types.js';
@@ -59,6 +59,14 @@ export class Addresses {
     this.h.check();
     const { spec, object } = this.spec(dev, cidr);
     this.h.sock.request(encodeAddr(RTM_DELADDR, 0, spec), { op: 'delete', object });
+  }
+
+  /** All addresses (of one family), decoded as the kernel sends them, device names not resolved: one dump. */
+  rawList(family?: 4 | 6): Addr[] {
+    this.h.check();
+    const fam = family === 4 ? 2 : family === 6 ? 10 : 0;
+    const r = this.h.sock.request(encodeAddrDump(fam), { op: 'list', object: `addresses in ${this.h.label}` });
+    return r.filter((m) => m.type === RTM_NEWADDR).map(decodeAddr);
   }
 
   /** Same as: ip -j addr show [dev DEV] (flattened: one entry per address). */

@@ -38,6 +38,8 @@ export interface DownResult {
   /** There was nothing of the lab on this host. */
   nothing: boolean;
   ms: number;
+  /** Milliseconds per phase: lock, record and host effects; namespace deletion; host links; waiting for the kernel to free the lab's devices. */
+  phases: { prepare: number; namespaces: number; links: number; settle: number };
 }
 
 const IFF_UP = 1;
@@ -55,18 +57,26 @@ export async function downLab(lab: string, opts: DownOptions = {}): Promise<Down
   const handles = new Handles();
   try {
     const record = readRecord(lab);
-    const out: DownResult = { lab, namespaces: [], links: [], restored: [], skipped: [], nothing: false, ms: 0 };
+    const out: DownResult = { lab, namespaces: [], links: [], restored: [], skipped: [], nothing: false, ms: 0, phases: { prepare: 0, namespaces: 0, links: 0, settle: 0 } };
     const mark = markFor(lab);
     const host = handles.get(HOST);
 
     // 1. Host effects first: the uplink NIC leaves the bridge before the bridge goes.
     if (record) await undoEffects(record, host, mark, out);
     const table = natTableName(lab);
-    if (!record?.effects.nat && nftAvailable() && nftTableExists(table)) {
+    // With a record its effects name the table (recorded before the table is made); without one, look.
+    if (!record && nftAvailable() && nftTableExists(table)) {
       delNat(table);
       out.restored.push(`nftables table ${table}`);
     }
 
+    const lap = (k: keyof DownResult['phases']) => {
+      const now = performance.now();
+      out.phases[k] = Math.round(now - last);
+      last = now;
+    };
+    let last = t0;
+    lap('prepare');
     // 2. Namespaces.
     for (const ns of findNamespaces(lab, record, out)) {
       try {
@@ -77,6 +87,7 @@ export async function downLab(lab: string, opts: DownOptions = {}): Promise<Down
       }
     }
 
+    lap('namespaces');
     // 3. Host links that do not go with the namespaces; wait for those that do.
     const intended = new Set(record?.intended.hostLinks ?? []);
     const ours = (l: { name: string; alias?: string }) => l.alias === mark || (l.alias === undefined && intended.has(l.name));
@@ -91,33 +102,54 @@ export async function downLab(lab: string, opts: DownOptions = {}): Promise<Down
         if (!(e instanceof NsnetError && e.code === 'ENODEV')) throw e;
       }
     };
+    /** Veths that go with their peer's namespace: waited for by ifindex (a GETLINK each, not a dump). */
+    const going: { index: number; name: string }[] = [];
     for (const l of host.link.rawList()) {
       if (!ours(l)) continue;
       // A veth whose peer is in another namespace goes with it; one with both ends here does not.
-      if (l.kind === 'veth' && l.linkNetnsId !== undefined) continue;
+      if (l.kind === 'veth' && l.linkNetnsId !== undefined) {
+        going.push({ index: l.index, name: l.name });
+        continue;
+      }
       await deleteLink(l.index, l.name);
       if (l.kind === 'veth' && l.link) deleted.add(l.link);
     }
+    const exists = (index: number): boolean => {
+      try {
+        host.link.raw(index);
+        return true;
+      } catch (e) {
+        if (e instanceof KernelError && e.code === 'ENODEV') return false;
+        throw e;
+      }
+    };
+    lap('links');
     const settleMs = opts.settleMs ?? 30_000;
     const start = Date.now();
     let pause = 1;
     let forced = false;
     for (;;) {
-      const left = host.link.rawList().filter(ours);
-      if (!left.length) break;
-      // Peers of namespaces that were not ours (or are held open by a process) do not go by themselves.
+      while (going.length && !exists(going[going.length - 1]!.index)) going.pop();
+      if (!going.length) {
+        // One dump to be sure: nothing with the mark is left (made meanwhile, or missed).
+        const left = host.link.rawList().filter(ours);
+        if (!left.length) break;
+        going.push(...left.map((l) => ({ index: l.index, name: l.name })));
+      }
+      // Peers of namespaces that a process still holds open do not go by themselves.
       if (!forced && Date.now() - start > 3_000) {
         forced = true;
-        for (const l of left) await deleteLink(l.index, l.name);
+        for (const l of going) await deleteLink(l.index, l.name);
         continue;
       }
       if (Date.now() - start > settleMs) {
-        throw new NsnetError('ETIMEDOUT', `lab ${lab}: ${left.length} device(s) with its mark are still in the host namespace after ${settleMs / 1000} s (${left.slice(0, 5).map((l) => l.name).join(', ')})`, `lab ${lab}`, 'a process may hold one of its namespaces open; see nsnet labs, then run down again');
+        throw new NsnetError('ETIMEDOUT', `lab ${lab}: ${going.length} device(s) with its mark are still in the host namespace after ${settleMs / 1000} s (${going.slice(0, 5).map((l) => l.name).join(', ')})`, `lab ${lab}`, 'a process may hold one of its namespaces open; see nsnet labs, then run down again');
       }
       await new Promise((r) => setTimeout(r, pause));
-      pause = Math.min(pause * 2, 20);
+      pause = Math.min(pause * 2, 10);
     }
 
+    lap('settle');
     out.nothing = !record && !out.namespaces.length && !out.links.length && !out.restored.length;
     removeRecord(lab);
     out.ms = Math.round(performance.now() - t0);

@@ -171,21 +171,30 @@ async function observeNamespace(name: string, lab: string, intended: boolean, ha
   const raw = h.link.rawList();
   out.links = toObservedLinks(raw);
   if (owner === undefined) out.empty = raw.length === 1 && !lo.alias;
-  out.addresses = await readAddresses(h);
+  out.addresses = readAddresses(h, raw);
   // Routes only where some version of the file has routes: the lab adds no others.
   const nodes = all.map((x) => x.nodeOfNs.get(name)).filter((n) => n !== undefined);
   if (nodes.some((n) => n.routes.length)) out.routes = await readRoutes(h, new Set(nodes.flatMap((n) => tablesOf(n.routes))));
-  // all.disable_ipv6 tells whether IPv6 is on (the planner sets both it and default's).
-  const keys = new Set<string>([IPV6_SYSCTLS[0], ...Object.keys(all[0]!.nodeOfNs.get(name)?.sysctls ?? {})]);
-  out.sysctls = readSysctls(h, [...keys]);
+  // all.disable_ipv6 says whether IPv6 is on (the planner sets both it and default's). With lo
+  // up the kernel answers it already: lo has ::1 exactly when IPv6 is on (turning it off removes
+  // every IPv6 address, turning it on gives lo ::1 back), which spares a /proc/sys read per node.
+  const keys = Object.keys(all[0]!.nodeOfNs.get(name)?.sysctls ?? {});
+  const loUp = (lo.flags & IFF_UP) !== 0;
+  if (keys.length || !loUp) out.sysctls = readSysctls(h, [IPV6_SYSCTLS[0], ...keys]);
+  else out.sysctls = { [IPV6_SYSCTLS[0]]: out.addresses.some((a) => a.dev === 'lo' && a.cidr === '::1/128') ? '0' : '1' };
   return out;
 }
 
-export async function readAddresses(h: Handle, devs?: Set<string>): Promise<ObservedAddr[]> {
-  const list = await h.addr.list();
-  return list
-    .filter((a) => !devs || devs.has(a.ifname))
-    .map((a) => ({ dev: a.ifname, cidr: `${a.local}/${a.prefixlen}`, family: a.family === 'inet6' ? 6 : 4, scope: a.scope }));
+/** Addresses on the given links (all when `only` is not given), named from the link dump `links`. */
+export function readAddresses(h: Handle, links: Link[], only?: Set<string>): ObservedAddr[] {
+  const names = new Map(links.map((l) => [l.index, l.name]));
+  const out: ObservedAddr[] = [];
+  for (const a of h.addr.rawList()) {
+    const dev = names.get(a.index);
+    if (dev === undefined || (only && !only.has(dev))) continue;
+    out.push({ dev, cidr: `${a.address}/${a.prefixLen}`, family: a.family, scope: a.scope });
+  }
+  return out;
 }
 
 export async function readRoutes(h: Handle, tables: Set<number>): Promise<ObservedRoute[]> {
@@ -272,7 +281,7 @@ async function observeHost(spec: LabSpec, d: DesiredLab, prev: DesiredLab[], rec
     }
     out.nics[n] = nic;
   }
-  if (links.length) out.addresses = await readAddresses(host, new Set(links.map((l) => l.name)));
+  if (links.length) out.addresses = readAddresses(host, raw, new Set(links.map((l) => l.name)));
 
   const nat = spec.uplinks.some((u) => u.kind === 'nat');
   const sysctlKeys = new Set(Object.keys(record?.effects.sysctls ?? {}));

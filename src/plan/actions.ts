@@ -27,7 +27,7 @@ export interface VethEnd {
 export type Action = Base & (
   // ---- removals (first) ----
   | { op: 'detach-uplink'; nic: string; bridge: string; wasUp: boolean }
-  | { op: 'delete-netns'; netns: string; node?: string; /** links elsewhere that go with it (veth peers): apply waits until they are gone */ frees: { netns?: string; name: string }[] }
+  | { op: 'delete-netns'; netns: string; node?: string; /** links elsewhere that go with it (veth peers): apply waits until they are gone */ frees: { netns?: string; name: string; index: number }[] }
   | { op: 'delete-link'; netns?: string; name: string; /** its veth peer, which goes with it */ peer?: { netns?: string; name: string } }
   | { op: 'del-address'; netns?: string; dev: string; cidr: string }
   | { op: 'del-route'; netns: string; route: RouteSpec }

@@ -96,7 +96,8 @@ test('edit: remove a node → one delete-netns (its veth goes with it); the othe
   assert.match(p.actions[0]!.reason, /node h2 is not in the file any more/);
   const del = p.actions[0]!;
   assert.ok(del.op === 'delete-netns');
-  assert.deepEqual(del.frees, [{ netns: 'r1', name: 'eth1' }], 'apply waits for the peer in r1 to go');
+  assert.deepEqual(del.frees.map((f) => [f.netns, f.name]), [['r1', 'eth1']], 'apply waits for the peer in r1 to go');
+  assert.equal(del.frees[0]!.index, k.get('r1').links.get('eth1')!.index);
   k.run(p.actions, e.name);
   assert.equal(k.get('r1').links.has('eth1'), false, 'the peer in r1 went with the namespace');
   k.applied(e);

@@ -260,13 +260,13 @@ class Planner {
       if (this.d.nodeOfNs.has(ns)) continue;
       this.deletedNs.add(ns);
       const v = this.views.get(ns);
-      const frees: { netns?: string; name: string }[] = [];
+      const frees: { netns?: string; name: string; index: number }[] = [];
       for (const l of v?.byName.values() ?? []) {
         this.gone.add(key(ns, l.name));
         const p = this.peerOf(ns, l);
         if (p) {
           this.gone.add(key(p.ns, p.link.name));
-          if (p.ns !== ns) frees.push(p.ns === HOST ? { name: p.link.name } : { netns: p.ns, name: p.link.name });
+          if (p.ns !== ns) frees.push(p.ns === HOST ? { name: p.link.name, index: p.link.index } : { netns: p.ns, name: p.link.name, index: p.link.index });
         }
       }
       const node = this.prev.map((p) => p.nodeOfNs.get(ns)?.name).find((x) => x !== undefined);

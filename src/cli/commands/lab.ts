@@ -107,12 +107,55 @@ async function pickLab(file: string | undefined, name: string | undefined, what:
   throw new Usage(`${what}: give a topology FILE or --lab NAME (${labs.length ? `labs on this host: ${labs.join(', ')}` : 'no lab is up on this host'})`);
 }
 
+const LAB_NAME = /^[a-z0-9][a-z0-9_-]{0,23}$/;
+
 /**
- * The lab name of FILE, for down. A file that does not validate is refused like anywhere else:
- * nothing is taken down on the word of a broken (or hostile) file; the message says how to take
- * the lab down by name instead.
+ * The name a topology file gives on its top-level `name:` line (or a JSON object's name), read
+ * without parsing the whole file; undefined when it is not plainly there.
+ */
+async function quickLabName(file: string): Promise<string | undefined> {
+  const { readFileSync } = await import('node:fs');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (/^\s*\{/u.test(text)) {
+    try {
+      const name = (JSON.parse(text) as { name?: unknown }).name;
+      return typeof name === 'string' && LAB_NAME.test(name) ? name : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  if (/^---/mu.test(text)) return undefined; // several documents: let the parser say
+  const found = [...text.matchAll(/^name:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"]+))[ \t]*(?:#[^\n]*)?$/gmu)];
+  if (found.length !== 1) return undefined;
+  const name = found[0]![1] ?? found[0]![2] ?? found[0]![3];
+  return name !== undefined && LAB_NAME.test(name) ? name : undefined;
+}
+
+/**
+ * The lab name of FILE, for down. When the lab's record says it was built from this very file,
+ * the record is what down goes by (as with --lab), so the file is not validated again: for a big
+ * lab that parse costs more than the down. Otherwise a file that does not validate is refused
+ * like anywhere else: nothing is taken down on the word of a broken (or hostile) file; the
+ * message says how to take the lab down by name instead.
  */
 async function labNameOfFile(file: string): Promise<string> {
+  const quick = await quickLabName(file);
+  if (quick !== undefined) {
+    const { resolve } = await import('node:path');
+    const { readRecord } = await import('../../apply/state.js');
+    let recorded: string | undefined;
+    try {
+      recorded = readRecord(quick)?.file;
+    } catch {
+      recorded = undefined;
+    }
+    if (recorded !== undefined && recorded === resolve(file)) return quick;
+  }
   const { TopologyError } = await import('../../apply/index.js');
   try {
     return (await loadLab(file)).name;
@@ -126,7 +169,7 @@ async function labNameOfFile(file: string): Promise<string> {
     } catch {
       name = undefined;
     }
-    if (typeof name === 'string' && /^[a-z0-9][a-z0-9_-]{0,23}$/.test(name)) {
+    if (typeof name === 'string' && LAB_NAME.test(name)) {
       err(`nsnet: ${file} has problems, so nothing is taken down on its word; to take lab ${name} down as its record knows it: nsnet down --lab ${name}`);
     }
     throw e;
@@ -223,7 +266,9 @@ export function registerLabCommands(program: Command): void {
     .option('--lab <name>', 'the lab by name (from nsnet labs)')
     .option('-j, --json', 'print the result as JSON')
     .action(action(async (file: string | undefined, o: JsonOpt & { lab?: string }, cmd: Command) => {
-      const { downLab, listRecords } = await import('../../apply/index.js');
+      // Only what down needs is loaded (not the topology parser).
+      const { downLab } = await import('../../apply/down.js');
+      const { listRecords } = await import('../../apply/state.js');
       if (file !== undefined && o.lab !== undefined) throw new Usage('down: give FILE or --lab NAME, not both');
       let name = o.lab;
       if (file !== undefined) name = await labNameOfFile(file);
@@ -261,7 +306,7 @@ export function registerLabCommands(program: Command): void {
     .description('list the labs on this host')
     .option('-j, --json', 'print the list as JSON')
     .action(action(async (_o: JsonOpt, cmd: Command) => {
-      const { listRecords, readRecord } = await import('../../apply/index.js');
+      const { listRecords, readRecord } = await import('../../apply/state.js');
       const rows = listRecords().map((name) => {
         const r = readRecord(name)!;
         const spec = r.spec ?? r.pending;
