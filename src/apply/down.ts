@@ -162,7 +162,7 @@ export async function downLab(lab: string, opts: DownOptions = {}): Promise<Down
 
 /** Undo what the record says the lab changed on the host. */
 async function undoEffects(record: LabRecord, host: Handle, mark: string, out: DownResult): Promise<void> {
-  const links = host.link.rawList();
+  const links = Object.keys(record.effects.uplinks).length ? host.link.rawList() : [];
   const byName = new Map(links.map((l) => [l.name, l]));
   const byIndex = new Map(links.map((l) => [l.index, l]));
   for (const [nic, e] of Object.entries(record.effects.uplinks)) {

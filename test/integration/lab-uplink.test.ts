@@ -7,7 +7,7 @@ isolate(import.meta.url);
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,4 +133,45 @@ test('NAT uplink: a node reaches an address behind the host\'s default route, ma
   assert.notEqual(spawnSync('nft', ['list', 'table', 'ip', 'nsnet-natl']).status, 0, 'the NAT table is gone');
   assert.deepEqual(namespaces(), ['wan']);
   assert.match(ip('route', 'show', 'default'), /via 192\.0\.2\.254/, 'the host\'s own route is untouched');
+});
+
+test('vxlan and macvlan links: made on the host\'s NIC, moved into nodes or joined to a host bridge; down leaves the NIC as it was', { skip }, (t) => {
+  ip('link', 'add', 'par0', 'type', 'veth', 'peer', 'name', 'par1');
+  t.after(() => spawnSync('ip', ['link', 'del', 'par0']));
+  ip('addr', 'add', '192.0.2.1/24', 'dev', 'par0');
+  ip('link', 'set', 'par0', 'up');
+  ip('link', 'set', 'par1', 'up');
+  const parBefore = nicState('par0');
+  const file = topo('kinds', [
+    'name: kinds',
+    'nodes:',
+    '  a: { interfaces: { eth0: { addresses: [10.60.0.2/24] }, mv0: { addresses: [10.61.0.2/24] } } }',
+    '  b: { interfaces: { vx1: { addresses: [10.62.0.2/24] } } }',
+    'bridges:',
+    '  br0: { addresses: [10.60.0.1/24] }',
+    'links:',
+    '  - [a:eth0, br0]',
+    '  - { type: vxlan, endpoint: br0:vx42, id: 42, remote: 192.0.2.2, local: 192.0.2.1, dev: par0, port: 4789 }',
+    '  - { type: macvlan, endpoint: a:mv0, parent: par0, mode: bridge }',
+    '  - { type: vxlan, endpoint: b:vx1, id: 43, remote: 192.0.2.3, port: 4789 }',
+    '',
+  ].join('\n'));
+  t.after(() => nsnet('down', '--lab', 'kinds'));
+  ok('up', file);
+  const vx = JSON.parse(ip('-j', '-d', 'link', 'show', 'vx42')) as { master?: string; ifalias?: string; linkinfo: { info_kind: string; info_data: { id: number; remote: string; local: string; link: string; port: number } } }[];
+  assert.equal(vx[0]!.master, 'br0');
+  assert.equal(vx[0]!.ifalias, 'nsnet:kinds');
+  assert.deepEqual([vx[0]!.linkinfo.info_kind, vx[0]!.linkinfo.info_data.id, vx[0]!.linkinfo.info_data.remote, vx[0]!.linkinfo.info_data.local, vx[0]!.linkinfo.info_data.port], ['vxlan', 42, '192.0.2.2', '192.0.2.1', 4789]);
+  assert.match(ip('-n', 'a', '-d', 'link', 'show', 'mv0'), /macvlan mode bridge/);
+  assert.match(ip('-n', 'a', 'addr', 'show', 'mv0'), /10\.61\.0\.2\/24/);
+  assert.match(ip('-n', 'b', '-d', 'link', 'show', 'vx1'), /vxlan id 43 remote 192\.0\.2\.3/);
+  assert.match(ok('up', file), /nothing to do/);
+  // A changed VNI means a new device: only that one is made again.
+  const edited = topo('kinds', readFileSync(file, 'utf8').replace('id: 43', 'id: 44'));
+  const plan = JSON.parse(ok('plan', edited, '-j')) as { actions: { op: string; target: string }[] };
+  assert.deepEqual(plan.actions.map((a) => `${a.op} ${a.target}`), ['delete-link link vx1 in b', 'create-vxlan vxlan b:vx1 (VNI 44)', 'add-address address 10.62.0.2/24 on vx1 in b']);
+  ok('down', file);
+  assert.deepEqual(namespaces(), []);
+  assert.doesNotMatch(ip('-o', 'link'), /vx42|br0/);
+  assert.deepEqual(nicState('par0'), parBefore, 'the parent NIC is as it was');
 });
