@@ -38,6 +38,8 @@ export interface CrashResult {
   leaks: number;
   /** Foreign objects changed or removed (and failures of the lab beside it), summed over trials. */
   foreignTouched: number;
+  /** Hand-made objects watched in each trial (namespaces and root links), besides the lab beside. */
+  foreignPerTrial: number;
   /** Trials where the up after the kill, its pings, or the down did not succeed. */
   incomplete: number;
   /** Kills that landed while the command was still running. */
@@ -69,7 +71,7 @@ export async function crashTrials(opts: CrashOptions): Promise<CrashResult> {
   const rand = prng(opts.seed);
   const log = opts.log ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), 'nsnet-crash-'));
-  const out: CrashResult = { trials: 0, leaks: 0, foreignTouched: 0, incomplete: 0, killedMidway: 0, recordAfterKill: {}, namespacesAfterKill: {}, upMs: 0, startMs: 0, downMs: 0, examples: [], ms: 0 };
+  const out: CrashResult = { trials: 0, leaks: 0, foreignTouched: 0, foreignPerTrial: 0, incomplete: 0, killedMidway: 0, recordAfterKill: {}, namespacesAfterKill: {}, upMs: 0, startMs: 0, downMs: 0, examples: [], ms: 0 };
   const note = (s: string) => {
     if (out.examples.length < 10) out.examples.push(s);
     log(`  ! ${s}`);
@@ -116,6 +118,7 @@ export async function crashTrials(opts: CrashOptions): Promise<CrashResult> {
       const phase = t < opts.upKills ? 'up' : 'down';
       foreign = makeForeign(lab.prefix, lab.bridge, lab.name);
       const watched = [...foreign.namespaces];
+      out.foreignPerTrial = watched.length + foreign.links.length;
       const before = snapshot(watched, foreign.links);
       let incomplete = '';
 

@@ -85,7 +85,7 @@ async function main(): Promise<number> {
       crash = await crashTrials({ upKills: args.crash, downKills: args.crash, seed: args.seed, log });
       rows.push(['1 crash safety', `${crash.trials} trials (50-node lab; up ${crash.upMs} ms, down ${crash.downMs} ms, CLI start ${crash.startMs} ms)`,
         `leaks=${crash.leaks} incomplete=${crash.incomplete}; killed mid-way ${crash.killedMidway}; record after kill ${JSON.stringify(crash.recordAfterKill)}; namespaces after kill ${JSON.stringify(crash.namespacesAfterKill)}`, secs(crash.ms)]);
-      rows.push(['2 foreign objects', `13 hand-made look-alikes per trial + a 4-node lab with the same node names`, `foreign_touched=${crash.foreignTouched}`, '']);
+      rows.push(['2 foreign objects', `${crash.foreignPerTrial} hand-made look-alikes per trial + a 4-node lab with the same node names`, `foreign_touched=${crash.foreignTouched}`, '']);
       examples.push(...crash.examples);
     }
   }
