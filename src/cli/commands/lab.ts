@@ -41,7 +41,7 @@ function action<A extends unknown[]>(fn: (...args: A) => Promise<number | void>)
 
 /** Print an error as nsnet does (one line per problem) and return the exit status. */
 async function report(e: unknown): Promise<number> {
-  const { TopologyError, RefusedError } = await import('../../apply/index.js');
+  const { TopologyError, RefusedError, ApplyError } = await import('../../apply/index.js');
   const { formatIssue } = await import('../../topology/parse.js');
   if (e instanceof Usage) {
     err(`nsnet: ${e.message}`);
@@ -50,6 +50,13 @@ async function report(e: unknown): Promise<number> {
   if (e instanceof TopologyError) {
     for (const i of e.issues) err(formatIssue(i));
     err(`nsnet: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'} in the topology; nothing was changed`);
+    return 1;
+  }
+  if (e instanceof ApplyError && applyFile.has(e)) {
+    // A kernel refusal halfway: the object, its place in the file, and what to do next.
+    const { file, spec } = applyFile.get(e)!;
+    const { pathOfAction } = await import('../../plan/index.js');
+    err(await locateRefusal({ code: e.code, message: e.message, path: pathOfAction(spec, e.action) ?? [] }, file));
     return 1;
   }
   if (e instanceof RefusedError) {
@@ -66,6 +73,7 @@ async function report(e: unknown): Promise<number> {
 }
 
 const refusalFile = new WeakMap<object, string>();
+const applyFile = new WeakMap<object, { file: string; spec: import('../../topology/model.js').LabSpec }>();
 
 /** "file:line:col: path: message" for a refusal, when it comes from a file we can read. */
 async function locateRefusal(r: { path: (string | number)[]; message: string; code: string }, file: string | undefined): Promise<string> {
@@ -229,7 +237,7 @@ export function registerLabCommands(program: Command): void {
     .action(action(async (file: string, o: JsonOpt & { dryRun?: boolean }, cmd: Command) => {
       const lab = await loadLab(file);
       const { renderPlan } = await import('../../plan/index.js');
-      const { upLab, RefusedError } = await import('../../apply/index.js');
+      const { upLab, RefusedError, ApplyError } = await import('../../apply/index.js');
       if (o.dryRun) {
         const plan = await lab.plan();
         if (wantJson(cmd)) json(plan);
@@ -255,6 +263,7 @@ export function registerLabCommands(program: Command): void {
       } catch (e) {
         bar.clear();
         if (e instanceof RefusedError) refusalFile.set(e, file);
+        if (e instanceof ApplyError) applyFile.set(e, { file, spec: lab.spec });
         throw e;
       }
     }));
