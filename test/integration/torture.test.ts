@@ -19,7 +19,7 @@ const show = (x: { examples: string[] } | { examples: Array<{ what: string }> })
 
 test('crash safety and foreign objects: up or down killed at random, then up, pings, down; nothing left, nothing foreign touched', { skip: labSkip }, async (t) => {
   t.after(() => removeInternet());
-  const r = await crashTrials({ upKills: 3, downKills: 3, seed });
+  const r = await crashTrials({ upKills: 4, downKills: 2, seed }); // the fourth up trial takes a namespace and the bridge over by hand
   assert.equal(r.trials, 6);
   assert.equal(r.leaks, 0, show(r));
   assert.equal(r.foreignTouched, 0, show(r));

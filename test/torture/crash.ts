@@ -17,7 +17,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crashLab, smallLab, type LabFile } from './labs.js';
-import { nsnet, nsnetKilledAfter, prng, type Ran } from './util.js';
+import { nsnet, nsnetKilledAfter, prng, sh, shTry, type Ran } from './util.js';
 import {
   changed, hostLinkNames, leftovers, makeForeign, makeInternet, pingAll, removeForeign, snapshot, type Foreign,
 } from './world.js';
@@ -147,11 +147,20 @@ export async function crashTrials(opts: CrashOptions): Promise<CrashResult> {
           if (bad.length) incomplete ||= `after the up that followed the kill, ${bad.length} ping(s) fail: ${bad.slice(0, 2).join('; ')}`;
         }
       }
+      // Every fourth up trial, a user takes one of the lab's namespaces and its bridge over by
+      // hand (deleted and made again under the same names, without the mark): down must leave
+      // the new ones alone.
+      const hijacked = phase === 'up' && t % 4 === 3 ? hijack(lab) : undefined;
+      const hijackSnap = hijacked ? snapshot([hijacked.ns], [hijacked.link]) : undefined;
       const r = await nsnet(['down', file]);
       if (r.code !== 0) incomplete ||= `down: ${brief(r)}`;
 
-      const left = leftovers(lab.name, labNs, hostLinks, forward);
+      const left = leftovers(lab.name, labNs.filter((n) => n !== hijacked?.ns), hostLinks.filter((l) => l !== hijacked?.link), forward);
       const touched = changed(before, snapshot(watched, foreign.links));
+      if (hijacked) {
+        touched.push(...changed(hijackSnap!, snapshot([hijacked.ns], [hijacked.link])));
+        unhijack(hijacked);
+      }
       const sideTouched = changed(sideSnap, snapshot(sideNs, hostLinkNames(sideFile)));
       const sideBad = await pingAll(side);
       out.trials++;
@@ -186,6 +195,24 @@ export async function crashTrials(opts: CrashOptions): Promise<CrashResult> {
   }
   out.ms = Math.round(performance.now() - t0);
   return out;
+}
+
+/** Replace lab namespace h7 and the lab's bridge with hand-made ones of the same names (ip), with an address each. */
+function hijack(lab: LabFile): { ns: string; link: string } {
+  const ns = `${lab.prefix}h7`;
+  sh('ip', ['netns', 'del', ns]);
+  sh('ip', ['netns', 'add', ns]);
+  sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+  sh('ip', ['-n', ns, 'addr', 'add', '192.168.203.7/32', 'dev', 'lo']);
+  sh('ip', ['link', 'del', lab.bridge]);
+  sh('ip', ['link', 'add', lab.bridge, 'type', 'bridge']);
+  sh('ip', ['addr', 'add', '192.168.204.1/24', 'dev', lab.bridge]);
+  return { ns, link: lab.bridge };
+}
+
+function unhijack(h: { ns: string; link: string }): void {
+  shTry('ip', ['netns', 'del', h.ns]);
+  shTry('ip', ['link', 'del', h.link]);
 }
 
 export type { LabFile };
