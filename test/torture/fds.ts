@@ -1,14 +1,14 @@
 /**
  * Section 6, no resource growth: a library user doing `ops` operations across `namespaces`
  * namespaces (links, addresses, routes, neighbours, sysctls, lists, handles opened and closed,
- * commands run inside, and operations that fail: duplicates, missing devices, missing
- * namespaces), then closing everything. The open fds of the process (/proc/self/fd) must end
+ * commands run inside, operations that fail: duplicates, missing devices, missing namespaces;
+ * and every 1000th, a whole Lab cycle from TypeScript), then closing everything. The open fds of the process (/proc/self/fd) must end
  * where they began; fd_growth is the difference. The peak is reported too.
  *
  * The baseline is taken after a warm-up that opens what lives as long as the process by design
  * (the shared host handle and the fd of the home namespace), so only growth is counted.
  */
-import { hostNetns, netns, openNetns, type Handle } from '../../src/index.js';
+import { hostNetns, Lab, netns, openNetns, type Handle } from '../../src/index.js';
 import { NsnetError } from '../../src/kernel/errors.js';
 import { int, openFds, pick, prng } from './util.js';
 
@@ -179,8 +179,42 @@ export async function fdGrowth(opts: FdOptions): Promise<FdResult> {
     return ops[0]!;
   };
 
+  // Every 1000 operations, a lab from TypeScript goes through a whole cycle (up, exec, status,
+  // plan, a second up, a refused up of a lab whose namespace it takes, down).
+  const labCycle = async (k: number): Promise<void> => {
+    const nodes: Record<string, { interfaces: Record<string, { addresses: string[] }> }> = {};
+    const links: Array<[string, string]> = [];
+    for (let i = 1; i <= 4; i++) {
+      nodes[`h${i}`] = { interfaces: { eth0: { addresses: [`10.99.${k % 250}.${i + 1}/24`] } } };
+      links.push([`h${i}:eth0`, `${prefix}lbr`]);
+    }
+    const lab = Lab.from({ name: `${prefix.replace(/[^a-z0-9]/g, '')}lab`, prefix: `${prefix}l-`, nodes, bridges: { [`${prefix}lbr`]: { addresses: [`10.99.${k % 250}.1/24`] } }, links });
+    try {
+      await lab.up();
+      await lab.exec('h1', ['true']);
+      lab.node('h2');
+      await lab.status();
+      await lab.plan();
+      await lab.up();
+      const thief = Lab.from({ name: 'fdthief', prefix: `${prefix}l-`, nodes: { h1: {} } });
+      await thief.up().then(() => { throw new Error('a lab took over another lab\'s namespace'); }, (e: unknown) => { if (!(e instanceof NsnetError)) throw e; });
+    } finally {
+      await lab.down();
+    }
+  };
+
   try {
     for (let i = 0; i < opts.ops; i++) {
+      if (i % 1000 === 999) {
+        out.ops++;
+        try {
+          await labCycle(i);
+        } catch (e) {
+          out.unexpected++;
+          if (out.examples.length < 5) out.examples.push(`lab cycle: ${(e as Error).name}: ${(e as Error).message}`);
+        }
+        continue;
+      }
       const [name, , op] = choose();
       out.ops++;
       try {
