@@ -6,7 +6,8 @@
  *   the sysctls it sets) only when the namespace is the lab's, or may be (journal);
  * - host links with the lab's mark or a name the lab uses, the addresses on them, the host NICs
  *   the file names, the host sysctls and the nftables table the lab changes.
- * No writes. A few dumps per namespace; the handles opened stay open for apply.
+ * No writes. A few dumps per namespace; each namespace's handle is closed once it is read
+ * (a socket per namespace adds up in a big lab), unless `keepOpen`.
  */
 import * as fs from 'node:fs';
 import type { Handle } from '../api/handle.js';
@@ -61,6 +62,12 @@ export async function observeLab(spec: LabSpec, record?: LabRecord, handles = ne
   for (const x of all) for (const n of x.spec.nodes) names.add(n.netns);
   for (const n of intended.namespaces) names.add(n);
 
+  const nsids = new Map<string, number | undefined>();
+  const nsidCached = (h: Handle, from: string, of: string): number | undefined => {
+    const k = `${from}\0${of}`;
+    if (!nsids.has(k)) nsids.set(k, nsidOf(h, of));
+    return nsids.get(k);
+  };
   const namespaces: Record<string, ObservedNamespace> = {};
   /** Links in namespaces whose peer should be in the host: confirmed from the host side below. */
   const wantHostPeer: { ns: string; link: ObservedLink }[] = [];
@@ -85,7 +92,7 @@ export async function observeLab(spec: LabSpec, record?: LabRecord, handles = ne
     if (!keepOpen) handles.close(name);
   }
 
-  const host = await observeHost(spec, d, prev, record, mark, handles);
+  const host = await observeHost(spec, d, prev, record, mark, handles, nsidCached);
   // A node link's peer is in the host when the host link at its peer index points back at it
   // from the right namespace.
   const hostByIndex = new Map(host.links.map((l) => [l.index, l]));
@@ -93,7 +100,6 @@ export async function observeLab(spec: LabSpec, record?: LabRecord, handles = ne
     const h = hostByIndex.get(link.peerIndex!);
     if (h && h.peerIndex === link.index && h.peerNetns === ns) link.peerNetns = HOST;
   }
-  nsidCache.clear();
 
   const observed: ObservedLab = {
     lab,
@@ -110,12 +116,6 @@ export async function observeLab(spec: LabSpec, record?: LabRecord, handles = ne
 /** IFLA_LINK_NETNSID of each observed link (kept aside: it means nothing outside its namespace). */
 const rawNetnsId = new WeakMap<ObservedLink, number>();
 
-const nsidCache = new Map<string, number | undefined>();
-function nsidCached(h: Handle, from: string, of: string): number | undefined {
-  const k = `${from}\0${of}`;
-  if (!nsidCache.has(k)) nsidCache.set(k, nsidOf(h, of));
-  return nsidCache.get(k);
-}
 
 export function toObservedLinks(raw: Link[]): ObservedLink[] {
   const byIndex = new Map(raw.map((l) => [l.index, l]));
@@ -233,7 +233,10 @@ export function readSysctls(h: Handle, keys: string[]): Record<string, string> {
   });
 }
 
-async function observeHost(spec: LabSpec, d: DesiredLab, prev: DesiredLab[], record: LabRecord | undefined, mark: string, handles: Handles): Promise<ObservedHost> {
+async function observeHost(
+  spec: LabSpec, d: DesiredLab, prev: DesiredLab[], record: LabRecord | undefined, mark: string, handles: Handles,
+  nsidCached: (h: Handle, from: string, of: string) => number | undefined,
+): Promise<ObservedHost> {
   const host = handles.get(HOST);
   const raw = host.link.rawList();
   const names = new Set<string>();
