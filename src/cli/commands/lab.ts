@@ -189,7 +189,7 @@ function progressLine(): { update(p: { done: number; total: number; action: { op
   if (!process.stderr.isTTY) return { update() {}, clear() {} };
   let last = 0;
   let shown = false;
-  const width = () => Math.max(20, (process.stderr.columns ?? 80) - 1);
+  const width = () => Math.max(20, (process.stderr.columns || 80) - 1);
   return {
     update(p) {
       const now = Date.now();
