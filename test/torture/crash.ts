@@ -5,8 +5,10 @@
  * uplink to the stand-in internet) is brought up and torn down by `node bin/nsnet.js` again and
  * again. In an "up" trial `nsnet up FILE` is killed with SIGKILL at a random moment within the
  * measured duration of a normal up; the next `nsnet up FILE` must finish the lab (every ping of
- * the lab works), then `nsnet down FILE` must leave nothing of it. A "down" trial does the same
- * with the kill landing in `nsnet down`.
+ * the lab works), then `nsnet down FILE` must leave nothing of it. One "up" trial in three kills
+ * an up that applies an edit to the lab (nodes removed and added, routes replaced): the next up
+ * of the edited file must finish the edit. A "down" trial does the same with the kill landing in
+ * `nsnet down`.
  *
  * Before each trial, foreign objects are made by hand (world.ts makeForeign: same prefix, other
  * node names, another lab's mark, a bridge and veths named like the lab's); a second lab with the
@@ -49,8 +51,12 @@ export interface CrashResult {
   /** How many of the lab's namespaces the kills left: none, some, all (for the table). */
   namespacesAfterKill: Record<string, number>;
   upMs: number;
+  /** A normal up applying the edit (base lab → edited lab). */
+  editMs: number;
   /** Start-up of the CLI alone (`nsnet labs`), before it touches anything. */
   startMs: number;
+  /** `nsnet plan` of the lab while it is down: what an up does before it changes anything. */
+  planMs: number;
   downMs: number;
   examples: string[];
   ms: number;
@@ -71,7 +77,7 @@ export async function crashTrials(opts: CrashOptions): Promise<CrashResult> {
   const rand = prng(opts.seed);
   const log = opts.log ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), 'nsnet-crash-'));
-  const out: CrashResult = { trials: 0, leaks: 0, foreignTouched: 0, foreignPerTrial: 0, incomplete: 0, killedMidway: 0, recordAfterKill: {}, namespacesAfterKill: {}, upMs: 0, startMs: 0, downMs: 0, examples: [], ms: 0 };
+  const out: CrashResult = { trials: 0, leaks: 0, foreignTouched: 0, foreignPerTrial: 0, incomplete: 0, killedMidway: 0, recordAfterKill: {}, namespacesAfterKill: {}, upMs: 0, editMs: 0, startMs: 0, planMs: 0, downMs: 0, examples: [], ms: 0 };
   const note = (s: string) => {
     if (out.examples.length < 10) out.examples.push(s);
     log(`  ! ${s}`);
@@ -79,14 +85,18 @@ export async function crashTrials(opts: CrashOptions): Promise<CrashResult> {
 
   makeInternet();
   const lab = crashLab('tl', 'tl-', 50, 'tlbr');
+  const edited = crashLab('tl', 'tl-', 50, 'tlbr', 'edited');
   const side = smallLab('tm', 'tm-', 51, 'tmbr', 4); // the same node names h1..h4 under another prefix
   const file = join(dir, 'tl.yaml');
+  const editedFile = join(dir, 'tl-edited.yaml');
+  writeFileSync(editedFile, edited.yaml);
   const sideFile = join(dir, 'tm.yaml');
   writeFileSync(file, lab.yaml);
   writeFileSync(sideFile, side.yaml);
-  const labNs = lab.nodes.map((n) => `${lab.prefix}${n}`);
+  // Every namespace either version of the lab has.
+  const labNs = [...new Set([...lab.nodes, ...edited.nodes])].map((n) => `${lab.prefix}${n}`);
   const sideNs = side.nodes.map((n) => `${side.prefix}${n}`);
-  const hostLinks = hostLinkNames(file);
+  const hostLinks = [...new Set([...hostLinkNames(file), ...hostLinkNames(editedFile)])];
   const forward = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim();
   let foreign: Foreign | undefined;
   let sideUp = false;
@@ -103,60 +113,74 @@ export async function crashTrials(opts: CrashOptions): Promise<CrashResult> {
     if (u.code !== 0) throw new Error(`torture: a normal up of the 50-node lab failed: ${brief(u)}`);
     const failedPings = await pingAll(lab);
     if (failedPings.length) throw new Error(`torture: after a normal up, pings fail: ${failedPings.slice(0, 3).join('; ')}`);
+    // Before an up changes anything, it starts, validates and observes: as long as a plan takes.
+    const preEdit = await nsnet(['plan', editedFile]);
+    const e = await nsnet(['up', editedFile]);
+    if (e.code !== 0) throw new Error(`torture: a normal up of the edited lab failed: ${brief(e)}`);
     const d = await nsnet(['down', file]);
     if (d.code !== 0) throw new Error(`torture: a normal down failed: ${brief(d)}`);
     out.upMs = Math.round(u.ms);
+    out.editMs = Math.round(e.ms);
     out.downMs = Math.round(d.ms);
+    const preUp = await nsnet(['plan', file]);
     const starts: number[] = [];
     for (let i = 0; i < 3; i++) starts.push((await nsnet(['labs'])).ms);
     out.startMs = Math.round(starts.sort((a, b) => a - b)[1]!);
+    const before = { up: Math.round(preUp.ms), edit: Math.round(preEdit.ms), down: out.startMs };
+    out.planMs = before.up;
     const left0 = leftovers(lab.name, labNs, hostLinks, forward);
     if (left0.length) throw new Error(`torture: a normal up and down leaves ${left0.join(', ')}`);
 
     const total = opts.upKills + opts.downKills;
     for (let t = 0; t < total; t++) {
-      const phase = t < opts.upKills ? 'up' : 'down';
+      // Kills in up: two fresh ups for one up applying an edit to the lab (from the base file to
+      // the edited one: nodes removed and added, routes replaced).
+      const phase: 'up' | 'edit' | 'down' = t >= opts.upKills ? 'down' : t % 3 === 2 ? 'edit' : 'up';
+      const target = phase === 'edit' ? edited : lab;
+      const targetFile = phase === 'edit' ? editedFile : file;
       foreign = makeForeign(lab.prefix, lab.bridge, lab.name);
       const watched = [...foreign.namespaces];
       out.foreignPerTrial = watched.length + foreign.links.length;
-      const before = snapshot(watched, foreign.links);
+      const foreignBefore = snapshot(watched, foreign.links);
       let incomplete = '';
 
-      if (phase === 'down') {
+      if (phase !== 'up') {
         const r = await nsnet(['up', file]);
-        if (r.code !== 0) incomplete ||= `up before the killed down: ${brief(r)}`;
+        if (r.code !== 0) incomplete ||= `up before the killed ${phase}: ${brief(r)}`;
       }
-      // Half the kills anywhere in the measured duration, half after the CLI's start-up, where
-      // the kernel work happens.
-      const window = phase === 'up' ? out.upMs : out.downMs;
-      const from = t % 2 === 0 ? 0 : Math.min(out.startMs, window - 1);
+      // Half the kills anywhere in the measured duration, half after the part that changes nothing
+      // (start-up, validation, observation), where the kernel work happens.
+      const window = phase === 'up' ? out.upMs : phase === 'edit' ? out.editMs : out.downMs;
+      const from = t % 2 === 0 ? 0 : Math.min(before[phase], window - 1);
       const delay = from + Math.floor(rand() * (window - from));
-      const k = await nsnetKilledAfter([phase, file], delay);
+      const k = await nsnetKilledAfter([phase === 'down' ? 'down' : 'up', targetFile], delay);
       if (k.killed) out.killedMidway++;
       const st = recordState(lab.name);
       out.recordAfterKill[st] = (out.recordAfterKill[st] ?? 0) + 1;
       const present = labNs.filter((n) => existsSync(`/run/netns/${n}`)).length;
-      const nsAfter = present === 0 ? 'none' : present === labNs.length ? 'all' : 'some';
+      const nsAfter = present === 0 ? 'none' : present === target.nodes.length ? 'all' : 'some';
       out.namespacesAfterKill[nsAfter] = (out.namespacesAfterKill[nsAfter] ?? 0) + 1;
 
-      if (phase === 'up') {
-        const r = await nsnet(['up', file]);
+      if (phase !== 'down') {
+        const r = await nsnet(['up', targetFile]);
         if (r.code !== 0) incomplete ||= `up after the kill: ${brief(r)}`;
         else {
-          const bad = await pingAll(lab);
+          const gone = phase === 'edit' ? lab.nodes.filter((n) => !edited.nodes.includes(n)).filter((n) => existsSync(`/run/netns/${lab.prefix}${n}`)) : [];
+          if (gone.length) incomplete ||= `after the edit, nodes removed from the file are still there: ${gone.join(', ')}`;
+          const bad = await pingAll(target);
           if (bad.length) incomplete ||= `after the up that followed the kill, ${bad.length} ping(s) fail: ${bad.slice(0, 2).join('; ')}`;
         }
       }
       // Every fourth up trial, a user takes one of the lab's namespaces and its bridge over by
       // hand (deleted and made again under the same names, without the mark): down must leave
       // the new ones alone.
-      const hijacked = phase === 'up' && t % 4 === 3 ? hijack(lab) : undefined;
+      const hijacked = phase !== 'down' && t % 4 === 3 ? hijack(target) : undefined;
       const hijackSnap = hijacked ? snapshot([hijacked.ns], [hijacked.link]) : undefined;
       const r = await nsnet(['down', file]);
       if (r.code !== 0) incomplete ||= `down: ${brief(r)}`;
 
       const left = leftovers(lab.name, labNs.filter((n) => n !== hijacked?.ns), hostLinks.filter((l) => l !== hijacked?.link), forward);
-      const touched = changed(before, snapshot(watched, foreign.links));
+      const touched = changed(foreignBefore, snapshot(watched, foreign.links));
       if (hijacked) {
         touched.push(...changed(hijackSnap!, snapshot([hijacked.ns], [hijacked.link])));
         unhijack(hijacked);

@@ -15,6 +15,8 @@
 import { stringify } from 'yaml';
 import { INTERNET_ADDR } from './world.js';
 
+const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+
 export interface Ping {
   /** Node name (the namespace is prefix + node). */
   from: string;
@@ -32,18 +34,25 @@ export interface LabFile {
   pings: Ping[];
 }
 
-/** A 50-node lab; `net` is the second octet of the bridge subnet, `net + 10` of the routers' links, `net + 11` of the stubs'. */
-export function crashLab(name: string, prefix: string, net: number, bridge: string): LabFile {
+/**
+ * A 50-node lab; `net` is the second octet of the bridge subnet, `net + 10` of the routers' links,
+ * `net + 11` of the stubs'. The `edited` variant is what a user's edit makes of it: hosts h36..h40
+ * removed, h50..h54 added, and the hosts' route to the stubs given a metric (replaced).
+ */
+export function crashLab(name: string, prefix: string, net: number, bridge: string, variant: 'base' | 'edited' = 'base'): LabFile {
   const B = `10.${net}.0`;
   const P = (i: number) => `10.${net + 10}.${i}`; // r_i ── r_{i+1}: P(i).1 / P(i).2, a /30
   const S = (i: number) => `10.${net + 11}.${i}`; // r_i ── s_i: S(i).1 / S(i).10, a /24
   const nodes: Record<string, unknown> = {};
   const links: unknown[] = [];
   const pings: Ping[] = [];
-  for (let i = 1; i <= 40; i++) {
+  const hosts = variant === 'base' ? range(1, 40) : [...range(1, 35), ...range(50, 54)];
+  for (const i of hosts) {
+    const stubs: Record<string, unknown> = { to: `10.${net + 11}.0.0/16`, via: `${B}.254` };
+    if (variant === 'edited') stubs.metric = 10;
     nodes[`h${i}`] = {
       interfaces: { eth0: { addresses: [`${B}.${10 + i}/24`] } },
-      routes: [{ to: 'default', via: `${B}.1` }, { to: `10.${net + 10}.0.0/16`, via: `${B}.254` }, { to: `10.${net + 11}.0.0/16`, via: `${B}.254` }],
+      routes: [{ to: 'default', via: `${B}.1` }, { to: `10.${net + 10}.0.0/16`, via: `${B}.254` }, stubs],
     };
     links.push([`h${i}:eth0`, bridge]);
     pings.push({ from: `h${i}`, to: `${B}.1`, why: 'host → its gateway, the host bridge' });
@@ -76,9 +85,9 @@ export function crashLab(name: string, prefix: string, net: number, bridge: stri
   pings.push(
     { from: 'h1', to: `${B}.254`, why: 'host → r1 across the bridge' },
     { from: 's5', to: `${B}.11`, why: 'the far stub → h1 through every router' },
-    { from: 'h40', to: `${S(5)}.10`, why: 'h40 → the far stub through every router' },
+    { from: `h${hosts.at(-1)}`, to: `${S(5)}.10`, why: 'the last host → the far stub through every router' },
     { from: 'h1', to: INTERNET_ADDR, why: 'h1 → the internet through the NAT uplink (no route back without masquerade)' },
-    { from: 'h40', to: INTERNET_ADDR, why: 'h40 → the internet through the NAT uplink' },
+    { from: `h${hosts.at(-1)}`, to: INTERNET_ADDR, why: 'the last host → the internet through the NAT uplink' },
   );
   const doc = { name, prefix, nodes, bridges: { [bridge]: { addresses: [`${B}.1/24`] } }, links, uplinks: [{ type: 'nat', bridge }] };
   return { name, prefix, bridge, yaml: stringify(doc, { lineWidth: 0 }), nodes: Object.keys(nodes), pings };
