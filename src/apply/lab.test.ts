@@ -39,3 +39,24 @@ test('Lab.netnsOf / node name an unknown node clearly', () => {
   const lab = Lab.from(routerLab());
   assert.throws(() => lab.netnsOf('h9'), /lab router has no node "h9".*nodes are: h1, r1, h2/);
 });
+
+test('Lab.load: a file, its absolute path kept; a broken file throws with file:line:column', async () => {
+  const { fileURLToPath } = await import('node:url');
+  const { join } = await import('node:path');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const root = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
+  const lab = Lab.load(join(root, 'examples', 'router.yaml'));
+  assert.equal(lab.name, 'router');
+  assert.equal(lab.file, join(root, 'examples', 'router.yaml'));
+  assert.deepEqual(lab.spec.nodes.map((n) => n.name), ['h1', 'r1', 'h2']);
+  const bad = join(mkdtempSync(join(tmpdir(), 'nsnet-lab-')), 'bad.yaml');
+  writeFileSync(bad, 'name: x\nnodes:\n  a: { interfaces: { eth0: { mtu: 20 } } }\n');
+  assert.throws(() => Lab.load(bad), (e: unknown) => {
+    assert.ok(e instanceof TopologyError);
+    assert.equal(e.issues[0]!.file, bad);
+    assert.equal(e.issues[0]!.line, 3);
+    assert.match(e.message, /bad\.yaml:3:\d+: nodes\.a\.interfaces\.eth0\.mtu: /);
+    return true;
+  });
+});

@@ -16,6 +16,7 @@
  * In a test (node:test), `await Lab.upFor(t, {...})` brings the lab up and registers its
  * teardown with `t.after`, so it goes even when the test fails.
  */
+import { resolve } from 'node:path';
 import { openNetnsSync, type Handle } from '../api/handle.js';
 import type { ExecOptions, ExecResult } from '../api/types.js';
 import { NsnetError } from '../kernel/errors.js';
@@ -78,8 +79,7 @@ export class Lab {
   }
 
   /** A lab from a topology file (YAML or JSON); throws a TopologyError naming file:line:column. */
-  static async load(file: string): Promise<Lab> {
-    const { resolve } = await import('node:path');
+  static load(file: string): Lab {
     const abs = resolve(file);
     const { spec, warnings } = fromResult(loadTopologyFile(file));
     return new Lab(spec, abs, warnings);

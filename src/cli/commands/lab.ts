@@ -99,7 +99,7 @@ async function locateRefusal(r: { path: (string | number)[]; message: string; co
 async function loadLab(file: string) {
   const { Lab } = await import('../../apply/index.js');
   const { formatIssue } = await import('../../topology/parse.js');
-  const lab = await Lab.load(file);
+  const lab = Lab.load(file);
   for (const w of lab.warnings) err(formatIssue({ ...w, message: `warning: ${w.message}` }));
   return lab;
 }
