@@ -19,7 +19,7 @@ import { netns } from '../api/namespaces.js';
 import type { LinkAddSpec } from '../api/types.js';
 import { KernelError, NsnetError } from '../kernel/errors.js';
 import { netnsPath } from '../kernel/netns.js';
-import { opSign, type Action, type Plan, type Refusal } from '../plan/actions.js';
+import { opSign, type Action, type Plan, type Refusal, type VethEnd } from '../plan/actions.js';
 import { HOST } from '../plan/desired.js';
 import { markFor } from '../plan/observed.js';
 import { planLab } from '../plan/plan.js';
@@ -335,9 +335,13 @@ class Runner {
         return;
       }
       case 'create-veth': {
-        // Made from the end that joins a bridge (master in the same request), else from the host end.
+        // Made from the end that needs nothing more once made: a node's interface (created up),
+        // rather than a bridge port or a host end. The other end, made straight in its namespace,
+        // then gets up, its bridge and (in the host) the mark in one more request: the kernel
+        // cannot bring a peer up inside the creating request (it is not linked to its pair yet).
+        const needsMore = (e: VethEnd) => (e.netns === undefined ? 2 : 0) + (e.master !== undefined ? 1 : 0) + (e.altname !== undefined ? 1 : 0);
         let [m, o] = [a.a, a.b];
-        if ((!m.master && o.master) || (!m.master && !o.master && m.netns !== undefined && o.netns === undefined)) [m, o] = [o, m];
+        if (needsMore(o) < needsMore(m)) [m, o] = [o, m];
         const hm = this.h(m.netns);
         const ho = this.h(o.netns);
         await hm.link.add({
@@ -345,7 +349,6 @@ class Runner {
           master: m.master !== undefined ? this.index(m.netns, m.master) : undefined,
           peer: { name: o.name, netns: { handle: ho }, mtu: o.mtu, address: o.mac },
         });
-        // The peer cannot be brought up in the same request (its own peer is not linked yet then).
         const oi = this.index(o.netns, o.name);
         await ho.link.set(oi, {
           up: true,
