@@ -14,6 +14,7 @@ import type { Handle } from '../api/handle.js';
 import { nsidOf } from '../api/namespaces.js';
 import { sysctlPath } from '../api/sysctl.js';
 import { NsnetError } from '../kernel/errors.js';
+import { listNamed } from '../kernel/netns.js';
 import { HOST, indexLab, tablesOf, type DesiredLab } from '../plan/desired.js';
 import {
   labOfMark, markFor, type ObservedAddr, type ObservedHost, type ObservedLab, type ObservedLink, type ObservedNamespace, type ObservedNic, type ObservedRoute,
@@ -71,8 +72,12 @@ export async function observeLab(spec: LabSpec, record?: LabRecord, handles = ne
   const namespaces: Record<string, ObservedNamespace> = {};
   /** Links in namespaces whose peer should be in the host: confirmed from the host side below. */
   const wantHostPeer: { ns: string; link: ObservedLink }[] = [];
+  // One look at /run/netns instead of a failed open per missing namespace (a fresh lab has none).
+  const present = new Set(listNamed());
   for (const name of names) {
-    const x = await observeNamespace(name, lab, intendedNs.has(name), handles, all);
+    const x = present.has(name)
+      ? await observeNamespace(name, lab, intendedNs.has(name), handles, all)
+      : { name, exists: false, links: [], addresses: [], routes: [], sysctls: {} };
     namespaces[name] = x;
     if (!x.exists) continue;
     for (const l of x.links) {
