@@ -8,7 +8,9 @@
  *   (ip_forward back to what it was before either);
  * - the same lab twice at once: two `up`s of one lab started together; each must succeed or
  *   refuse with a one-line message saying the lab is busy; the lab must end correct (pings,
- *   `status` in sync, a third `up` has nothing to do);
+ *   `status` in sync, a third `up` has nothing to do); then two `down`s at once;
+ * - one NAT lab comes up while another goes down: the one coming up must work (its NAT too),
+ *   the one going must leave nothing;
  * - up and down of one lab at once: the end state must be one of the two, whole: the lab up and
  *   working, or nothing of it left.
  * Then `races` times: 100 `nsnet netns add` racing 100 `ip netns add` (netns-race.ts).
@@ -31,7 +33,7 @@ export interface ConcurrencyOptions {
 }
 
 export interface ConcurrencyResult {
-  /** Scenario runs (each round runs three, plus the races). */
+  /** Scenario runs (each round runs four, plus the races). */
   runs: number;
   errors: number;
   examples: string[];
@@ -127,7 +129,28 @@ export async function concurrency(opts: ConcurrencyOptions): Promise<Concurrency
         if (!inSync) wrong(s, `status is not in sync after the two ups: ${brief(st)}`);
         const again = await nsnet(['up', c.file]);
         if (again.code !== 0 || !/nothing to do|up to date/.test(again.stdout)) wrong(s, `a third up did not find the lab complete: ${brief(again)} ${again.stdout.trim().slice(0, 200)}`);
-        await downClean(s, c);
+        // And two downs at once: both succeed (one finds nothing left), nothing remains.
+        const ds = await Promise.all([nsnet(['down', c.file]), nsnet(['down', c.file])]);
+        for (const d of ds) if (d.code !== 0) wrong(s, `one of two downs at once: ${brief(d)}`);
+        const l = left(c);
+        if (l.length) wrong(s, `two downs at once left ${l.slice(0, 4).join(', ')}`);
+        log(`${s}: ${out.errors === before ? 'ok' : 'WRONG'}`);
+      }
+      // --- one NAT lab comes up while another goes down: the host's ip_forward passes from one to the other
+      {
+        const s = `round ${round + 1}, one NAT lab up while another goes down`;
+        out.runs++;
+        const before = out.errors;
+        const [going, coming] = round % 2 === 0 ? [a, b] : [b, a];
+        const first = await nsnet(['up', going.file]);
+        if (first.code !== 0) wrong(s, `up ${going.lab.name}: ${brief(first)}`);
+        const [rd, ru] = await Promise.all([nsnet(['down', going.file]), nsnet(['up', coming.file])]);
+        if (rd.code !== 0) wrong(s, `down ${going.lab.name}: ${brief(rd)}`);
+        if (ru.code !== 0) wrong(s, `up ${coming.lab.name}: ${brief(ru)}`);
+        const l = left(going, '1');
+        if (l.length) wrong(s, `down ${going.lab.name} left ${l.slice(0, 4).join(', ')}`);
+        if (ru.code === 0) await works(s, coming);
+        await downClean(s, coming);
         log(`${s}: ${out.errors === before ? 'ok' : 'WRONG'}`);
       }
       // --- up and down of one lab at once

@@ -94,7 +94,7 @@ async function main(): Promise<number> {
     else {
       log(`[3] concurrency: ${args.rounds} rounds, ${args.races} netns add races`);
       conc = await concurrency({ rounds: args.rounds, races: args.races, raceSize: 100, log });
-      rows.push(['3 concurrency', `${conc.runs} runs (${args.rounds} × [2 labs at once, same lab twice, up+down at once] + ${args.races} × 100 vs 100 netns add)`, `errors=${conc.errors}`, secs(conc.ms)]);
+      rows.push(['3 concurrency', `${conc.runs} runs (${args.rounds} × [2 NAT labs at once, same lab twice, a NAT lab up while another goes down, up+down of one lab at once] + ${args.races} × 100 vs 100 netns add)`, `errors=${conc.errors}`, secs(conc.ms)]);
       examples.push(...conc.examples);
     }
   }
