@@ -1,9 +1,9 @@
 /**
  * observeLab(spec, record): what the kernel holds of a lab, as the plain ObservedLab the planner
  * reads. Through src/api only, and only what the lab owns or would own:
- * - each namespace the file, the last applied spec or the journal names: first only its lo (the
- *   ownership mark); everything else (links, addresses, the routes of the tables the lab uses,
- *   the sysctls it sets) only when the namespace is the lab's, or may be (journal);
+ * - each namespace the file, the last applied spec or the journal names: its links (lo carries
+ *   the ownership mark), then, only when the namespace is the lab's (or may be: journal), its
+ *   addresses, the routes of the tables the lab uses and the sysctls it sets;
  * - host links with the lab's mark or a name the lab uses, the addresses on them, the host NICs
  *   the file names, the host sysctls and the nftables table the lab changes.
  * No writes. A few dumps per namespace; each namespace's handle is closed once it is read
@@ -165,15 +165,16 @@ async function observeNamespace(name: string, lab: string, intended: boolean, ha
     throw e;
   }
   out.exists = true;
-  const lo = h.link.raw(1);
+  // One link dump: lo (ifindex 1) carries the ownership mark; the rest is used only if it is ours.
+  const raw = h.link.rawList();
+  const lo = raw.find((l) => l.index === 1) ?? h.link.raw(1);
   const owner = labOfMark(lo.alias);
   if (owner !== undefined) out.owner = owner;
   if (owner !== lab && !(owner === undefined && intended)) {
-    // Not ours: nothing more is read, and the handle is not kept.
+    // Not ours: nothing of it is kept or read further.
     handles.close(name);
     return out;
   }
-  const raw = h.link.rawList();
   out.links = toObservedLinks(raw);
   if (owner === undefined) out.empty = raw.length === 1 && !lo.alias;
   out.addresses = readAddresses(h, raw);
