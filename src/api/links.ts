@@ -173,7 +173,18 @@ export class Links {
         }
         throw e;
       }
-      if (spec.kind === 'veth' && spec.peer.up) await this.peerUp(spec.peer.name, spec.peer.netns ?? spec.netns, object);
+      // The kernel ignores IFLA_IFALIAS in a creating request: set aliases right after.
+      if (spec.alias !== undefined) {
+        const h = target ? openNetnsSync(spec.netns!) : this.h;
+        try {
+          await h.link.set(spec.name, { alias: spec.alias });
+        } finally {
+          if (h !== this.h && !(typeof spec.netns === 'object' && 'handle' in spec.netns)) h.close();
+        }
+      }
+      if (spec.kind === 'veth' && (spec.peer.up || spec.peer.alias !== undefined)) {
+        await this.peerSet(spec.peer.name, spec.peer.netns ?? spec.netns, { up: spec.peer.up || undefined, alias: spec.peer.alias }, object);
+      }
       if (spec.altnames?.length) {
         if (target) throw new NsnetError('UNSUPPORTED', `altnames for ${object}: set them with a handle on the target namespace`, object);
         await this.addAltnames(spec.name, spec.altnames);
@@ -191,7 +202,7 @@ export class Links {
           kind: 'veth',
           // The peer cannot come up inside the creating request: the kernel opens it before the
           // pair is linked (veth_open gives ENOTCONN). add() brings it up right after.
-          peer: { name: spec.peer.name, netnsFd: peerFd, mtu: spec.peer.mtu ?? spec.mtu, address: spec.peer.address, alias: spec.peer.alias },
+          peer: { name: spec.peer.name, netnsFd: peerFd, mtu: spec.peer.mtu ?? spec.mtu, address: spec.peer.address },
         };
       case 'bridge':
         return {
@@ -217,13 +228,13 @@ export class Links {
     }
   }
 
-  /** Bring up a freshly made veth peer, in whichever namespace it landed. */
-  private async peerUp(name: string, ns: NsRef | undefined, object: string): Promise<void> {
+  /** Bring up (or label) a freshly made veth peer, in whichever namespace it landed. */
+  private async peerSet(name: string, ns: NsRef | undefined, set: LinkSetSpec, object: string): Promise<void> {
     const h = ns === undefined ? this.h : openNetnsSync(ns);
     try {
-      await h.link.set(name, { up: true });
+      await h.link.set(name, set);
     } catch (e) {
-      throw new NsnetError(e instanceof NsnetError ? e.code : 'EIO', `${object}: made, but bringing the peer up failed: ${(e as Error).message}`, object);
+      throw new NsnetError(e instanceof NsnetError ? e.code : 'EIO', `${object}: made, but setting up the peer failed: ${(e as Error).message}`, object);
     } finally {
       if (h !== this.h && !(typeof ns === 'object' && 'handle' in ns)) h.close();
     }

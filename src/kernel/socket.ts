@@ -20,6 +20,13 @@ export interface Ctx {
 export type Reply = NlMsg[];
 
 const RECV_SIZE = 1 << 18;
+/**
+ * One receive buffer for every socket of the process. Safe because every request is
+ * synchronous and `collect` copies each message out before returning; it saves a 256 KiB
+ * allocation per socket (a lab of 1000 namespaces otherwise spends ~0.1 s collecting them).
+ */
+let sharedRecv: Buffer | undefined;
+const recvBuffer = (): Buffer => (sharedRecv ??= Buffer.allocUnsafe(RECV_SIZE));
 
 /**
  * A netlink socket, bound to the network namespace it was opened in for its whole life.
@@ -29,7 +36,6 @@ const RECV_SIZE = 1 << 18;
  */
 export class NetlinkSocket {
   private seq = Math.floor(Math.random() * 0x7fffffff);
-  private readonly rbuf = Buffer.allocUnsafe(RECV_SIZE);
   private closed = false;
   /** Netlink port id the kernel gave this socket. */
   readonly portId: number;
@@ -95,10 +101,11 @@ export class NetlinkSocket {
   /** One datagram; retries EINTR, maps a timeout to ETIMEDOUT. */
   private recvOnce(ctx: Ctx): Buffer {
     for (;;) {
-      const r = n.recv(this.fd, this.rbuf, RECV_SIZE, n.MSG_TRUNC);
+      const buf = recvBuffer();
+      const r = n.recv(this.fd, buf, RECV_SIZE, n.MSG_TRUNC);
       if (r >= 0) {
         if (r > RECV_SIZE) throw new WireError('TRUNCATED', 'netlink datagram', 0, `${r} bytes do not fit the ${RECV_SIZE}-byte buffer`);
-        return this.rbuf.subarray(0, r);
+        return buf.subarray(0, r);
       }
       const e = n.lastErrno();
       if (e === EINTR) continue;
