@@ -104,6 +104,28 @@ async function loadLab(file: string) {
   return lab;
 }
 
+/**
+ * The validated lab of a file for `up`: from the cache when the file is byte for byte the one
+ * validated last time (no parser, no validator: see apply/speccache.ts), else loaded and
+ * validated, then remembered.
+ */
+async function specOfFile(file: string): Promise<{ spec: import('../../topology/model.js').LabSpec; file: string }> {
+  const { resolve } = await import('node:path');
+  const { cachedSpec, rememberSpec } = await import('../../apply/speccache.js');
+  const abs = resolve(file);
+  const { bytes, hit } = cachedSpec(abs);
+  if (hit) {
+    if (hit.warnings.length) {
+      const { formatIssue } = await import('../../topology/parse.js');
+      for (const w of hit.warnings) err(formatIssue({ ...w, message: `warning: ${w.message}` }));
+    }
+    return { spec: hit.spec, file: abs };
+  }
+  const lab = await loadLab(file);
+  if (bytes) rememberSpec(abs, bytes, { spec: lab.spec, warnings: lab.warnings });
+  return { spec: lab.spec, file: abs };
+}
+
 /** The lab a command is about: from FILE, from --lab NAME, or the only lab on this host. */
 async function pickLab(file: string | undefined, name: string | undefined, what: string) {
   const { Lab, listRecords } = await import('../../apply/index.js');
@@ -235,10 +257,9 @@ export function registerLabCommands(program: Command): void {
     .option('-j, --json', 'print the result as JSON')
     .option('--dry-run', 'show the plan, change nothing')
     .action(action(async (file: string, o: JsonOpt & { dryRun?: boolean }, cmd: Command) => {
-      const lab = await loadLab(file);
-      const { renderPlan } = await import('../../plan/index.js');
-      const { upLab, RefusedError, ApplyError } = await import('../../apply/index.js');
       if (o.dryRun) {
+        const lab = await loadLab(file);
+        const { renderPlan } = await import('../../plan/render.js');
         const plan = await lab.plan();
         if (wantJson(cmd)) json(plan);
         else out(renderPlan(plan));
@@ -248,9 +269,11 @@ export function registerLabCommands(program: Command): void {
         }
         return;
       }
+      const lab = await specOfFile(file);
+      const { upLab, RefusedError, ApplyError } = await import('../../apply/apply.js');
       const bar = progressLine();
       try {
-        const r = await upLab(lab.spec, { file: lab.file, onProgress: (p) => bar.update(p), lock: { onWait: lockWait(lab.name) } });
+        const r = await upLab(lab.spec, { file: lab.file, onProgress: (p) => bar.update(p), lock: { onWait: lockWait(lab.spec.name) } });
         bar.clear();
         if (wantJson(cmd)) {
           const { plan, ...rest } = r;

@@ -1,0 +1,83 @@
+/**
+ * A cache of validated topology files, so that `nsnet up` of a file that has not changed since
+ * it was last validated skips the YAML parser and the validator (at 1000 nodes, importing and
+ * running them is ~0.3 s of a ~1 s no-op up). The kernel is still observed in full: only the
+ * file → LabSpec step is cached.
+ *
+ * Keyed by the file's absolute path; valid only for the same bytes (sha256) and the same build
+ * of nsnet's topology code (the package version and the validator module's mtime), so an edit
+ * of the file or an upgrade of nsnet misses. Entries live under /run/nsnet/cache (tmpfs).
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LabSpec } from '../topology/model.js';
+import type { TopologyIssue } from '../topology/issues.js';
+import { runDir } from './state.js';
+
+export interface CachedSpec {
+  spec: LabSpec;
+  warnings: TopologyIssue[];
+}
+
+interface Entry extends CachedSpec {
+  key: string;
+}
+
+let buildId: string | undefined;
+function build(): string {
+  if (buildId === undefined) {
+    const here = fileURLToPath(import.meta.url);
+    let version = '?';
+    let stamp = '?';
+    try {
+      version = (JSON.parse(fs.readFileSync(join(here, '..', '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+      stamp = String(fs.statSync(join(here, '..', '..', 'topology', 'validate.js')).mtimeMs);
+    } catch {
+      /* an unusual install: every lookup then misses on the stamp */
+    }
+    buildId = `${version}:${stamp}`;
+  }
+  return buildId;
+}
+
+const entryPath = (abs: string): string => join(runDir(), 'cache', `${createHash('sha256').update(abs).digest('hex').slice(0, 32)}.json`);
+const keyOf = (bytes: Buffer): string => `${build()}:${createHash('sha256').update(bytes).digest('hex')}`;
+
+/**
+ * The file's bytes now, and the validated spec if those bytes are the ones validated last time.
+ * Pass `bytes` to rememberSpec after validating.
+ */
+export function cachedSpec(abs: string): { bytes?: Buffer; hit?: CachedSpec } {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(abs);
+  } catch {
+    return {}; // the loader reports an unreadable file properly
+  }
+  try {
+    const e = JSON.parse(fs.readFileSync(entryPath(abs), 'utf8')) as Entry;
+    if (e.key === keyOf(bytes)) return { bytes, hit: { spec: e.spec, warnings: e.warnings } };
+  } catch {
+    /* no entry */
+  }
+  return { bytes };
+}
+
+/**
+ * Remember the validated spec of `abs`, read as `bytes` before validation. Nothing is stored if
+ * the file changed meanwhile (best effort: a failure to write only costs speed).
+ */
+export function rememberSpec(abs: string, bytes: Buffer, value: CachedSpec): void {
+  try {
+    if (!fs.readFileSync(abs).equals(bytes)) return;
+    const p = entryPath(abs);
+    fs.mkdirSync(join(runDir(), 'cache'), { recursive: true, mode: 0o700 });
+    const tmp = `${p}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ key: keyOf(bytes), ...value } satisfies Entry));
+    fs.renameSync(tmp, p);
+  } catch {
+    /* best effort */
+  }
+}
