@@ -15,7 +15,7 @@
  * same node names under another prefix stays up through all trials. After each trial every
  * foreign object must be exactly as it was, and the second lab must still work.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crashLab, smallLab, type LabFile } from './labs.js';
@@ -53,10 +53,8 @@ export interface CrashResult {
   upMs: number;
   /** A normal up applying the edit (base lab → edited lab). */
   editMs: number;
-  /** Start-up of the CLI alone (`nsnet labs`), before it touches anything. */
-  startMs: number;
-  /** `nsnet plan` of the lab while it is down: what an up does before it changes anything. */
-  planMs: number;
+  /** When each command starts changing the kernel (the first namespace made or removed), ms after its start. */
+  workFromMs: { up: number; edit: number; down: number };
   downMs: number;
   examples: string[];
   ms: number;
@@ -77,7 +75,7 @@ export async function crashTrials(opts: CrashOptions): Promise<CrashResult> {
   const rand = prng(opts.seed);
   const log = opts.log ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), 'nsnet-crash-'));
-  const out: CrashResult = { trials: 0, leaks: 0, foreignTouched: 0, foreignPerTrial: 0, incomplete: 0, killedMidway: 0, recordAfterKill: {}, namespacesAfterKill: {}, upMs: 0, editMs: 0, startMs: 0, planMs: 0, downMs: 0, examples: [], ms: 0 };
+  const out: CrashResult = { trials: 0, leaks: 0, foreignTouched: 0, foreignPerTrial: 0, incomplete: 0, killedMidway: 0, recordAfterKill: {}, namespacesAfterKill: {}, upMs: 0, editMs: 0, workFromMs: { up: 0, edit: 0, down: 0 }, downMs: 0, examples: [], ms: 0 };
   const note = (s: string) => {
     if (out.examples.length < 10) out.examples.push(s);
     log(`  ! ${s}`);
@@ -108,26 +106,35 @@ export async function crashTrials(opts: CrashOptions): Promise<CrashResult> {
     sideUp = true;
     const sideSnap = snapshot(sideNs, hostLinkNames(sideFile));
 
-    // A normal up and down, timed: the kills land within these.
-    const u = await nsnet(['up', file]);
-    if (u.code !== 0) throw new Error(`torture: a normal up of the 50-node lab failed: ${brief(u)}`);
-    const failedPings = await pingAll(lab);
-    if (failedPings.length) throw new Error(`torture: after a normal up, pings fail: ${failedPings.slice(0, 3).join('; ')}`);
-    // Before an up changes anything, it starts, validates and observes: as long as a plan takes.
-    const preEdit = await nsnet(['plan', editedFile]);
-    const e = await nsnet(['up', editedFile]);
-    if (e.code !== 0) throw new Error(`torture: a normal up of the edited lab failed: ${brief(e)}`);
-    const d = await nsnet(['down', file]);
-    if (d.code !== 0) throw new Error(`torture: a normal down failed: ${brief(d)}`);
-    out.upMs = Math.round(u.ms);
-    out.editMs = Math.round(e.ms);
-    out.downMs = Math.round(d.ms);
-    const preUp = await nsnet(['plan', file]);
-    const starts: number[] = [];
-    for (let i = 0; i < 3; i++) starts.push((await nsnet(['labs'])).ms);
-    out.startMs = Math.round(starts.sort((a, b) => a - b)[1]!);
-    const before = { up: Math.round(preUp.ms), edit: Math.round(preEdit.ms), down: out.startMs };
-    out.planMs = before.up;
+    // Normal runs, timed (the median of three): the kills land within these. While each runs,
+    // /run/netns is watched to see when it starts changing the kernel.
+    const nsNow = () => new Set(readdirSync('/run/netns'));
+    const has = (n: string) => nsNow().has(`${lab.prefix}${n}`);
+    const times = { up: [] as number[], edit: [] as number[], down: [] as number[], upWork: [] as number[], editWork: [] as number[], downWork: [] as number[] };
+    for (let i = 0; i < 3; i++) {
+      const u = await timed(['up', file], () => has('h1') || has('r1') || has('s1'));
+      if (u.code !== 0) throw new Error(`torture: a normal up of the 50-node lab failed: ${brief(u)}`);
+      if (i === 0) {
+        const failedPings = await pingAll(lab);
+        if (failedPings.length) throw new Error(`torture: after a normal up, pings fail: ${failedPings.slice(0, 3).join('; ')}`);
+      }
+      const e = await timed(['up', editedFile], () => !has('h36') || has('h50'));
+      if (e.code !== 0) throw new Error(`torture: a normal up of the edited lab failed: ${brief(e)}`);
+      const d = await timed(['down', file], () => !has('h1') || !has('r1') || !has('s1'));
+      if (d.code !== 0) throw new Error(`torture: a normal down failed: ${brief(d)}`);
+      times.up.push(u.ms);
+      times.edit.push(e.ms);
+      times.down.push(d.ms);
+      times.upWork.push(u.workFrom);
+      times.editWork.push(e.workFrom);
+      times.downWork.push(d.workFrom);
+    }
+    const median = (xs: number[]) => Math.round([...xs].sort((x, y) => x - y)[1]!);
+    out.upMs = median(times.up);
+    out.editMs = median(times.edit);
+    out.downMs = median(times.down);
+    const before = { up: median(times.upWork), edit: median(times.editWork), down: median(times.downWork) };
+    out.workFromMs = before;
     const left0 = leftovers(lab.name, labNs, hostLinks, forward);
     if (left0.length) throw new Error(`torture: a normal up and down leaves ${left0.join(', ')}`);
 
@@ -148,10 +155,10 @@ export async function crashTrials(opts: CrashOptions): Promise<CrashResult> {
         const r = await nsnet(['up', file]);
         if (r.code !== 0) incomplete ||= `up before the killed ${phase}: ${brief(r)}`;
       }
-      // Half the kills anywhere in the measured duration, half after the part that changes nothing
-      // (start-up, validation, observation), where the kernel work happens.
+      // Half the kills anywhere in the measured duration, half from the moment it starts changing
+      // the kernel (after start-up, validation and observation).
       const window = phase === 'up' ? out.upMs : phase === 'edit' ? out.editMs : out.downMs;
-      const from = t % 2 === 0 ? 0 : Math.min(before[phase], window - 1);
+      const from = t % 2 === 0 ? 0 : Math.max(0, Math.min(before[phase] - 5, window - 1));
       const delay = from + Math.floor(rand() * (window - from));
       const k = await nsnetKilledAfter([phase === 'down' ? 'down' : 'up', targetFile], delay);
       if (k.killed) out.killedMidway++;
@@ -219,6 +226,21 @@ export async function crashTrials(opts: CrashOptions): Promise<CrashResult> {
   }
   out.ms = Math.round(performance.now() - t0);
   return out;
+}
+
+/** Run `nsnet ARGS` to completion, polling `changed()` every millisecond: when it first held, ms after the start. */
+function timed(args: string[], changed: () => boolean): Promise<Ran & { workFrom: number }> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    let workFrom = -1;
+    const poll = setInterval(() => {
+      if (workFrom < 0 && changed()) workFrom = performance.now() - t0;
+    }, 1);
+    void nsnet(args).then((r) => {
+      clearInterval(poll);
+      resolve({ ...r, workFrom: workFrom < 0 ? r.ms : workFrom });
+    });
+  });
 }
 
 /** Replace lab namespace h7 and the lab's bridge with hand-made ones of the same names (ip), with an address each. */

@@ -83,7 +83,7 @@ async function main(): Promise<number> {
     else {
       log(`[1-2] crash trials: ${args.crash} kills in up, ${args.crash} in down, on a 50-node lab`);
       crash = await crashTrials({ upKills: args.crash, downKills: args.crash, seed: args.seed, log });
-      rows.push(['1 crash safety', `${crash.trials} trials (${args.crash} kills in up, a third of them applying an edit; ${args.crash} in down) on a 50-node lab; up ${crash.upMs} ms (of which plan ${crash.planMs} ms), edit ${crash.editMs} ms, down ${crash.downMs} ms`,
+      rows.push(['1 crash safety', `${crash.trials} trials (${args.crash} kills in up, a third of them applying an edit; ${args.crash} in down) on a 50-node lab; up ${crash.upMs} ms (kernel work from ${crash.workFromMs.up} ms), edit ${crash.editMs} ms (from ${crash.workFromMs.edit}), down ${crash.downMs} ms (from ${crash.workFromMs.down})`,
         `leaks=${crash.leaks} incomplete=${crash.incomplete}; killed mid-way ${crash.killedMidway}; record after kill ${JSON.stringify(crash.recordAfterKill)}; namespaces after kill ${JSON.stringify(crash.namespacesAfterKill)}`, secs(crash.ms)]);
       rows.push(['2 foreign objects', `${crash.foreignPerTrial} hand-made look-alikes per trial + a 4-node lab with the same node names`, `foreign_touched=${crash.foreignTouched}`, '']);
       examples.push(...crash.examples);
