@@ -22,6 +22,7 @@ import { HOST } from '../plan/desired.js';
 import { labOfMark, markFor } from '../plan/observed.js';
 import { natTableName } from '../plan/plan.js';
 import { Handles } from './handles.js';
+import { forgetLab } from './speccache.js';
 import { delNat, nftAvailable, nftTableExists } from './nft.js';
 import { checkLabName, lockLab, otherHolders, readRecord, recordPath, removeRecord, withHostLock, type LabRecord, type LockOptions } from './state.js';
 
@@ -152,6 +153,7 @@ export async function downLab(lab: string, opts: DownOptions = {}): Promise<Down
     lap('settle');
     out.nothing = !record && !out.namespaces.length && !out.links.length && !out.restored.length;
     removeRecord(lab);
+    forgetLab(lab);
     out.ms = Math.round(performance.now() - t0);
     return out;
   } finally {

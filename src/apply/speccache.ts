@@ -81,3 +81,40 @@ export function rememberSpec(abs: string, bytes: Buffer, value: CachedSpec): voi
     /* best effort */
   }
 }
+
+/**
+ * Forget what the cache holds of lab `lab` (on down, so nothing of a lab stays under /run/nsnet
+ * after it): every entry whose spec is that lab's, whatever file it came from, and the temporary
+ * files of writes whose process died before the rename.
+ */
+export function forgetLab(lab: string): void {
+  const dir = join(runDir(), 'cache');
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const p = join(dir, n);
+    const tmp = /\.(\d+)\.tmp$/.exec(n);
+    if (tmp) {
+      if (!alive(Number(tmp[1]))) fs.rmSync(p, { force: true });
+      continue;
+    }
+    try {
+      if ((JSON.parse(fs.readFileSync(p, 'utf8')) as Partial<Entry>).spec?.name === lab) fs.rmSync(p, { force: true });
+    } catch {
+      /* unreadable: a later lookup ignores it */
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
