@@ -6,7 +6,8 @@
  * - foreign objects: namespaces and links made by hand with names close to a lab's, snapshotted
  *   (ifindex, name, master, alias, addresses; for namespaces the nsfs inode) and compared;
  * - leaks: what of a lab is left after `down` (namespaces, /run/netns mounts, marked links,
- *   host links of the lab's names, state files, the nft table, the host's ip_forward);
+ *   host links of the lab's names, state files and anything else under /run/nsnet holding the
+ *   lab or left half-written, the nft table, the host's ip_forward);
  * - pings: a lab's checks, run in parallel with bounded concurrency.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -179,6 +180,38 @@ export function leftovers(lab: string, netns: string[], hostLinks: string[], for
     files = readdirSync('/run/nsnet/labs');
   } catch { /* none */ }
   for (const f of files) if (f === `${lab}.json` || f === `${lab}.lock` || f.startsWith(`${lab}.json.`)) out.push(`state file /run/nsnet/labs/${f}`);
+  // Anything else under /run/nsnet that holds the lab (a cached spec), and writes killed before their rename.
+  const walk = (dir: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const p = `${dir}/${n}`;
+      let st;
+      try {
+        st = statSync(p);
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) {
+        walk(p);
+        continue;
+      }
+      if (dir === '/run/nsnet/labs') continue; // checked above, by name
+      if (/\.tmp$/.test(n)) {
+        out.push(`unfinished write ${p}`);
+        continue;
+      }
+      try {
+        const v = JSON.parse(readFileSync(p, 'utf8')) as { spec?: { name?: string }; lab?: string; name?: string };
+        if (v.spec?.name === lab || v.lab === lab) out.push(`file ${p} holding the lab`);
+      } catch { /* not JSON: not a record */ }
+    }
+  };
+  walk('/run/nsnet');
   if (shTry('nft', ['list', 'table', 'ip', `nsnet-${lab}`]).status === 0) out.push(`nftables table nsnet-${lab}`);
   const fwd = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim();
   if (fwd !== forward) out.push(`host net.ipv4.ip_forward is ${fwd}, was ${forward}`);
