@@ -1,34 +1,20 @@
 // Crash safety and concurrency of labs: an `up` killed with SIGKILL halfway is completed by the
 // next `up` and removed in full by `down`; what a killed up made but had not marked yet is taken
 // back through the journal; two `up`s of one lab wait for each other.
-import { haveCommand, isolate, kernelSkip } from '../helpers/sandbox.js';
+import { isolate } from '../helpers/sandbox.js';
 isolate(import.meta.url);
 
 import { test } from 'node:test';
+import { bin, ip, labSkip, namespaces, nsnet, ok } from '../helpers/lab.js';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { newRecord, writeRecord } from '../../src/apply/state.js';
 import { loadTopologyFile } from '../../src/topology/parse.js';
 
-const root = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
-const bin = join(root, 'bin', 'nsnet.js');
-const skip = kernelSkip ?? (haveCommand('ip') ? (haveCommand('ping') ? undefined : 'ping is not installed') : 'iproute2 (ip) is not installed');
-
-function nsnet(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, NSNET_DEBUG: '' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-function ok(...args: string[]): string {
-  const r = nsnet(...args);
-  assert.equal(r.code, 0, `nsnet ${args.join(' ')} exited ${r.code}: ${r.err}${r.out}`);
-  return r.out;
-}
-const ip = (...args: string[]): string => execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const namespaces = (): string[] => (existsSync('/run/netns') ? readdirSync('/run/netns').sort() : []);
+const skip = labSkip;
 const hostLinks = (): string[] => ip('-o', 'link', 'show').trim().split('\n').map((l) => l.split(': ')[1]!.split('@')[0]!).filter((n) => n !== 'lo');
 const record = (lab: string): { state: string } | undefined => (existsSync(`/run/nsnet/labs/${lab}.json`) ? JSON.parse(readFileSync(`/run/nsnet/labs/${lab}.json`, 'utf8')) as { state: string } : undefined);
 

@@ -1,40 +1,26 @@
 // Uplinks against the kernel: a host NIC joined to the lab's bridge (a veth stands in for the
 // physical NIC, its other end in an "upstream" namespace), and NAT out of the host's default
 // route (nftables masquerade). Both leave the host as it was after down.
-import { haveCommand, isolate, kernelSkip } from '../helpers/sandbox.js';
+import { haveCommand, isolate } from '../helpers/sandbox.js';
 isolate(import.meta.url);
 
 import { test } from 'node:test';
+import { ip, labSkip, namespaces, nsnet, ok, ping } from '../helpers/lab.js';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const root = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
-const bin = join(root, 'bin', 'nsnet.js');
-const skip = kernelSkip ?? (haveCommand('ip') ? (haveCommand('ping') ? undefined : 'ping is not installed') : 'iproute2 (ip) is not installed');
+const skip = labSkip;
 const natSkip = skip ?? (haveCommand('nft') ? undefined : 'nft is not installed (apt-get install nftables)');
 
-function nsnet(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, NSNET_DEBUG: '' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-function ok(...args: string[]): string {
-  const r = nsnet(...args);
-  assert.equal(r.code, 0, `nsnet ${args.join(' ')} exited ${r.code}: ${r.err}${r.out}`);
-  return r.out;
-}
 const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8' });
-const ip = (...args: string[]): string => sh('ip', ...args);
-const namespaces = (): string[] => (existsSync('/run/netns') ? readdirSync('/run/netns').sort() : []);
 /** What matters of a NIC's state (the qdisc, set when a device first goes up, does not). */
 const nicState = (dev: string) => {
   const [l] = JSON.parse(ip('-j', 'link', 'show', dev)) as { flags: string[]; operstate: string; master?: string; mtu: number; address: string; ifindex: number }[];
   return { ifindex: l!.ifindex, flags: l!.flags, operstate: l!.operstate, master: l!.master ?? null, mtu: l!.mtu, address: l!.address };
 };
-const ping = (ns: string, addr: string) => spawnSync('ip', ['netns', 'exec', ns, 'ping', '-c1', '-W2', addr]).status === 0;
 function topo(name: string, text: string): string {
   const f = join(mkdtempSync(join(tmpdir(), 'nsnet-uplink-')), `${name}.yaml`);
   writeFileSync(f, text);

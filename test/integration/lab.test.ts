@@ -1,40 +1,21 @@
 // Labs from topology files against the kernel, through the nsnet command line and the Lab class:
 // the examples come up and carry traffic, a second up changes nothing, edits change only what
 // they must while traffic flows, down leaves nothing, and nsnet never takes over what it did not make.
-import { haveCommand, isolate, kernelSkip } from '../helpers/sandbox.js';
+import { isolate } from '../helpers/sandbox.js';
 isolate(import.meta.url);
 
 import { test } from 'node:test';
+import { examples, ip, ipj, labSkip, namespaces, nsnet, ok, ping } from '../helpers/lab.js';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Lab, TopologyError } from '../../src/index.js';
 
-const root = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
-const bin = join(root, 'bin', 'nsnet.js');
-const examples = join(root, 'examples');
-const skip = kernelSkip ?? (haveCommand('ip') ? (haveCommand('ping') ? undefined : 'ping is not installed') : 'iproute2 (ip) is not installed');
-
-function nsnet(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, NSNET_DEBUG: '' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-function ok(...args: string[]): string {
-  const r = nsnet(...args);
-  assert.equal(r.code, 0, `nsnet ${args.join(' ')} exited ${r.code}: ${r.err}${r.out}`);
-  return r.out;
-}
-const ip = (...args: string[]): string => execFileSync('ip', args, { encoding: 'utf8' });
-const ipj = <T>(...args: string[]): T => JSON.parse(ip('-j', ...args) || '[]') as T;
-const namespaces = (): string[] => (existsSync('/run/netns') ? readdirSync('/run/netns').sort() : []);
+const skip = labSkip;
 const markedLinks = (): string[] => ipj<{ ifname: string; ifalias?: string }[]>('link', 'show').filter((l) => l.ifalias?.startsWith('nsnet:')).map((l) => l.ifname);
 const records = (): string[] => (existsSync('/run/nsnet/labs') ? readdirSync('/run/nsnet/labs') : []);
-function ping(ns: string, addr: string): boolean {
-  return spawnSync('ip', ['netns', 'exec', ns, 'ping', '-c1', '-W2', addr], { encoding: 'utf8' }).status === 0;
-}
 /** ifindex of every link of each namespace (and the host), to see that untouched links stay the same objects. */
 function ifindexes(nss: string[]): Map<string, number> {
   const out = new Map<string, number>();
