@@ -101,13 +101,11 @@ test('numbers out of range: 1e400, .inf, 2^64, negative, fractions', () => {
   assert.match(list[0]!.message, /too large/);
 });
 
-test('alias bombs (billion laughs) stop quickly', () => {
+test('alias bombs (billion laughs) stop at the alias limit, unexpanded', () => {
   let text = 'name: t\nl0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n';
   for (let i = 1; i <= 9; i++) text += `l${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(',')}]\n`;
   text += 'nodes:\n  h1: { exec: *l9 }\n';
-  const t0 = performance.now();
   const list = rejected(text);
-  assert.ok(performance.now() - t0 < 1000, 'alias bomb took too long');
   assert.deepEqual(codes(list), ['TOO_MANY_ALIASES']);
 });
 
