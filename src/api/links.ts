@@ -13,6 +13,23 @@ const ARPHRD: Record<number, string> = {
   1: 'ether', 772: 'loopback', 65534: 'none', 768: 'ipip', 776: 'sit', 778: 'gre', 823: 'ip6gre', 769: 'tunnel6', 512: 'ppp',
 };
 
+const IFF_RUNNING = 0x40;
+
+/**
+ * Flags as `ip link` prints them: NO-CARRIER first for a link that is up without carrier
+ * (RUNNING itself is not shown), and M-DOWN last when the lower or peer device in this
+ * namespace (IFLA_LINK without a link-netnsid) is down.
+ */
+function ipFlags(l: Link, byIndex: Map<number, Link>, lookup: (index: number) => Link | undefined): string[] {
+  const out = l.flagNames.filter((f) => f !== 'RUNNING');
+  if (l.flags & IFF_UP && !(l.flags & IFF_RUNNING)) out.unshift('NO-CARRIER');
+  if (l.link && l.link !== l.index && l.linkNetnsId === undefined) {
+    const lower = byIndex.get(l.link) ?? lookup(l.link);
+    if (lower && !(lower.flags & IFF_UP)) out.push('M-DOWN');
+  }
+  return out;
+}
+
 /** `ip link`: list, show, add, set, del, and alternative names. */
 export class Links {
   constructor(private readonly h: Handle) {}
@@ -98,7 +115,7 @@ export class Links {
       const out: LinkInfo = {
         ifindex: l.index,
         ifname: l.name,
-        flags: l.flagNames,
+        flags: ipFlags(l, byIndex, (i) => this.safeRaw(i)),
         mtu: l.mtu,
         operstate: l.operstate,
         link_type: ARPHRD[l.type] ?? String(l.type),
@@ -128,12 +145,16 @@ export class Links {
     });
   }
 
-  private safeName(index: number): string | undefined {
+  private safeRaw(index: number): Link | undefined {
     try {
-      return this.raw(index).name;
+      return this.raw(index);
     } catch {
       return undefined;
     }
+  }
+
+  private safeName(index: number): string | undefined {
+    return this.safeRaw(index)?.name;
   }
 
   /**

@@ -164,6 +164,22 @@ test('links: aliases given at creation are set (the kernel ignores them inside t
   }
 });
 
+test('links: flags read as ip prints them (NO-CARRIER, M-DOWN)', { skip }, async () => {
+  const h = await netns.create('fl-ns');
+  try {
+    await h.link.add({ kind: 'veth', name: 'fl0', up: true, peer: { name: 'fl1' } });
+    await h.link.add({ kind: 'bridge', name: 'fl-br', up: true });
+    await h.link.set('lo', { up: true });
+    const ours = (await h.link.list()).map((l) => [l.ifname, l.flags]);
+    const theirs = ipj<Array<{ ifname: string; flags: string[] }>>('-n', 'fl-ns', 'link', 'show').map((l) => [l.ifname, l.flags]);
+    assert.deepEqual(ours, theirs);
+    assert.deepEqual((await h.link.get('fl0')).flags, ['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP', 'M-DOWN']);
+  } finally {
+    h.close();
+    await netns.del('fl-ns');
+  }
+});
+
 test('links: macvlan and vxlan with their settings; kinds this kernel lacks skip', { skip }, async (t) => {
   const h = await netns.create('l-k');
   try {
