@@ -84,9 +84,19 @@ test('nsnet -j link show matches ip -j link show (veth across namespaces, bridge
 
   const fields = ['ifindex', 'ifname', 'mtu', 'address', 'master', 'operstate', 'link_index', 'link', 'link_netnsid', 'altnames', 'ifalias', 'link_type', 'broadcast'];
   const pick = (l: Record<string, unknown>) => Object.fromEntries(fields.filter((f) => f in l).map((f) => [f, l[f]]));
+  // Operstate settles asynchronously (linkwatch: a new bridge goes UNKNOWN → DOWN): compare a
+  // reading of ours taken while ip's readings before and after it agree.
+  const list = (read: (...a: string[]) => string, ns: string[]) => (JSON.parse(read(...ns, '-j', 'link', 'show')) as Array<Record<string, unknown>>).map(pick);
   for (const ns of [[], ['-n', NS]]) {
-    const ours = (JSON.parse(ok(...ns, '-j', 'link', 'show')) as Array<Record<string, unknown>>).map(pick);
-    const theirs = (JSON.parse(ip(...ns, '-j', 'link', 'show')) as Array<Record<string, unknown>>).map(pick);
+    let ours: unknown;
+    let theirs: unknown;
+    for (let i = 0; i < 40; i++) {
+      const before = list(ip, ns);
+      ours = list(ok, ns);
+      theirs = list(ip, ns);
+      if (JSON.stringify(before) === JSON.stringify(theirs)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     assert.deepEqual(ours, theirs, `links in ${ns.length ? NS : 'the sandbox'}`);
   }
   const va = (JSON.parse(ok('-j', 'link', 'show', 'ct-va')) as Array<Record<string, unknown>>)[0]!;
