@@ -170,8 +170,15 @@ test('links: flags read as ip prints them (NO-CARRIER, M-DOWN)', { skip }, async
     await h.link.add({ kind: 'veth', name: 'fl0', up: true, peer: { name: 'fl1' } });
     await h.link.add({ kind: 'bridge', name: 'fl-br', up: true });
     await h.link.set('lo', { up: true });
-    const ours = (await h.link.list()).map((l) => [l.ifname, l.flags]);
-    const theirs = ipj<Array<{ ifname: string; flags: string[] }>>('-n', 'fl-ns', 'link', 'show').map((l) => [l.ifname, l.flags]);
+    // RUNNING follows operstate, which the kernel settles asynchronously: read until both agree.
+    let ours: unknown;
+    let theirs: unknown;
+    for (let i = 0; i < 40; i++) {
+      ours = (await h.link.list()).map((l) => [l.ifname, l.flags]);
+      theirs = ipj<Array<{ ifname: string; flags: string[] }>>('-n', 'fl-ns', 'link', 'show').map((l) => [l.ifname, l.flags]);
+      if (JSON.stringify(ours) === JSON.stringify(theirs)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     assert.deepEqual(ours, theirs);
     assert.deepEqual((await h.link.get('fl0')).flags, ['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP', 'M-DOWN']);
   } finally {
