@@ -1,6 +1,6 @@
 import { WireError } from '../wire/errors.js';
 import {
-  decodeError, NLM_F_ACK, NLM_F_DUMP_INTR, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP,
+  decodeError, NLM_F_ACK, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP,
   NLMSG_OVERRUN, parseMessages, type NlMsg,
 } from '../wire/nlmsg.js';
 import { KernelError, syscallError } from './errors.js';
@@ -132,7 +132,7 @@ export class NetlinkSocket {
       const seq = this.stamp(msg, NLM_F_REQUEST | NLM_F_ACK);
       this.send(msg, ctx);
       try {
-        return this.collect(seq, dump, ctx);
+        return this.collect(seq, ctx);
       } catch (e) {
         // A dump that the kernel interrupted (state changed under it) or that overran our
         // buffer is simply asked again, a few times.
@@ -142,28 +142,7 @@ export class NetlinkSocket {
     }
   }
 
-  /**
-   * Pipelined requests: all are sent in one datagram, then the answers are read. Each entry
-   * of the result is the reply or the KernelError for that request; one failure does not
-   * stop the others (the kernel handles each message of a datagram on its own).
-   */
-  requestMany(msgs: Buffer[], ctxs: Ctx[]): Array<Reply | KernelError> {
-    if (msgs.length === 0) return [];
-    const seqs = msgs.map((m) => this.stamp(m, NLM_F_REQUEST | NLM_F_ACK));
-    this.send(msgs.length === 1 ? msgs[0]! : Buffer.concat(msgs), ctxs[0]!);
-    const out: Array<Reply | KernelError> = [];
-    for (let i = 0; i < msgs.length; i++) {
-      try {
-        out.push(this.collect(seqs[i]!, false, ctxs[i]!));
-      } catch (e) {
-        if (e instanceof KernelError && e.op === ctxs[i]!.op && e.object === ctxs[i]!.object) out.push(e);
-        else throw e;
-      }
-    }
-    return out;
-  }
-
-  private collect(seq: number, dump: boolean, ctx: Ctx): Reply {
+  private collect(seq: number, ctx: Ctx): Reply {
     const out: NlMsg[] = [];
     let interrupted = false;
     for (;;) {
@@ -182,10 +161,9 @@ export class NetlinkSocket {
         } else if (m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) {
           continue;
         } else {
+          // A data message (a dump entry, or the one answer to a GET, whose ACK follows):
+          // copied out, since the receive buffer is reused.
           out.push({ ...m, payload: Buffer.from(m.payload) });
-          if (!dump && !(m.flags & NLM_F_MULTI)) {
-            // a single answer (GET of one object); its ACK follows
-          }
         }
       }
       if (finished) {
