@@ -93,6 +93,8 @@ export class Addresses {
         };
         if (a.broadcast) out.broadcast = a.broadcast;
         if (a.label) out.label = a.label;
+        if (a.validLft !== undefined) out.valid_life_time = a.validLft;
+        if (a.preferredLft !== undefined) out.preferred_life_time = a.preferredLft;
         return out;
       });
   }

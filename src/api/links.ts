@@ -127,6 +127,9 @@ export class Links {
       if (l.master) out.master = byIndex.get(l.master)?.name ?? (this.safeName(l.master));
       if (l.alias) out.ifalias = l.alias;
       if (l.txqlen !== undefined) out.txqlen = l.txqlen;
+      if (l.qdisc !== undefined) out.qdisc = l.qdisc;
+      if (l.linkmode !== undefined) out.linkmode = l.linkmode === 1 ? 'DORMANT' : 'DEFAULT';
+      if (l.group !== undefined) out.group = l.group === 0 ? 'default' : l.group;
       if (l.link !== undefined && l.link !== 0 && (l.linkNetnsId !== undefined || l.link !== l.index)) {
         out.link_index = l.link;
         if (l.linkNetnsId !== undefined) {

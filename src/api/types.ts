@@ -72,7 +72,13 @@ export interface LinkInfo {
   ifname: string;
   flags: string[];
   mtu?: number;
+  /** Queueing discipline of the device (`qdisc noqueue`). */
+  qdisc?: string;
   operstate: string;
+  /** 'DEFAULT' or 'DORMANT', as ip prints `mode`. */
+  linkmode?: string;
+  /** Device group: 'default' for group 0, else its number, as ip prints it. */
+  group?: string | number;
   /** link_type as ip -j prints it: 'ether', 'loopback', 'none', ... */
   link_type: string;
   address?: string;
@@ -108,6 +114,9 @@ export interface AddrInfo {
   scope: string;
   label?: string;
   flags: string[];
+  /** Seconds; 4294967295 is forever (ip's valid_life_time / preferred_life_time). */
+  valid_life_time?: number;
+  preferred_life_time?: number;
 }
 
 export interface RouteSpec {

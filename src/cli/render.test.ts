@@ -157,3 +157,24 @@ test('neigh and netns output', () => {
   assert.equal(renderNetns(ns, { json: true }), '[{"name":"blue","id":0},{"name":"red"}]\n');
   assert.equal(renderNetns([], { json: true }), '[]\n');
 });
+
+test('qdisc, mode, group and address lifetimes print where ip prints them', () => {
+  const br: LinkInfo = {
+    ifindex: 4, ifname: 'br9', flags: ['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP'], mtu: 1500, qdisc: 'noqueue', operstate: 'DOWN',
+    linkmode: 'DEFAULT', group: 'default', txqlen: 1000, link_type: 'ether', address: '5a:52:fb:87:80:8b', broadcast: 'ff:ff:ff:ff:ff:ff', altnames: [],
+  };
+  const addr: AddrInfo = {
+    ifindex: 4, ifname: 'br9', family: 'inet', local: '10.5.0.1', prefixlen: 24, cidr: '10.5.0.1/24', scope: 'global', label: 'br9',
+    flags: ['permanent'], valid_life_time: 4294967295, preferred_life_time: 300,
+  };
+  assert.equal(renderLinks([br]).split('\n')[0], '4: br9: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue state DOWN mode DEFAULT group default qlen 1000');
+  assert.deepEqual(renderAddrs([br], [addr]).split('\n').slice(0, 4), [
+    '4: br9: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue state DOWN group default qlen 1000',
+    '    link/ether 5a:52:fb:87:80:8b brd ff:ff:ff:ff:ff:ff',
+    '    inet 10.5.0.1/24 scope global br9',
+    '       valid_lft forever preferred_lft 300sec',
+  ]);
+  const j = JSON.parse(renderAddrs([br], [addr], { json: true })) as Array<Record<string, unknown>>;
+  assert.deepEqual(Object.keys(j[0]!), ['ifindex', 'ifname', 'flags', 'mtu', 'qdisc', 'operstate', 'group', 'txqlen', 'link_type', 'address', 'broadcast', 'addr_info']);
+  assert.deepEqual((j[0]!.addr_info as unknown[])[0], { family: 'inet', local: '10.5.0.1', prefixlen: 24, scope: 'global', label: 'br9', valid_life_time: 4294967295, preferred_life_time: 300 });
+});

@@ -34,8 +34,11 @@ export function linkJson(l: LinkInfo, byIndex: ByIndex = new Map()): Record<stri
   o.ifname = l.ifname;
   o.flags = l.flags;
   if (l.mtu !== undefined) o.mtu = l.mtu;
+  if (l.qdisc !== undefined) o.qdisc = l.qdisc;
   if (l.master !== undefined) o.master = l.master;
   o.operstate = l.operstate;
+  if (l.linkmode !== undefined) o.linkmode = l.linkmode;
+  if (l.group !== undefined) o.group = l.group;
   if (l.txqlen !== undefined) o.txqlen = l.txqlen;
   o.link_type = l.link_type;
   if (l.address !== undefined) o.address = l.address;
@@ -55,12 +58,15 @@ function infoText(info: Record<string, unknown>): string {
 }
 
 /** The lines `ip link show` prints for one link (header, link/TYPE line, alias, details, altnames). */
-export function linkLines(l: LinkInfo, byIndex: ByIndex, details = false): string[] {
+export function linkLines(l: LinkInfo, byIndex: ByIndex, details = false, forAddr = false): string[] {
   const ref = linkRef(l, byIndex);
   let head = `${l.ifindex}: ${l.ifname}${ref ? `@${ref.at}` : ''}: <${l.flags.join(',')}>`;
   if (l.mtu !== undefined) head += ` mtu ${l.mtu}`;
+  if (l.qdisc !== undefined) head += ` qdisc ${l.qdisc}`;
   if (l.master !== undefined) head += ` master ${l.master}`;
   head += ` state ${l.operstate}`;
+  if (l.linkmode !== undefined && !forAddr) head += ` mode ${l.linkmode}`;
+  if (l.group !== undefined) head += ` group ${l.group}`;
   if (l.txqlen !== undefined) head += ` qlen ${l.txqlen}`;
   let second = `    link/${l.link_type}`;
   if (l.address !== undefined) second += ` ${l.address}`;
@@ -90,16 +96,23 @@ export function addrJson(a: AddrInfo): Record<string, unknown> {
   o.scope = a.scope;
   for (const f of a.flags) if (f !== 'permanent') o[f] = true;
   if (a.label !== undefined && a.family === 'inet') o.label = a.label;
+  if (a.valid_life_time !== undefined) o.valid_life_time = a.valid_life_time;
+  if (a.preferred_life_time !== undefined) o.preferred_life_time = a.preferred_life_time;
   return o;
 }
 
-/** `    inet 10.1.1.1/24 brd 10.1.1.255 scope global br0` */
+const lifetime = (s: number): string => (s === 0xffffffff ? 'forever' : `${s}sec`);
+
+/** `    inet 10.1.1.1/24 brd 10.1.1.255 scope global br0`, then its lifetimes, as ip prints them. */
 export function addrLine(a: AddrInfo): string {
   let s = `    ${a.family} ${a.local}/${a.prefixlen}`;
   if (a.broadcast !== undefined) s += ` brd ${a.broadcast}`;
   s += ` scope ${a.scope}`;
   for (const f of a.flags) if (f !== 'permanent') s += ` ${f}`;
   if (a.label !== undefined && a.family === 'inet') s += ` ${a.label}`;
+  if (a.valid_life_time !== undefined && a.preferred_life_time !== undefined) {
+    s += `\n       valid_lft ${lifetime(a.valid_life_time)} preferred_lft ${lifetime(a.preferred_life_time)}`;
+  }
   return s;
 }
 
@@ -118,11 +131,11 @@ export function renderAddrs(links: readonly LinkInfo[], addrs: readonly AddrInfo
   const shown = links.filter((l) => !onlyWithAddrs || per.has(l.ifindex));
   if (o.json) {
     return toJson(shown.map((l) => {
-      const { linkinfo: _drop, ...rest } = linkJson(l, byIndex);
+      const { linkinfo: _drop, linkmode: _mode, ...rest } = linkJson(l, byIndex);
       return { ...rest, addr_info: (per.get(l.ifindex) ?? []).map(addrJson) };
     }), o.pretty);
   }
-  return shown.map((l) => [...linkLines(l, byIndex), ...(per.get(l.ifindex) ?? []).map(addrLine)].join('\n') + '\n').join('');
+  return shown.map((l) => [...linkLines(l, byIndex, false, true), ...(per.get(l.ifindex) ?? []).map(addrLine)].join('\n') + '\n').join('');
 }
 
 const isMain = (t: number | string): boolean => t === 'main' || t === 254;

@@ -82,7 +82,7 @@ test('nsnet -j link show matches ip -j link show (veth across namespaces, bridge
   ok('link', 'set', 'ct-va', 'master', 'ct-br0', 'up', 'alias', 'port a');
   ok('link', 'property', 'add', 'dev', 'ct-va', 'altname', 'ct-a-long-alternative-name');
 
-  const fields = ['ifindex', 'ifname', 'mtu', 'address', 'master', 'operstate', 'link_index', 'link', 'link_netnsid', 'altnames', 'ifalias', 'link_type', 'broadcast'];
+  const fields = ['ifindex', 'ifname', 'flags', 'mtu', 'qdisc', 'linkmode', 'group', 'txqlen', 'address', 'master', 'operstate', 'link_index', 'link', 'link_netnsid', 'altnames', 'ifalias', 'link_type', 'broadcast'];
   const pick = (l: Record<string, unknown>) => Object.fromEntries(fields.filter((f) => f in l).map((f) => [f, l[f]]));
   // Operstate settles asynchronously (linkwatch: a new bridge goes UNKNOWN → DOWN): compare a
   // reading of ours taken while ip's readings before and after it agree.
@@ -104,12 +104,14 @@ test('nsnet -j link show matches ip -j link show (veth across namespaces, bridge
   assert.equal(va.mtu, 1400);
   assert.deepEqual(va.linkinfo, { info_kind: 'veth' });
 
-  // Text: the peer across namespaces and the bridge port, as ip prints them.
+  // Text: the peer across namespaces and the bridge port, exactly as ip prints them.
   const text = ok('link', 'show', 'dev', V0);
-  assert.match(text, new RegExp(`^\\d+: ${V0}@if\\d+: <[A-Z_,-]+> mtu 1500 state \\w+`, 'm'));
+  assert.equal(text, ip('link', 'show', 'dev', V0));
+  assert.match(text, new RegExp(`^\\d+: ${V0}@if\\d+: <[A-Z_,-]+> mtu 1500 qdisc \\w+ state \\w+ mode DEFAULT group default`, 'm'));
   assert.match(text, new RegExp(`link/ether [0-9a-f:]{17} brd ff:ff:ff:ff:ff:ff link-netns ${NS}$`, 'm'));
   const port = ok('l', 'sh', 'ct-a-long-alternative-name');
-  assert.match(port, /^\d+: ct-va@ct-vb: <[A-Z_,-]+> mtu 1400 master ct-br0 state /m);
+  assert.equal(port, ip('link', 'show', 'dev', 'ct-va'));
+  assert.match(port, /^\d+: ct-va@ct-vb: <[A-Z_,-]+> mtu 1400 qdisc \w+ master ct-br0 state /m);
   assert.match(port, /^ {4}alias port a$/m);
   assert.match(port, /^ {4}altname ct-a-long-alternative-name$/m);
 

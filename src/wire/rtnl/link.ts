@@ -112,6 +112,8 @@ export interface Link {
   txqlen?: number;
   group?: number;
   qdisc?: string;
+  /** IFLA_LINKMODE: 0 default, 1 dormant. */
+  linkmode?: number;
   carrier?: boolean;
   /** IFLA_TARGET_NETNSID: the namespace id the reply was asked for. */
   netnsId?: number;
@@ -317,6 +319,7 @@ export function decodeLink(m: NlMsg): Link {
   copy('txqlen');
   copy('group');
   copy('qdisc');
+  copy('linkmode');
   copy('carrier');
   copy('netnsId', 'targetNetnsId');
   copy('newNetnsId');
