@@ -67,12 +67,9 @@ export function parseAddrAdd(w: Words, forDelete = false): { dev: string; cidr: 
       case 'local':
         setCidr(w.value('local', 'an address'));
         break;
-      case 'dev': {
-        const v = w.value('dev', 'a device name');
-        if (dev !== undefined) w.duplicate('dev', v);
-        dev = v;
+      case 'dev':
+        dev = w.dev(dev);
         break;
-      }
       case 'brd':
       case 'broadcast': {
         const v = w.value(word, '"+" or an IPv4 address');
@@ -136,9 +133,7 @@ export function parseAddrFlush(w: Words): { dev: string; scope?: 'global' | 'lin
   while (!w.done) {
     const word = w.next()!;
     if (word === 'dev') {
-      const v = w.value('dev', 'a device name');
-      if (dev !== undefined) w.duplicate('dev', v);
-      dev = v;
+      dev = w.dev(dev);
     } else if (word === 'scope') {
       scope = w.choice('scope', SCOPES);
     } else if (dev === undefined && !word.startsWith('-')) {

@@ -241,12 +241,9 @@ export function parseLinkSet(w: Words): { dev: string; spec: LinkSetSpec } {
   while (!w.done) {
     const word = w.next()!;
     switch (word) {
-      case 'dev': {
-        const v = w.value('dev', 'a device name');
-        if (dev !== undefined) w.duplicate('dev', v);
-        dev = v;
+      case 'dev':
+        dev = w.dev(dev);
         break;
-      }
       case 'up':
       case 'down':
         once('up', word);
@@ -299,9 +296,7 @@ export function parseLinkDel(w: Words): string {
   while (!w.done) {
     const word = w.next()!;
     if (word === 'dev') {
-      const v = w.value('dev', 'a device name');
-      if (dev !== undefined) w.duplicate('dev', v);
-      dev = v;
+      dev = w.dev(dev);
     } else if (word === 'type') {
       w.value('type', 'a link type'); // accepted as ip does; the device decides
     } else if (dev === undefined && !word.startsWith('-')) {

@@ -72,6 +72,13 @@ export class Words {
     return v;
   }
 
+  /** The device after `dev`, refusing a second one: `dev = w.dev(dev)`. */
+  dev(current: string | undefined): string {
+    const v = this.value('dev', 'a device name');
+    if (current !== undefined) this.duplicate('dev', v);
+    return v;
+  }
+
   /** A decimal integer after `kw`, within [min, max]. */
   int(kw: string, min = 0, max = 0xffffffff): number {
     const v = this.value(kw, 'a number');
