@@ -147,6 +147,9 @@ test('addr add/del/show/flush', () => {
   assert.equal(usage(() => parseAddrCommand(w('add 10.1.1.2/24 dev x scope galactic'))), 'addr add: invalid scope "galactic" (expected one of: global, link, host)');
   assert.equal(usage(() => parseAddrCommand(w('add 10.1.1.2/24 dev x brd 300.1.1.1'))), 'addr add: invalid brd "300.1.1.1" (expected + or an IPv4 address)');
   assert.equal(usage(() => parseAddrCommand(w('flush'))), 'addr flush: missing the device: addr flush dev DEV (flushing every device is not supported)');
+  assert.equal(usage(() => parseAddrCommand(w('add 10.1.1.2/24 dev x dev y'))), 'addr add: dev given twice ("y"); give it once');
+  assert.equal(usage(() => parseAddrCommand(w('show dev x dev y'))), 'addr show: dev given twice ("y"); give it once');
+  assert.equal(usage(() => parseLinkCommand(w('set dev x dev y up'))), 'link set: dev given twice ("y"); give it once');
 });
 
 test('route add/replace/del: gateways, tables, types, metrics', () => {
