@@ -66,20 +66,25 @@ export class Links {
       if (!m) throw new KernelError(19, 'find', this.obj(dev));
       return decodeLink(m);
     } catch (e) {
+      // (The kernel matches IFLA_IFNAME against altnames too, so a short altname is found above.)
       if (e instanceof KernelError && e.code === 'ENODEV' && typeof dev === 'string') {
-        // Maybe an altname: the kernel resolves IFLA_IFNAME only against main names.
-        const alt = this.rawList().find((l) => l.altnames.includes(dev));
-        if (alt) return alt;
         throw new NsnetError('ENODEV', `${this.obj(dev)} does not exist`, this.obj(dev), `list links with nsnet${this.h.name ? ` -n ${this.h.name}` : ''} link list`);
       }
       throw e;
     }
   }
 
+  /** A device by an alternative name longer than IFNAMSIZ: the kernel looks it up (IFLA_ALT_IFNAME). */
   private byAltname(dev: string): Link {
-    const alt = this.rawList().find((l) => l.altnames.includes(dev));
-    if (!alt) throw new NsnetError('ENODEV', `${this.obj(dev)} does not exist`, this.obj(dev), `list links with nsnet${this.h.name ? ` -n ${this.h.name}` : ''} link list`);
-    return alt;
+    checkIfName(dev, 'altname', 127);
+    try {
+      const r = this.h.sock.request(encodeLink(RTM_GETLINK, 0, {}, { altName: dev }), { op: 'find', object: this.obj(dev) });
+      const m = r.find((x) => x.type === RTM_NEWLINK);
+      if (m) return decodeLink(m);
+    } catch (e) {
+      if (!(e instanceof KernelError && e.code === 'ENODEV')) throw e;
+    }
+    throw new NsnetError('ENODEV', `${this.obj(dev)} does not exist`, this.obj(dev), `list links with nsnet${this.h.name ? ` -n ${this.h.name}` : ''} link list`);
   }
 
   /** The ifindex of a device (a number is returned as is). */

@@ -123,6 +123,10 @@ test('links: veth straight into two namespaces, bridge, set, altnames, delete', 
     await a.link.addAltnames('va-renamed', ['a-very-long-logical-interface-name']);
     assert.deepEqual((await a.link.get('va-renamed')).altnames, ['a-very-long-logical-interface-name']);
     assert.equal((await a.link.get('a-very-long-logical-interface-name')).ifname, 'va-renamed', 'found by altname');
+    await a.link.addAltnames('va-renamed', ['va-short']);
+    assert.equal((await a.link.get('va-short')).ifname, 'va-renamed', 'found by a short altname');
+    await a.link.delAltnames('va-renamed', ['va-short']);
+    await rejectsWith(a.link.get('no-such-very-long-alternative-name'), 'ENODEV', /link no-such-very-long-alternative-name in namespace l-a does not exist/);
     await a.link.delAltnames('va-renamed', ['a-very-long-logical-interface-name']);
     assert.deepEqual((await a.link.get('va-renamed')).altnames, []);
 

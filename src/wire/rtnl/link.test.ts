@@ -151,6 +151,12 @@ const cases: Case[] = [
     expect: nlmsg(RTM_GETLINK, 0, ifinfomsg(0, 0, 0), attrStr(IFLA.IFNAME, 'v0'), attrU32(IFLA.EXT_MASK, 8)),
   },
   {
+    name: 'get one link by an alternative name longer than 15 bytes',
+    type: RTM_GETLINK, flags: 0, hdr: {},
+    attrs: { altName: 'a-much-longer-alternative-name' },
+    expect: nlmsg(RTM_GETLINK, 0, ifinfomsg(0, 0, 0), attrStr(IFLA.ALT_IFNAME, 'a-much-longer-alternative-name')),
+  },
+  {
     name: 'delete by index',
     type: RTM_DELLINK, flags: 0, hdr: { index: 77 }, attrs: {},
     expect: nlmsg(RTM_DELLINK, 0, ifinfomsg(77, 0, 0)),
@@ -235,4 +241,8 @@ test('Writer grows while writing scalars (regression: it wrote into the old buff
   assert.equal(b.length, 100 * 25);
   assert.equal(b.readUInt32LE(99 * 25 + 5), 99);
   assert.equal(b.readBigUInt64LE(99 * 25 + 17), 99n);
+});
+
+test('encodeLink refuses a lookup by altname outside GETLINK/DELLINK', () => {
+  assert.throws(() => encodeLink(RTM_NEWLINK, 0, {}, { altName: 'x-long-alternative-name' }), (e: unknown) => e instanceof WireError && e.code === 'BAD_VALUE');
 });

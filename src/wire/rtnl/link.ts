@@ -69,6 +69,8 @@ export interface LinkAttrs {
   info?: LinkInfo;
   /** Only for RTM_NEWLINKPROP / RTM_DELLINKPROP: IFLA_PROP_LIST nest of IFLA_ALT_IFNAME. */
   altnames?: string[];
+  /** Only for RTM_GETLINK (and DELLINK): find the device by one of its alternative names (IFLA_ALT_IFNAME). */
+  altName?: string;
   /** IFLA_EXT_MASK (RTEXT_FILTER_*) for RTM_GETLINK. */
   extMask?: number;
 }
@@ -229,6 +231,7 @@ export const linkAttrs = new AttrTable('link', [
   [IFLA_EXT_MASK, 'extMask', 'u32'],
   [IFLA_LINKINFO, 'info', { custom: linkinfoCodec }],
   [IFLA_PROP_LIST, 'altnames', { custom: propListCodec }],
+  [IFLA_ALT_IFNAME, 'altName', 'string'],
   [IFLA_STATS64, 'stats', { custom: stats64Codec }],
   [IFLA_PROMISCUITY, 'promiscuity', 'u32'],
   [IFLA_NUM_TX_QUEUES, 'numTxQueues', 'u32'],
@@ -246,7 +249,7 @@ export const linkAttrs = new AttrTable('link', [
 /** The LinkAttrs fields a request may carry; anything else in the object is ignored. */
 const WRITABLE: ReadonlyArray<keyof LinkAttrs> = [
   'name', 'mtu', 'address', 'broadcast', 'master', 'netnsFd', 'netnsPid', 'targetNetnsId', 'link', 'linkNetnsId',
-  'alias', 'txqlen', 'group', 'operstate', 'info', 'altnames', 'extMask',
+  'alias', 'txqlen', 'group', 'operstate', 'info', 'altnames', 'extMask', 'altName',
 ];
 
 const LINK_TYPES = new Set([RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK, RTM_NEWLINKPROP, RTM_DELLINKPROP]);
@@ -259,6 +262,10 @@ const LINK_TYPES = new Set([RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK, 
 export function encodeLink(type: number, flags: number, hdr: LinkHeader, attrs: LinkAttrs = {}): Buffer {
   if (!LINK_TYPES.has(type)) throw new WireError('BAD_VALUE', 'link message type', 0, `${type} is not a link message type`);
   if (attrs.name !== undefined) checkIfname(attrs.name, 'link name');
+  if (attrs.altName !== undefined) {
+    if (type !== RTM_GETLINK && type !== RTM_DELLINK) throw new WireError('BAD_VALUE', 'link altName', 0, 'a lookup by altname is for RTM_GETLINK and RTM_DELLINK only');
+    checkIfname(attrs.altName, 'altname', ALTIFNAMSIZ_MAX);
+  }
   if (attrs.altnames !== undefined && type !== RTM_NEWLINKPROP && type !== RTM_DELLINKPROP) {
     throw new WireError('BAD_VALUE', 'link altnames', 0, 'altnames are set with RTM_NEWLINKPROP and removed with RTM_DELLINKPROP');
   }
