@@ -21,7 +21,7 @@ export function spawnIn(h: Handle, cmd: string[], opts: ExecOptions & { stdio?: 
   }
   const o = { env: opts.env ?? process.env, cwd: opts.cwd, stdio: opts.stdio ?? 'pipe' } as const;
   if (h.name !== undefined) return spawn('ip', ['netns', 'exec', h.name, ...cmd], o);
-  if (h.label === 'host namespace') return spawn(cmd[0]!, cmd.slice(1), o);
+  if (h.isHost) return spawn(cmd[0]!, cmd.slice(1), o);
   return h.inside(() => spawn(cmd[0]!, cmd.slice(1), o));
 }
 

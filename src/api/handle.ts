@@ -48,6 +48,11 @@ export class Handle {
     this.sysctl = new Sysctls(this);
   }
 
+  /** Whether this is the namespace the process itself runs in. */
+  get isHost(): boolean {
+    return this.fd === homeNetnsFd();
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }

@@ -35,7 +35,7 @@ export class Links {
   constructor(private readonly h: Handle) {}
 
   private where(): string {
-    return this.h.name === undefined && this.h.label === 'host namespace' ? '' : ` in ${this.h.label}`;
+    return this.h.isHost ? '' : ` in ${this.h.label}`;
   }
   /** "link veth0 in namespace blue" */
   obj(dev: DevRef): string {

@@ -102,7 +102,7 @@ export function nsidNamesFor(h: Handle): Map<number, string> {
     const id = nsidOf(h, name);
     if (id !== undefined && !out.has(id)) out.set(id, name);
   }
-  if (h.fd !== homeNetnsFd()) {
+  if (!h.isHost) {
     const id = nsidOfFd(h, homeNetnsFd(), 'host namespace');
     if (id !== undefined && !out.has(id)) out.set(id, 'host');
   }

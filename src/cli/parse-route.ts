@@ -70,7 +70,7 @@ export function parseRouteSpec(w: Words, family?: 4 | 6): RouteSpec {
         break;
       case 'dev':
       case 'oif':
-        r.dev = w.value(word, 'a device name');
+        r.dev = w.dev(r.dev as string | undefined, word);
         break;
       case 'table':
         r.table = tableWord(w, false) as number;

@@ -150,6 +150,7 @@ test('addr add/del/show/flush', () => {
   assert.equal(usage(() => parseAddrCommand(w('add 10.1.1.2/24 dev x dev y'))), 'addr add: dev given twice ("y"); give it once');
   assert.equal(usage(() => parseAddrCommand(w('show dev x dev y'))), 'addr show: dev given twice ("y"); give it once');
   assert.equal(usage(() => parseLinkCommand(w('set dev x dev y up'))), 'link set: dev given twice ("y"); give it once');
+  assert.equal(usage(() => parseRouteCommand(w('add default via 10.0.0.1 dev x oif y'))), 'route add: oif given twice ("y"); give it once');
 });
 
 test('route add/replace/del: gateways, tables, types, metrics', () => {

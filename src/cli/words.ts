@@ -72,10 +72,10 @@ export class Words {
     return v;
   }
 
-  /** The device after `dev`, refusing a second one: `dev = w.dev(dev)`. */
-  dev(current: string | undefined): string {
-    const v = this.value('dev', 'a device name');
-    if (current !== undefined) this.duplicate('dev', v);
+  /** The device after `dev` (or `kw`, e.g. ip route's `oif`), refusing a second one: `dev = w.dev(dev)`. */
+  dev(current: string | undefined, kw = 'dev'): string {
+    const v = this.value(kw, 'a device name');
+    if (current !== undefined) this.duplicate(kw, v);
     return v;
   }
 
