@@ -10,30 +10,18 @@ import { WireError } from '../../src/wire/errors.js';
 import { decodeError, NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_MULTI, parseMessages, type NlMsg } from '../../src/wire/nlmsg.js';
 import { parseAttrs } from '../../src/wire/reader.js';
 import {
-  decodeAddr, decodeLink, decodeNeigh, decodeNsid, decodeQdisc, decodeRoute, encodeAddr, encodeLink, encodeNeigh, encodeNewNsid,
-  encodeQdisc, encodeRoute, RTM_DELADDR, RTM_DELLINK, RTM_DELNEIGH, RTM_DELNSID, RTM_DELQDISC, RTM_DELROUTE, RTM_NEWADDR,
-  RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWNSID, RTM_NEWQDISC, RTM_NEWROUTE,
+  RTM_DELADDR, RTM_DELLINK, RTM_DELNEIGH, RTM_DELNSID, RTM_DELQDISC, RTM_DELROUTE, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH,
+  RTM_NEWNSID, RTM_NEWQDISC, RTM_NEWROUTE,
 } from '../../src/wire/rtnl/index.js';
-import { loadGolden, readGoldenJson } from '../helpers/golden.js';
+import { DECODERS, decoderCorpus, type CorpusEntry } from '../helpers/decoders.js';
+export type { CorpusEntry };
 import { int, pick } from './util.js';
 
-export interface CorpusEntry {
-  name: string;
-  buf: Buffer;
-}
 
 /** Size of the family header after nlmsghdr, per message type (where the attributes start). */
 const FAMILY_HDR: Record<number, number> = {
   [RTM_NEWLINK]: 16, [RTM_DELLINK]: 16, [RTM_NEWADDR]: 8, [RTM_DELADDR]: 8, [RTM_NEWROUTE]: 12, [RTM_DELROUTE]: 12,
   [RTM_NEWNEIGH]: 12, [RTM_DELNEIGH]: 12, [RTM_NEWNSID]: 4, [RTM_DELNSID]: 4, [RTM_NEWQDISC]: 20, [RTM_DELQDISC]: 20,
-};
-const DECODERS: Record<number, (m: NlMsg) => unknown> = {
-  [RTM_NEWLINK]: decodeLink, [RTM_DELLINK]: decodeLink,
-  [RTM_NEWADDR]: decodeAddr, [RTM_DELADDR]: decodeAddr,
-  [RTM_NEWROUTE]: decodeRoute, [RTM_DELROUTE]: decodeRoute,
-  [RTM_NEWNEIGH]: decodeNeigh, [RTM_DELNEIGH]: decodeNeigh,
-  [RTM_NEWNSID]: decodeNsid, [RTM_DELNSID]: decodeNsid,
-  [RTM_NEWQDISC]: (m) => decodeQdisc(m), [RTM_DELQDISC]: (m) => decodeQdisc(m),
 };
 const DECODER_TYPES = Object.keys(DECODERS).map(Number);
 const KNOWN_TYPES = [...DECODER_TYPES, NLMSG_ERROR, NLMSG_DONE, 1, 4, 0, 0xffff];
@@ -81,27 +69,8 @@ function errorMessages(req: Buffer): CorpusEntry[] {
 
 /** Every message the fuzzer starts from. */
 export function loadCorpus(): CorpusEntry[] {
-  const out: CorpusEntry[] = [];
-  for (const g of ['links', 'addrs', 'routes', 'routes-table100', 'neighs', 'nsids', 'qdiscs']) {
-    loadGolden(g).raw.forEach((buf, i) => out.push({ name: `golden ${g}[${i}]`, buf }));
-  }
-  for (const [name, r] of Object.entries(readGoldenJson('tc-requests.json') as Record<string, { hex: string }>)) {
-    out.push({ name: `golden tc ${name}`, buf: Buffer.from(r.hex, 'hex') });
-  }
-  const veth = encodeLink(RTM_NEWLINK, 0x600, { flags: 1 }, { name: 'v0', mtu: 1400, alias: 'x', info: { kind: 'veth', peer: { name: 'v1', netnsFd: 3, up: true, address: '02:00:00:00:00:01', alias: 'peer' } } });
-  out.push(
-    { name: 'veth request', buf: veth },
-    { name: 'bridge request', buf: encodeLink(RTM_NEWLINK, 0x600, {}, { name: 'br0', info: { kind: 'bridge', stpState: 1, forwardDelay: 400, vlanFiltering: true, multicastSnooping: false } }) },
-    { name: 'vxlan request', buf: encodeLink(RTM_NEWLINK, 0x600, {}, { name: 'vx', info: { kind: 'vxlan', id: 5, remote: 'fd00::1', local: 'fd00::2', srcPortMin: 1, srcPortMax: 2, port: 4789 } }) },
-    { name: 'macvlan request', buf: encodeLink(RTM_NEWLINK, 0x600, {}, { name: 'mv', link: 2, info: { kind: 'macvlan', mode: 'bridge' } }) },
-    { name: 'vlan request', buf: encodeLink(RTM_NEWLINK, 0x600, {}, { name: 'vl', link: 2, info: { kind: 'vlan', id: 10, protocol: '802.1Q' } }) },
-    { name: 'addr request', buf: encodeAddr(RTM_NEWADDR, 0, { index: 2, address: 'fd00::1', prefixLen: 64, validLft: 5, flags: 0x202, metric: 3 }) },
-    { name: 'route request', buf: encodeRoute(RTM_NEWROUTE, 0, { dst: '10.0.0.0/8', gateway: 'fd00::1', table: 1000, mtu: 1300 }) },
-    { name: 'neigh request', buf: encodeNeigh(RTM_NEWNEIGH, 0, { index: 2, address: '10.0.0.1', lladdr: '02:00:00:00:00:01' }) },
-    { name: 'nsid request', buf: encodeNewNsid(4, { fd: 3 }) },
-    { name: 'netem request', buf: encodeQdisc(RTM_NEWQDISC, 0, { index: 2, spec: { kind: 'netem', delayUs: 1000, reorderPct: 5, corruptPct: 1, rateBps: 5e9 } }) },
-    ...errorMessages(veth),
-  );
+  const out = decoderCorpus();
+  out.push(...errorMessages(out.find((c) => c.name === 'veth request')!.buf));
   return out;
 }
 

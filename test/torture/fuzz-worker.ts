@@ -24,15 +24,20 @@ export interface CrashReport {
   hex: string;
 }
 
-export interface WorkerOutput {
-  start: number;
-  end: number;
+/** What a range of cases came to (a thread's report, and the run's sum). */
+export interface FuzzCounts {
   decoded: number;
   wireErrors: number;
+  /** Exceptions of another type, suspect reads, hangs, stuck threads. */
   crashes: number;
   hangs: number;
   examples: CrashReport[];
   slowest: { i: number; ms: number };
+}
+
+export interface WorkerOutput extends FuzzCounts {
+  start: number;
+  end: number;
 }
 
 const input = workerData as WorkerInput;

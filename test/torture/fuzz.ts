@@ -12,7 +12,7 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { HERE } from './util.js';
-import type { CrashReport, WorkerInput, WorkerOutput } from './fuzz-worker.js';
+import type { FuzzCounts, WorkerInput, WorkerOutput } from './fuzz-worker.js';
 
 export interface FuzzOptions {
   cases: number;
@@ -25,16 +25,9 @@ export interface FuzzOptions {
   stuckMs?: number;
 }
 
-export interface FuzzResult {
+export interface FuzzResult extends FuzzCounts {
   seed: number;
   cases: number;
-  decoded: number;
-  wireErrors: number;
-  /** Exceptions of another type, suspect reads, hangs, stuck threads. */
-  crashes: number;
-  hangs: number;
-  examples: CrashReport[];
-  slowest: { i: number; ms: number };
   ms: number;
 }
 

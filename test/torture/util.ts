@@ -24,17 +24,8 @@ export const NSNET = join(ROOT, 'bin', 'nsnet.js');
 /** dist/test/torture: where the compiled modules of this suite are (for child processes). */
 export const HERE = dirname(fileURLToPath(import.meta.url));
 
-/** mulberry32: small, fast, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// One deterministic PRNG for every reproducible test (mulberry32), shared with the wire tests.
+export { prng } from '../../src/wire/rtnl/testing.js';
 
 /** A per-case seed from the run's seed and the case number, so any case can be replayed alone. */
 export function caseSeed(seed: number, i: number): number {

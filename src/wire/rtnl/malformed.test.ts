@@ -7,30 +7,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WireError } from '../errors.js';
 import { parseMessages, type NlMsg } from '../nlmsg.js';
-import { decodeAddr, encodeAddr } from './addr.js';
+import { decodeAddr } from './addr.js';
 import {
   RTM_DELADDR, RTM_DELLINK, RTM_DELNEIGH, RTM_DELQDISC, RTM_DELROUTE, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWNSID,
   RTM_NEWQDISC, RTM_NEWROUTE,
 } from './constants.js';
-import { decodeLink, encodeLink } from './link.js';
-import { decodeNeigh, encodeNeigh } from './neigh.js';
-import { decodeNsid, encodeNewNsid } from './nsid.js';
-import { decodeRoute, encodeRoute } from './route.js';
-import { decodeQdisc, encodeQdisc } from './tc.js';
-import { loadGolden, readGoldenJson } from '../../../test/helpers/golden.js';
+import { DECODERS, decoderCorpus } from '../../../test/helpers/decoders.js';
+import { loadGolden } from '../../../test/helpers/golden.js';
 import { prng } from './testing.js';
 
 /** Decode with the decoder for `type` (the message's original type: corruption may change m.type, which the decoder must refuse). */
 function decodeAs(type: number, m: NlMsg): unknown {
-  switch (type) {
-    case RTM_NEWLINK: case RTM_DELLINK: return decodeLink(m);
-    case RTM_NEWADDR: case RTM_DELADDR: return decodeAddr(m);
-    case RTM_NEWROUTE: case RTM_DELROUTE: return decodeRoute(m);
-    case RTM_NEWNEIGH: case RTM_DELNEIGH: return decodeNeigh(m);
-    case RTM_NEWNSID: return decodeNsid(m);
-    case RTM_NEWQDISC: case RTM_DELQDISC: return decodeQdisc(m);
-    default: throw new Error(`test: no decoder for message type ${m.type}`);
-  }
+  const d = DECODERS[type];
+  if (!d) throw new Error(`test: no decoder for message type ${m.type}`);
+  return d(m);
 }
 
 type Outcome = 'ok' | 'wire';
@@ -45,24 +35,7 @@ function attempt(buf: Buffer, label: string, type = buf.readUInt16LE(4)): Outcom
   }
 }
 
-const corpus: Array<{ name: string; buf: Buffer }> = [];
-for (const g of ['links', 'addrs', 'routes', 'routes-table100', 'neighs', 'nsids', 'qdiscs']) {
-  loadGolden(g).raw.forEach((buf, i) => corpus.push({ name: `${g}[${i}]`, buf }));
-}
-for (const [name, r] of Object.entries(readGoldenJson('tc-requests.json') as Record<string, { hex: string }>)) {
-  corpus.push({ name: `tc ${name}`, buf: Buffer.from(r.hex, 'hex') });
-}
-// Requests the encoders build, including nests the kernel never sends back (veth peer).
-corpus.push(
-  { name: 'veth request', buf: encodeLink(RTM_NEWLINK, 0x600, { flags: 1 }, { name: 'v0', mtu: 1400, alias: 'x', info: { kind: 'veth', peer: { name: 'v1', netnsFd: 3, up: true, address: '02:00:00:00:00:01', alias: 'peer' } } }) },
-  { name: 'vxlan request', buf: encodeLink(RTM_NEWLINK, 0x600, {}, { name: 'vx', info: { kind: 'vxlan', id: 5, remote: 'fd00::1', local: 'fd00::2', srcPortMin: 1, srcPortMax: 2, port: 4789 } }) },
-  { name: 'vlan request', buf: encodeLink(RTM_NEWLINK, 0x600, {}, { name: 'vl', link: 2, info: { kind: 'vlan', id: 10, protocol: '802.1Q' } }) },
-  { name: 'addr request', buf: encodeAddr(RTM_NEWADDR, 0, { index: 2, address: 'fd00::1', prefixLen: 64, validLft: 5, flags: 0x202, metric: 3 }) },
-  { name: 'route request', buf: encodeRoute(RTM_NEWROUTE, 0, { dst: '10.0.0.0/8', gateway: 'fd00::1', table: 1000, mtu: 1300 }) },
-  { name: 'neigh request', buf: encodeNeigh(RTM_NEWNEIGH, 0, { index: 2, address: '10.0.0.1', lladdr: '02:00:00:00:00:01' }) },
-  { name: 'nsid request', buf: encodeNewNsid(4, { fd: 3 }) },
-  { name: 'netem request', buf: encodeQdisc(RTM_NEWQDISC, 0, { index: 2, spec: { kind: 'netem', delayUs: 1000, reorderPct: 5, corruptPct: 1, rateBps: 5e9 } }) },
-);
+const corpus = decoderCorpus();
 
 test('the corpus decodes whole, and covers every decoder', () => {
   const types = new Set<number>();
