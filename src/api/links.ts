@@ -115,7 +115,8 @@ export class Links {
 
   private describe(links: Link[]): LinkInfo[] {
     const byIndex = new Map(links.map((l) => [l.index, l]));
-    const nsNames = links.some((l) => l.linkNetnsId !== undefined) ? this.h.link.nsidNames() : new Map<number, string>();
+    const peerIds = new Set(links.flatMap((l) => (l.linkNetnsId !== undefined ? [l.linkNetnsId] : [])));
+    const nsNames = peerIds.size ? nsidNamesFor(this.h, peerIds) : new Map<number, string>();
     return links.map((l) => {
       const out: LinkInfo = {
         ifindex: l.index,
@@ -163,14 +164,6 @@ export class Links {
 
   private safeName(index: number): string | undefined {
     return this.safeRaw(index)?.name;
-  }
-
-  /**
-   * Map of nsid (as this namespace numbers them) to namespace name, for every named
-   * namespace that has one here and for the host namespace ('host').
-   */
-  nsidNames(): Map<number, string> {
-    return nsidNamesFor(this.h);
   }
 
   /** Same as: ip link add NAME type KIND ... */

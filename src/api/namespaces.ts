@@ -95,16 +95,22 @@ function nsidOfFd(h: Handle, fd: number, label: string): number | undefined {
   }
 }
 
-/** nsid → name for every named namespace `h` has an nsid for, plus 'host' for this process's own. */
-export function nsidNamesFor(h: Handle): Map<number, string> {
+/**
+ * nsid → name, as `h`'s namespace numbers them: 'host' for this process's own namespace, then
+ * the named namespaces. With `wanted`, the search stops once every wanted nsid is named (one
+ * RTM_GETNSID per namespace asked, so a host with many namespaces is not walked in full).
+ */
+export function nsidNamesFor(h: Handle, wanted?: ReadonlySet<number>): Map<number, string> {
   const out = new Map<number, string>();
-  for (const name of listNamed()) {
-    const id = nsidOf(h, name);
-    if (id !== undefined && !out.has(id)) out.set(id, name);
-  }
+  const done = (): boolean => wanted !== undefined && [...wanted].every((id) => out.has(id));
   if (!h.isHost) {
     const id = nsidOfFd(h, homeNetnsFd(), 'host namespace');
-    if (id !== undefined && !out.has(id)) out.set(id, 'host');
+    if (id !== undefined) out.set(id, 'host');
+  }
+  for (const name of listNamed()) {
+    if (done()) break;
+    const id = nsidOf(h, name);
+    if (id !== undefined && !out.has(id)) out.set(id, name);
   }
   return out;
 }
