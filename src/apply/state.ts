@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NsnetError } from '../kernel/errors.js';
-import * as native from '../kernel/native.js';
+import { lockFd, tryLockFd, unlockFd } from '../kernel/flock.js';
 import { emptyEffects, type HostEffects } from '../plan/observed.js';
 import type { LabSpec } from '../topology/model.js';
 
@@ -150,10 +150,10 @@ export function withHostLock<T>(fn: () => T): T {
   fs.mkdirSync(runDir(), { recursive: true, mode: 0o755 });
   const fd = fs.openSync(path.join(runDir(), 'host.lock'), fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
   try {
-    if (native.flock(fd, native.LOCK_EX) !== 0) throw new NsnetError('LOCK', `cannot lock ${path.join(runDir(), 'host.lock')}: errno ${native.lastErrno()}`, 'host effects');
+    lockFd(fd, path.join(runDir(), 'host.lock'));
     return fn();
   } finally {
-    native.flock(fd, native.LOCK_UN);
+    unlockFd(fd);
     fs.closeSync(fd);
   }
 }
@@ -179,9 +179,6 @@ export function otherHolders(lab: string, key: string): Array<{ lab: string; ori
 }
 
 // ---------------------------------------------------------------------------------------- lock
-
-const LOCK_NB = 4; // <sys/file.h>
-const EWOULDBLOCK = 11;
 
 export interface LabLock {
   readonly lab: string;
@@ -210,7 +207,14 @@ export async function lockLab(lab: string, opts: LockOptions = {}): Promise<LabL
   let told = false;
   for (;;) {
     const fd = fs.openSync(p, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
-    if (native.flock(fd, native.LOCK_EX | LOCK_NB) === 0) {
+    let got: boolean;
+    try {
+      got = tryLockFd(fd, p);
+    } catch (e) {
+      fs.closeSync(fd);
+      throw new NsnetError('LOCK', `cannot lock lab ${lab} (${p}): ${(e as Error).message}`, `lab ${lab}`);
+    }
+    if (got) {
       // The holder before us may have unlinked the file (down): then lock the new one.
       let same = false;
       try {
@@ -233,12 +237,12 @@ export async function lockLab(lab: string, opts: LockOptions = {}): Promise<LabL
           if (released) return;
           released = true;
           if (removeFile) fs.rmSync(p, { force: true });
-          native.flock(fd, native.LOCK_UN);
+          unlockFd(fd);
           fs.closeSync(fd);
         },
       };
     }
-    const errno = native.lastErrno();
+    // Busy: someone else holds it.
     let pid: number | undefined;
     try {
       pid = Number(fs.readFileSync(p, 'utf8').trim()) || undefined;
@@ -246,7 +250,6 @@ export async function lockLab(lab: string, opts: LockOptions = {}): Promise<LabL
       pid = undefined;
     }
     fs.closeSync(fd);
-    if (errno !== EWOULDBLOCK) throw new NsnetError('LOCK', `cannot lock lab ${lab} (${p}): errno ${errno}`, `lab ${lab}`);
     if (Date.now() >= deadline) {
       throw new NsnetError('BUSY', `lab ${lab} is busy: ${pid ? `process ${pid}` : 'another process'} still runs nsnet up or down on it`, `lab ${lab}`, 'wait for it to finish, or stop it and run the command again');
     }

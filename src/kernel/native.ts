@@ -59,4 +59,5 @@ export const MNT_DETACH = 2;
 
 // <sys/file.h>
 export const LOCK_EX = 2;
+export const LOCK_NB = 4;
 export const LOCK_UN = 8;

@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import { KernelError, NsnetError, syscallError } from './errors.js';
+import { lockFd, unlockFd } from './flock.js';
 import * as n from './native.js';
 
 export const NETNS_RUN_DIR = '/run/netns';
@@ -80,7 +81,7 @@ export function prepareRunDir(): void {
   }
   const lock = fs.openSync(NETNS_RUN_DIR, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
   try {
-    if (n.flock(lock, n.LOCK_EX) !== 0) throw syscallError(n.lastErrno(), 'lock', NETNS_RUN_DIR);
+    lockFd(lock, NETNS_RUN_DIR);
     let madeMount = false;
     while (n.mount('', NETNS_RUN_DIR, 'none', n.MS_SHARED | n.MS_REC, null) !== 0) {
       const e = n.lastErrno();
@@ -91,7 +92,7 @@ export function prepareRunDir(): void {
       madeMount = true;
     }
   } finally {
-    n.flock(lock, n.LOCK_UN);
+    unlockFd(lock);
     fs.closeSync(lock);
   }
   runDirReady = true;
