@@ -40,6 +40,8 @@ export class Handle {
     private readonly ownsFd: boolean,
     /** Human label for messages: "namespace blue", "host namespace", "namespace of process 42". */
     readonly label: string,
+    /** Shared by every caller (the host handle): close() leaves it open. */
+    private readonly shared = false,
   ) {
     this.link = new Links(this);
     this.addr = new Addresses(this);
@@ -76,7 +78,7 @@ export class Handle {
   }
 
   close(): void {
-    if (this.closed) return;
+    if (this.closed || this.shared) return;
     this.closed = true;
     this.sock.close();
     if (this.ownsFd) fs.closeSync(this.fd);
@@ -91,9 +93,8 @@ export class Handle {
 let host: Handle | undefined;
 /** The namespace this process runs in (shared; closing it is a no-op until process exit). */
 export function hostNetns(): Handle {
-  if (!host || host.isClosed) {
-    host = new Handle(undefined, homeNetnsFd(), NetlinkSocket.open(), false, 'host namespace');
-    host.close = () => {}; // shared: never closed by one user under another
+  if (!host) {
+    host = new Handle(undefined, homeNetnsFd(), NetlinkSocket.open(), false, 'host namespace', true);
   }
   return host;
 }
