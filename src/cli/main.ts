@@ -6,6 +6,7 @@
  * process.exitCode, never process.exit.
  */
 import { Command, CommanderError } from 'commander';
+import { COMMANDS, commandNames } from './commands/index.js';
 
 /** The objects of `ip`, in ip's order so that abbreviations resolve as ip resolves them. */
 const IP_OBJECTS = [
@@ -17,19 +18,10 @@ const IP_OBJECTS = [
   { name: 'sysctl', object: 'sysctl', aliases: [], summary: 'network sysctls of a namespace (net.*)' },
 ] as const;
 
-/** Lab commands live in commands/lab.ts and are loaded only when one of them is asked for. */
-export const LAB_COMMANDS = ['plan', 'up', 'down', 'status', 'labs', 'exec', 'graph', 'schema'] as const;
-
-const LAB_HELP = `
-Lab commands (virtual networks from a topology file; "nsnet COMMAND --help" for each):
-  plan      show what "up" would change
-  up        build or update a lab
-  down      tear a lab down
-  status    show a lab's state
-  labs      list labs
-  exec      run a command in a lab node
-  graph     draw a lab's topology
-  schema    print the topology file's JSON Schema
+/** The commands beyond ip's objects (commands/index.ts), in the help's words. */
+const COMMAND_HELP = `
+Commands (virtual networks from a topology file, and more; "nsnet COMMAND --help" for each):
+${COMMANDS.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join('\n')}
 
 Examples:
   nsnet netns add blue
@@ -65,7 +57,7 @@ export function commandIndex(args: readonly string[]): number {
  * sysctl needs at least three letters so that `s` is never silently a sysctl.
  */
 export function expandObject(word: string): string {
-  const exact = new Set<string>([...IP_OBJECTS.flatMap((o) => [o.name, ...o.aliases]), ...LAB_COMMANDS, 'help']);
+  const exact = new Set<string>([...IP_OBJECTS.flatMap((o) => [o.name, ...o.aliases]), ...commandNames(), 'help']);
   if (exact.has(word)) return word;
   for (const o of IP_OBJECTS) {
     if (o.name === 'sysctl' && word.length < 3) continue;
@@ -110,7 +102,7 @@ function buildProgram(version: string): Command {
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(`nsnet: ${s.replace(/^error: /u, '')}`) })
-    .addHelpText('after', LAB_HELP)
+    .addHelpText('after', COMMAND_HELP)
     .helpCommand(false);
 
   for (const o of IP_OBJECTS) {
@@ -162,10 +154,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   if (at >= 0) args[at] = expandObject(args[at]!);
   const program = buildProgram(await readVersion());
   try {
-    if (at >= 0 && (LAB_COMMANDS as readonly string[]).includes(args[at]!)) {
-      const { registerLabCommands } = await import('./commands/lab.js');
-      registerLabCommands(program);
-    }
+    const entry = at >= 0 ? COMMANDS.find((c) => c.name === args[at]) : undefined;
+    if (entry) (await entry.load()).register(program);
     await program.parseAsync(args, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -1,0 +1,36 @@
+/**
+ * The commands beyond ip's objects, as one table: name, one line of help, and the module that
+ * registers it with commander. main.ts imports only this table; a command's module (and the
+ * library behind it) loads when that command is asked for, so `nsnet --help` stays fast.
+ *
+ * A new command is a new file under commands/ exporting `register(program)`, plus one row here.
+ */
+import type { Command } from 'commander';
+
+export interface CommandModule {
+  register(program: Command): void;
+}
+
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<CommandModule>;
+}
+
+const lab = async (): Promise<CommandModule> => {
+  const m = await import('./lab.js');
+  return { register: m.registerLabCommands };
+};
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'plan', summary: 'show what "up" would change', load: lab },
+  { name: 'up', summary: 'build or update a lab', load: lab },
+  { name: 'down', summary: 'tear a lab down', load: lab },
+  { name: 'status', summary: "show a lab's state", load: lab },
+  { name: 'labs', summary: 'list labs', load: lab },
+  { name: 'exec', summary: 'run a command in a lab node', load: lab },
+  { name: 'graph', summary: "draw a lab's topology", load: lab },
+  { name: 'schema', summary: "print the topology file's JSON Schema", load: lab },
+];
+
+export const commandNames = (): string[] => COMMANDS.map((c) => c.name);
