@@ -1,8 +1,8 @@
 /**
- * The kernel's own pace for the same workload, as a reference row: shared/bench/floor.c (the
- * design folder's C program that talks rtnetlink directly), compiled with gcc and run once in
- * this sandbox. It is not part of nsnet: users do not have shared/, so when it (or gcc) is
- * missing the row says so and the benchmark goes on.
+ * The kernel's own pace for the same workload: shared/bench/floor.c (the design folder's C
+ * program that talks rtnetlink directly), compiled once with gcc and run in this sandbox as a
+ * side of its own. It is not part of nsnet: users do not have shared/, so when it (or gcc) is
+ * missing the benchmark says `floor=absent` and goes on.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,22 +13,40 @@ export interface FloorResult {
   teardown: number;
 }
 
-export function runFloor(root: string, tmp: string, n: number, noIpv6: boolean): FloorResult | string {
+/** Compile floor.c into `tmp` once: the binary's path, or why there is none. */
+export function prepareFloor(root: string, tmp: string): { bin: string } | { absent: string } {
   const src = join(root, '..', 'shared', 'bench', 'floor.c');
-  if (!fs.existsSync(src)) return 'not available (shared/bench/floor.c is not beside this checkout)';
+  if (!fs.existsSync(src)) return { absent: 'shared/bench/floor.c is not beside this checkout' };
   const bin = join(tmp, 'floor');
   if (!fs.existsSync(bin)) {
     const cc = spawnSync('gcc', ['-O2', '-o', bin, src], { encoding: 'utf8' });
-    if (cc.status !== 0) return `not available (gcc: ${cc.error?.message ?? cc.stderr.trim().split('\n')[0]})`;
+    if (cc.status !== 0) return { absent: `gcc: ${cc.error?.message ?? cc.stderr.trim().split('\n')[0]}` };
   }
+  return { bin };
+}
+
+/** One run of the floor: build, its own ping check, teardown until the devices are gone. */
+export function runFloorOnce(bin: string, n: number, noIpv6: boolean): FloorResult {
   const r = spawnSync(bin, [String(n), ...(noIpv6 ? ['--noipv6'] : [])], { encoding: 'utf8', timeout: 600_000 });
   const line = r.stdout.trim().split('\n').pop() ?? '';
+  let j: { build: number; teardown_settled: number; verify_ok: boolean };
   try {
-    const j = JSON.parse(line) as { build: number; teardown_settled: number; verify_ok: boolean };
-    if (!j.verify_ok) return 'failed its own ping check';
-    return { build: j.build, teardown: j.teardown_settled };
+    j = JSON.parse(line) as typeof j;
   } catch {
-    return `failed (exit ${r.status}: ${r.stderr.trim().split('\n')[0] ?? ''})`;
+    throw new Error(`floor failed (exit ${r.status}: ${r.stderr.trim().split('\n')[0] ?? ''})`);
+  }
+  if (!j.verify_ok) throw new Error('floor failed its own ping check');
+  return { build: j.build, teardown: j.teardown_settled };
+}
+
+/** The reference row of the core workload: the floor once, after the rounds. */
+export function runFloor(root: string, tmp: string, n: number, noIpv6: boolean): FloorResult | string {
+  const p = prepareFloor(root, tmp);
+  if ('absent' in p) return `not available (${p.absent})`;
+  try {
+    return runFloorOnce(p.bin, n, noIpv6);
+  } catch (e) {
+    return (e as Error).message;
   }
 }
 

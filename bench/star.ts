@@ -34,10 +34,30 @@ export interface StarResult {
   noopSays: string;
   /** Whether the lab's nodes have IPv6 (net.ipv6.conf.all.disable_ipv6 in h1). */
   ipv6: boolean;
+  /** Peak resident memory of the `nsnet up` process, MB (its own getrusage, read at exit). */
+  rssMb?: number;
 }
 
-function nsnet(what: string, args: string[]): ReturnType<typeof run> {
-  return mustRun(what, process.execPath, [NSNET_BIN, ...args], { cwd: ROOT });
+/**
+ * Peak RSS of a child Node process, exactly: a preload (NODE_OPTIONS=--require) writes the
+ * process's own maxRSS to a file when it exits. nsnet itself is not changed for it.
+ */
+export function rssProbe(tmp: string): { env: NodeJS.ProcessEnv; read(): number | undefined } {
+  const pre = join(tmp, 'rss-preload.cjs');
+  const out = join(tmp, 'rss-kb');
+  if (!fs.existsSync(pre)) {
+    fs.writeFileSync(pre, "process.on('exit', () => require('fs').writeFileSync(process.env.NSNET_BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
+  }
+  fs.rmSync(out, { force: true });
+  const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${pre}`.trim(), NSNET_BENCH_RSS_FILE: out };
+  return {
+    env,
+    read: () => (fs.existsSync(out) ? Number(fs.readFileSync(out, 'utf8')) / 1024 : undefined),
+  };
+}
+
+export function nsnet(what: string, args: string[], env?: NodeJS.ProcessEnv): ReturnType<typeof run> {
+  return mustRun(what, process.execPath, [NSNET_BIN, ...args], { cwd: ROOT, env });
 }
 
 /** Best-effort removal of what an aborted round left (the lab's own down first). */
@@ -57,7 +77,7 @@ export async function nsnetStar(n: number, tmp: string, opts: { ipv6: boolean; p
 
   const before = new Set(rootDevices());
   try {
-    return await measure(n, file, prefix, before);
+    return await measure(n, file, prefix, before, tmp);
   } catch (e) {
     // Leave the sandbox as the round found it: the lab's own down, then whatever is left.
     cleanupStar(file, prefix);
@@ -67,9 +87,11 @@ export async function nsnetStar(n: number, tmp: string, opts: { ipv6: boolean; p
   }
 }
 
-async function measure(n: number, file: string, prefix: string, before: Set<string>): Promise<StarResult> {
+async function measure(n: number, file: string, prefix: string, before: Set<string>, tmp: string): Promise<StarResult> {
   const netnsName = (i: number): string => `${prefix}h${i}`;
-  const up = nsnet('nsnet up', ['up', file]).seconds;
+  const rss = rssProbe(tmp);
+  const up = nsnet('nsnet up', ['up', file], rss.env).seconds;
+  const rssMb = rss.read();
   const labDevs = rootDevices().filter((d) => !before.has(d));
   const mine = new Set(labDevs);
 
@@ -112,5 +134,5 @@ async function measure(n: number, file: string, prefix: string, before: Set<stri
   const down = now() - t;
   const left = namedNetns().filter((x) => x.startsWith(prefix));
   if (left.length) throw new CheckError(`${left.length} namespaces ${prefix}* are left after nsnet down (${left.slice(0, 3).join(', ')})`);
-  return { side: 'nsnet', up, noopUp, down, downReturned, loDown: ns.loDown, noopSays, ipv6 };
+  return { side: 'nsnet', up, noopUp, down, downReturned, loDown: ns.loDown, noopSays, ipv6, ...(rssMb !== undefined ? { rssMb } : {}) };
 }

@@ -30,7 +30,7 @@ test('unknown words and flags are refused, naming the word', () => {
   assert.match(bad(['core', '--fast']), /unknown argument "--fast"/);
   assert.match(bad(['mesh']), /unknown argument "mesh"/);
   assert.match(bad(['core', 'star']), /one workload at a time/);
-  assert.match(bad([]), /say which benchmark to run: core or star/);
+  assert.match(bad([]), /say which benchmark to run: core, star, tree, cli/);
 });
 
 test('bad numbers are refused with the allowed range', () => {
@@ -47,11 +47,23 @@ test('bad numbers are refused with the allowed range', () => {
 test('--side runs one side only', () => {
   assert.equal(ok(['core', '--side', 'nsnet']).side, 'nsnet');
   assert.equal(ok(['star', '--side=ip']).side, 'ip');
-  assert.match(bad(['core', '--side', 'both']), /--side needs ip or nsnet, not "both"/);
-  assert.match(bad(['core', '--side']), /--side needs ip or nsnet$/);
+  assert.match(bad(['core', '--side', 'both']), /--side needs ip, nsnet or floor, not "both"/);
+  assert.match(bad(['core', '--side']), /--side needs ip, nsnet or floor$/);
 });
 
 test('--ipv6 belongs to star only; --help needs no workload', () => {
   assert.match(bad(['core', '--ipv6']), /--ipv6 applies to star only/);
   assert.equal(ok(['--help']).help, true);
+});
+
+test('defaults by workload: star runs 3 rounds, tree 4000 hosts, cli 20 runs of each command; explicit values win', () => {
+  assert.equal(ok(['star']).repeat, 3);
+  assert.equal(ok(['star']).n, 1000);
+  assert.equal(ok(['tree']).n, 4000);
+  assert.equal(ok(['tree']).repeat, 1);
+  assert.equal(ok(['cli']).repeat, 20);
+  assert.equal(ok(['star', '--repeat', '1']).repeat, 1);
+  assert.equal(ok(['tree', '--n', '8']).n, 8);
+  assert.match(bad(['core', '--side', 'floor']), /--side floor applies to star only/);
+  assert.equal(ok(['star', '--side', 'floor']).side, 'floor');
 });

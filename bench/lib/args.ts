@@ -3,22 +3,32 @@
  * Pure: parses words into options or says what is wrong (the caller prints it and exits 2).
  */
 
-export type Workload = 'core' | 'star';
+/** The workloads, in the usage's order; each runs from bench/workloads/NAME.ts (main.ts). */
+export const WORKLOADS = ['core', 'star', 'tree', 'cli'] as const;
+export type Workload = (typeof WORKLOADS)[number];
+
+/** Defaults that differ by workload (N and rounds); the rest are shared. */
+const DEFAULTS: Record<Workload, { n: number; repeat: number }> = {
+  core: { n: 1000, repeat: 1 },
+  star: { n: 1000, repeat: 3 },
+  tree: { n: 4000, repeat: 1 },
+  cli: { n: 1, repeat: 20 },
+};
 
 export interface BenchOptions {
   workload: Workload;
   /** Number of namespaces (core) or hosts (star). */
   n: number;
-  /** Rounds; each round runs the ip side, then the nsnet side. Medians are reported. */
+  /** Rounds; each round runs every side once. Medians are reported. */
   repeat: number;
   /** Print machine-readable results (one JSON line) before the last line. */
   json: boolean;
   /** After a failed check, keep running the remaining rounds and sides (the run still exits 1). */
   keepGoing: boolean;
-  /** star only: write `ipv6: true` into the generated topology (default: the format's default). */
+  /** star only: only the sides with IPv6 on in the hosts (ip-batch, floor and nsnet with ipv6: true). */
   ipv6: boolean;
-  /** Run one side only (for profiling); the ratio line then says n/a. */
-  side?: 'ip' | 'nsnet';
+  /** Run one kind of side only (for profiling); the ratio lines then say n/a. */
+  side?: 'ip' | 'nsnet' | 'floor';
   help: boolean;
 }
 
@@ -27,19 +37,22 @@ export type ParseResult = { ok: true; options: BenchOptions } | { ok: false; err
 /** Highest N: host i gets 10.0.(i>>8).(i&255)/16, and 10.0.255.255 is the broadcast address. */
 export const MAX_N = 65534;
 
-export const USAGE = `usage: npm run bench -- core|star [--n N] [--repeat K] [--json] [--keep-going] [--ipv6] [--side ip|nsnet]
+export const USAGE = `usage: npm run bench -- ${WORKLOADS.join('|')} [--n N] [--repeat K] [--json] [--keep-going] [--ipv6] [--side ip|nsnet|floor]
 
   core   N namespaces, each with a veth pair (host end on one bridge, inner end with an
          address and up), then delete everything: nsnet's library API against ip -batch.
   star   a generated topology file with N hosts on one bridge: nsnet up / up again / down
-         against the same build and teardown with ip -batch.
+         against ip -batch and the C floor (shared/bench/floor.c), IPv6 off and on, in turn.
+  tree   N hosts (default 4000) on 4 leaf bridges under a core bridge: up, ping first to
+         last, down; time per host against the N/4 star in the same run.
+  cli    start-up of nsnet --help, netns list and labs against node -e 0.
 
-  --n N          namespaces or hosts (default 1000, at most ${MAX_N})
-  --repeat K     rounds of (ip, nsnet), medians reported (default 1)
+  --n N          namespaces or hosts (default 1000; tree 4000; at most ${MAX_N})
+  --repeat K     rounds, medians reported (default 1; star 3; cli 20 runs of each command)
   --json         machine-readable results on stdout before the last line
   --keep-going   continue after a failed check (the run still exits 1)
-  --ipv6         star: write "ipv6: true" into the topology (nodes keep IPv6 on, as ip's do)
-  --side ip|nsnet  run one side only, e.g. to profile it (the ratios are then n/a)
+  --ipv6         star: only the sides with IPv6 on in the hosts
+  --side ip|nsnet|floor  run one kind of side only, e.g. to profile it (the ratios are then n/a)
   --help         this text`;
 
 function positiveInt(flag: string, text: string | undefined, max: number): number | string {
@@ -54,6 +67,8 @@ function positiveInt(flag: string, text: string | undefined, max: number): numbe
 export function parseArgs(argv: readonly string[]): ParseResult {
   const o: BenchOptions = { workload: 'core', n: 1000, repeat: 1, json: false, keepGoing: false, ipv6: false, help: false };
   let workload: Workload | undefined;
+  let n: number | undefined;
+  let repeat: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
     const eq = word.startsWith('--') ? word.indexOf('=') : -1;
@@ -65,6 +80,8 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     switch (flag) {
       case 'core':
       case 'star':
+      case 'tree':
+      case 'cli':
         if (workload !== undefined) return { ok: false, error: `bench: one workload at a time (got ${workload} and ${flag})` };
         workload = flag;
         break;
@@ -72,13 +89,13 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       case '-n': {
         const v = positiveInt(flag, value(), MAX_N);
         if (typeof v === 'string') return { ok: false, error: `bench: ${v}` };
-        o.n = v;
+        n = v;
         break;
       }
       case '--repeat': {
         const v = positiveInt(flag, value(), 1000);
         if (typeof v === 'string') return { ok: false, error: `bench: ${v}` };
-        o.repeat = v;
+        repeat = v;
         break;
       }
       case '--json':
@@ -95,7 +112,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         break;
       case '--side': {
         const v = value();
-        if (v !== 'ip' && v !== 'nsnet') return { ok: false, error: `bench: --side needs ip or nsnet${v === undefined ? '' : `, not ${JSON.stringify(v)}`}` };
+        if (v !== 'ip' && v !== 'nsnet' && v !== 'floor') return { ok: false, error: `bench: --side needs ip, nsnet or floor${v === undefined ? '' : `, not ${JSON.stringify(v)}`}` };
         o.side = v;
         break;
       }
@@ -104,13 +121,16 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         o.help = true;
         break;
       default:
-        return { ok: false, error: `bench: unknown argument ${JSON.stringify(word)} (expected core or star, then --n N, --repeat K, --json, --keep-going, --ipv6, --side ip|nsnet)` };
+        return { ok: false, error: `bench: unknown argument ${JSON.stringify(word)} (expected ${WORKLOADS.join(', ')}, then --n N, --repeat K, --json, --keep-going, --ipv6, --side ip|nsnet|floor)` };
     }
     if (err) return { ok: false, error: `bench: ${err}` };
   }
   if (o.help) return { ok: true, options: { ...o, workload: workload ?? 'core' } };
-  if (workload === undefined) return { ok: false, error: 'bench: say which benchmark to run: core or star' };
+  if (workload === undefined) return { ok: false, error: `bench: say which benchmark to run: ${WORKLOADS.join(', ')}` };
   if (o.ipv6 && workload !== 'star') return { ok: false, error: 'bench: --ipv6 applies to star only (core keeps IPv6 on for both sides)' };
+  if (o.side === 'floor' && workload !== 'star') return { ok: false, error: 'bench: --side floor applies to star only' };
   o.workload = workload;
+  o.n = n ?? DEFAULTS[workload].n;
+  o.repeat = repeat ?? DEFAULTS[workload].repeat;
   return { ok: true, options: o };
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
 import { parseTopology } from '../../src/topology/index.js';
-import { coreNames, hostAddr, ipBuild, ipTeardownBatch, median, ratio, starYaml, table } from './workload.js';
+import { coreNames, hostAddr, ipBuild, ipTeardownBatch, median, ratio, starYaml, table, treeYaml } from './workload.js';
 
 test('hostAddr numbers hosts as floor.c does, all distinct, never the /16 network or broadcast address', () => {
   assert.equal(hostAddr(1), '10.0.0.1');
@@ -99,4 +99,19 @@ test('median, ratio and table', () => {
   assert.equal(ratio(undefined, 3), 'n/a');
   assert.equal(ratio(1, 0), 'n/a');
   assert.equal(table([['side', 'build_s'], ['ip-batch', '1.500'], ['nsnet', '0.250']]), 'side      build_s\nip-batch    1.500\nnsnet       0.250');
+});
+
+test('tree file: valid, every host on one leaf of at most 1023 ports, each leaf joined to the core', () => {
+  const r = parseTopology(treeYaml(4000, 4), 'tree.yaml');
+  assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.issues.slice(0, 3)));
+  assert.equal(r.lab.nodes.length, 4000);
+  assert.equal(r.lab.bridges.length, 5);
+  const doc = parse(treeYaml(4000, 4)) as { links: string[][] };
+  const perLeaf = new Map<string, number>();
+  for (const [a, b] of doc.links) if (a!.startsWith('h')) perLeaf.set(b!, (perLeaf.get(b!) ?? 0) + 1);
+  assert.deepEqual([...perLeaf.values()], [1000, 1000, 1000, 1000]);
+  assert.deepEqual(doc.links.filter(([a]) => a!.startsWith('l')), [['l1', 'core'], ['l2', 'core'], ['l3', 'core'], ['l4', 'core']]);
+  assert.equal(doc.links.find(([a]) => a === 'h4000:eth0')![1], 'l4');
+  assert.throws(() => treeYaml(4000, 2), /at most 1024 ports/);
+  assert.throws(() => treeYaml(3, 4), RangeError);
 });

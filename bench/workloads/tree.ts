@@ -1,0 +1,98 @@
+/**
+ * `tree`: scale past one bridge. N hosts (default 4000) on 4 leaf bridges joined by a core
+ * bridge: nsnet up, a ping from the first host to the last (across two leaves and the core),
+ * down until the kernel has removed every device, nothing left behind. The same run builds the
+ * N/4-host star with nsnet, so the time per host at both sizes comes from one machine state:
+ * per_host_ratio = (up per host at N) / (up per host at N/4); linear is 1.
+ */
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import type { BenchOptions } from '../lib/args.js';
+import { CheckError } from '../lib/check.js';
+import { quietLine, waitQuiet, type QuietResult } from '../lib/quiet.js';
+import { hostAddr, table, treeYaml } from '../lib/workload.js';
+import type { StarResult } from '../star.js';
+import { attempt, fmt, med, rotation, type Failure, type Outcome } from './common.js';
+
+export const TREE_LEAVES = 4;
+
+interface TreeResult {
+  up: number;
+  down: number;
+  rssMb?: number;
+}
+
+async function nsnetTree(n: number, tmp: string): Promise<TreeResult> {
+  const { nsnet, rssProbe, cleanupStar } = await import('../star.js');
+  const { namedNetns, rootDevices, settle, ping, now } = await import('../sys.js');
+  const { NSNET_PREFIX } = await import('../sides.js');
+  const file = join(tmp, `tree-${n}.yaml`);
+  fs.writeFileSync(file, treeYaml(n, TREE_LEAVES, { name: 'tree' }));
+  cleanupStar(file);
+  const before = new Set(rootDevices());
+  try {
+    const rss = rssProbe(tmp);
+    const up = nsnet('nsnet up (tree)', ['up', file], rss.env).seconds;
+    const rssMb = rss.read();
+    const made = namedNetns().filter((x) => x.startsWith(NSNET_PREFIX)).length;
+    const problems = made === n ? [] : [`${made} of ${n} namespaces exist after up`];
+    problems.push(...ping(`${NSNET_PREFIX}h1`, hostAddr(n)));
+    if (problems.length) throw new CheckError(`nsnet up of the ${n}-host tree is wrong:\n  - ${problems.join('\n  - ')}`);
+    const mine = new Set(rootDevices().filter((d) => !before.has(d)));
+    const t = now();
+    nsnet('nsnet down (tree)', ['down', file]);
+    settle((d) => mine.has(d));
+    const down = now() - t;
+    const leftNs = namedNetns().filter((x) => x.startsWith(NSNET_PREFIX));
+    const leftDev = rootDevices().filter((d) => !before.has(d));
+    if (leftNs.length || leftDev.length) throw new CheckError(`left behind after down: ${leftNs.length} namespaces, ${leftDev.length} devices (${[...leftNs, ...leftDev].slice(0, 3).join(', ')})`);
+    return { up, down, ...(rssMb !== undefined ? { rssMb } : {}) };
+  } catch (e) {
+    cleanupStar(file);
+    throw e;
+  }
+}
+
+export async function runTree(o: BenchOptions, tmp: string): Promise<Outcome> {
+  const { nsnetStar } = await import('../star.js');
+  const small = Math.ceil(o.n / TREE_LEAVES);
+  const failures: Failure[] = [];
+  const stars: StarResult[] = [];
+  const trees: TreeResult[] = [];
+  const waits: QuietResult[] = [];
+  for (let r = 1; r <= o.repeat; r++) {
+    for (const side of rotation(['star', 'tree'] as const, r)) {
+      waits.push(waitQuiet());
+      if (side === 'star') {
+        const s = await attempt(failures, r, `nsnet star ${small}`, () => nsnetStar(small, tmp, { ipv6: false }));
+        if (s) stars.push(s);
+      } else {
+        const t = await attempt(failures, r, `nsnet tree ${o.n}`, () => nsnetTree(o.n, tmp));
+        if (t) trees.push(t);
+      }
+      if (failures.length && !o.keepGoing) break;
+    }
+    if (failures.length && !o.keepGoing) break;
+  }
+  const sUp = med(stars.map((x) => x.up));
+  const tUp = med(trees.map((x) => x.up));
+  const tDown = med(trees.map((x) => x.down));
+  const rss = med(trees.flatMap((x) => (x.rssMb === undefined ? [] : [x.rssMb])));
+  const perSmall = sUp === undefined ? undefined : sUp / small;
+  const perBig = tUp === undefined ? undefined : tUp / o.n;
+  const r = perSmall && perBig ? (perBig / perSmall).toFixed(2) : 'n/a';
+  const lines = [
+    `tree: ${o.n} hosts on ${TREE_LEAVES} leaf bridges joined by a core bridge, ping h1 -> h${o.n}, down; against a ${small}-host star in the same run; ${o.repeat} round(s)${o.repeat > 1 ? ', medians' : ''}`,
+    quietLine(waits),
+    table([
+      ['lab', 'hosts', 'up_s', 'up_ms_per_host', 'down_s', 'rss_mb'],
+      ['star', String(small), fmt(sUp), perSmall === undefined ? '-' : (perSmall * 1000).toFixed(3), fmt(med(stars.map((x) => x.down))), '-'],
+      ['tree', String(o.n), fmt(tUp), perBig === undefined ? '-' : (perBig * 1000).toFixed(3), fmt(tDown), rss === undefined ? '-' : rss.toFixed(0)],
+    ]),
+  ];
+  const json = { workload: 'tree', n: o.n, leaves: TREE_LEAVES, small, stars, trees, waits, failures };
+  return {
+    failures, lines, json,
+    last: [`scale: n=${o.n} up_s=${tUp === undefined ? 'n/a' : tUp.toFixed(2)} down_s=${tDown === undefined ? 'n/a' : tDown.toFixed(2)} per_host_ratio=${r} rss_mb=${rss === undefined ? 'n/a' : rss.toFixed(0)}`],
+  };
+}
