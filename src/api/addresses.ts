@@ -61,7 +61,7 @@ export class Addresses {
     this.h.sock.request(encodeAddr(RTM_DELADDR, 0, spec), { op: 'delete', object });
   }
 
-  /** All addresses (of one family), decoded as the kernel sends them, device names not resolved: one dump. */
+  /** All addresses (of one family), decoded as the kernel sends them, device names not resolved: one dump. @internal */
   rawList(family?: 4 | 6): Addr[] {
     this.h.check();
     const fam = family === 4 ? 2 : family === 6 ? 10 : 0;

@@ -3,9 +3,6 @@ import { NsnetError } from '../kernel/errors.js';
 import type { Handle } from './handle.js';
 import type { ExecOptions, ExecResult } from './types.js';
 
-/** A started command: Node's ChildProcess (stdin, stdout, stderr streams, pid, kill). */
-export type SpawnedProcess = ChildProcess;
-
 /**
  * Start a command in the handle's namespace.
  * - A named namespace runs through `ip netns exec NAME`, which gives the environment users
@@ -15,7 +12,7 @@ export type SpawnedProcess = ChildProcess;
  * - An unnamed namespace (a PID's): the main thread enters it just for the fork, so the
  *   child starts inside it (no /sys or /etc changes).
  */
-export function spawnIn(h: Handle, cmd: string[], opts: ExecOptions & { stdio?: 'pipe' | 'inherit' } = {}): SpawnedProcess {
+export function spawnIn(h: Handle, cmd: string[], opts: ExecOptions & { stdio?: 'pipe' | 'inherit' } = {}): ChildProcess {
   if (!Array.isArray(cmd) || cmd.length === 0 || cmd.some((c) => typeof c !== 'string')) {
     throw new NsnetError('INVALID_COMMAND', 'exec needs a command as a non-empty list of strings', h.label);
   }

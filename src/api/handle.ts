@@ -3,12 +3,12 @@ import { NsnetError } from '../kernel/errors.js';
 import { homeNetnsFd, inNetns, openNamed, validateNetnsName } from '../kernel/netns.js';
 import { NetlinkSocket } from '../kernel/socket.js';
 import { Addresses } from './addresses.js';
-import { runExec, spawnIn, type SpawnedProcess } from './exec.js';
+import { runExec, spawnIn } from './exec.js';
 import { Links } from './links.js';
 import { Neighbours } from './neighbours.js';
 import { Routes } from './routes.js';
 import { Sysctls } from './sysctl.js';
-import type { ExecOptions, ExecResult, NsRef } from './types.js';
+import type { ExecOptions, ExecResult, NsRef, SpawnedProcess } from './types.js';
 
 /**
  * A handle on one network namespace: one netlink socket opened inside it, and the verbs of
@@ -99,7 +99,7 @@ export function hostNetns(): Handle {
   return host;
 }
 
-/** Open a handle from an fd of a namespace (takes ownership of the fd). */
+/** Open a handle from an fd of a namespace (takes ownership of the fd). @internal */
 export function handleFromFd(fd: number, name: string | undefined, label: string, sock?: NetlinkSocket): Handle {
   try {
     const s = sock ?? inNetns(fd, label, () => NetlinkSocket.open());

@@ -42,7 +42,7 @@ export class Links {
     return `${typeof dev === 'number' ? `link #${dev}` : `link ${dev}`}${this.where()}`;
   }
 
-  /** All links, decoded as the kernel sends them. */
+  /** All links, decoded as the kernel sends them. @internal (wire types stay out of the public declarations) */
   rawList(): Link[] {
     this.h.check();
     const r = this.h.sock.request(encodeLink(RTM_GETLINK, NLM_F_DUMP, {}), { op: 'list', object: `links${this.where()}` });
@@ -54,7 +54,7 @@ export class Links {
     return new Map(this.rawList().map((l) => [l.index, l.name]));
   }
 
-  /** One link by name, altname or index, as the kernel sends it. Throws ENODEV naming it. */
+  /** One link by name, altname or index, as the kernel sends it. Throws ENODEV naming it. @internal */
   raw(dev: DevRef): Link {
     this.h.check();
     // A name longer than IFNAMSIZ can only be an altname.

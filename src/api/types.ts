@@ -162,15 +162,42 @@ export interface ExecResult {
   stderr: string;
   /** Exit code; null when killed by a signal. */
   code: number | null;
-  signal: NodeJS.Signals | null;
+  /** The signal that killed it ('SIGKILL', ...); null when it exited. */
+  signal: string | null;
 }
 
 export interface ExecOptions {
-  input?: string | Buffer;
-  env?: NodeJS.ProcessEnv;
+  input?: string | Uint8Array;
+  env?: Record<string, string | undefined>;
   cwd?: string;
   /** Kill after this many milliseconds. */
   timeoutMs?: number;
+}
+
+/** A readable stream of a started command (Node's Readable at run time). */
+export interface OutputStream {
+  on(event: 'data', listener: (chunk: Uint8Array) => void): this;
+  on(event: 'end' | 'close', listener: () => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  setEncoding(encoding: 'utf8'): this;
+}
+
+/**
+ * A started command (`Handle.spawn`): Node's ChildProcess at run time, declared here with the
+ * members a caller needs so that nsnet's types compile without @types/node (with them, cast it
+ * to ChildProcess for the rest).
+ */
+export interface SpawnedProcess {
+  readonly pid?: number | undefined;
+  readonly stdin: { write(chunk: string | Uint8Array): boolean; end(chunk?: string | Uint8Array): unknown } | null;
+  readonly stdout: OutputStream | null;
+  readonly stderr: OutputStream | null;
+  readonly exitCode: number | null;
+  kill(signal?: number | string): boolean;
+  on(event: 'close' | 'exit', listener: (code: number | null, signal: string | null) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  once(event: 'close' | 'exit', listener: (code: number | null, signal: string | null) => void): this;
+  once(event: 'error', listener: (err: Error) => void): this;
 }
 
 export interface NamespaceInfo {

@@ -121,7 +121,7 @@ export async function observeLab(spec: LabSpec, record?: LabRecord, handles = ne
 /** IFLA_LINK_NETNSID of each observed link (kept aside: it means nothing outside its namespace). */
 const rawNetnsId = new WeakMap<ObservedLink, number>();
 
-
+/** @internal */
 export function toObservedLinks(raw: Link[]): ObservedLink[] {
   const byIndex = new Map(raw.map((l) => [l.index, l]));
   return raw.map((l) => {
@@ -191,7 +191,7 @@ async function observeNamespace(name: string, lab: string, intended: boolean, ha
   return out;
 }
 
-/** Addresses on the given links (all when `only` is not given), named from the link dump `links`. */
+/** Addresses on the given links (all when `only` is not given), named from the link dump `links`. @internal */
 export function readAddresses(h: Handle, links: Link[], only?: Set<string>): ObservedAddr[] {
   const names = new Map(links.map((l) => [l.index, l.name]));
   const out: ObservedAddr[] = [];

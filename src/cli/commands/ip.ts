@@ -239,7 +239,7 @@ async function execIn(name: string, cmd: string[]): Promise<number> {
     return await new Promise<number>((resolve, reject) => {
       child.on('error', (e) => reject(new NsnetError('EXEC', `cannot run ${cmd[0]} in namespace ${name}: ${e.message}`, `namespace ${name}`)));
       child.on('close', (code, signal) => {
-        resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1));
+        resolve(code ?? (signal ? 128 + (constants.signals[signal as NodeJS.Signals] ?? 0) : 1));
       });
     });
   } finally {
