@@ -116,10 +116,11 @@ sock.close();
 
 // ---- tc's own requests, for the qdisc encoders ----
 const requests = {};
+const filterRequests = {};
 const hasStrace = spawnSync('strace', ['-V']).status === 0;
 if (hasStrace) {
   const tmp = mkdtempSync(join(tmpdir(), 'nsnet-golden-'));
-  const tcReq = (name, args) => {
+  const tcReq = (name, args, type = rtnl.RTM_NEWQDISC, into = requests) => {
     const log = join(tmp, name);
     // tc exits non-zero for netem (this kernel lacks it); the request was still sent.
     spawnSync('strace', ['-o', log, '-e', 'trace=sendmsg', '-e', 'write=3', 'tc', ...args], { stdio: 'ignore' });
@@ -130,9 +131,9 @@ if (hasStrace) {
       const m = /^ \| [0-9a-f]{5}  ((?:[0-9a-f]{2} {1,2}){1,16})/.exec(line);
       if (m && cur) cur.push(...m[1].trim().split(/\s+/));
     }
-    const msg = blocks.map((b) => Buffer.from(b.join(''), 'hex')).find((b) => b.length >= 16 && b.readUInt16LE(4) === rtnl.RTM_NEWQDISC);
-    if (!msg) throw new Error(`capture-golden: no RTM_NEWQDISC request seen for tc ${args.join(' ')}`);
-    requests[name] = { command: `tc ${args.join(' ')}`, hex: msg.toString('hex') };
+    const msg = blocks.map((b) => Buffer.from(b.join(''), 'hex')).find((b) => b.length >= 16 && b.readUInt16LE(4) === type);
+    if (!msg) throw new Error(`capture-golden: no request of type ${type} seen for tc ${args.join(' ')}`);
+    into[name] = { command: `tc ${args.join(' ')}`, hex: msg.toString('hex') };
   };
   sh('ip', 'link', 'add', 'tq0', 'type', 'veth', 'peer', 'name', 'tq1');
   tcReq('tbf', ['qdisc', 'replace', 'dev', 'tq0', 'root', 'tbf', 'rate', '1mbit', 'burst', '32kb', 'latency', '400ms']);
@@ -142,8 +143,13 @@ if (hasStrace) {
   tcReq('netem', ['qdisc', 'replace', 'dev', 'tq1', 'root', 'netem', 'delay', '100ms', '10ms', 'loss', '1%', 'duplicate', '2%', 'reorder', '25%', 'corrupt', '0.5%', 'limit', '500', 'rate', '1mbit']);
   tcReq('netem-delay', ['qdisc', 'replace', 'dev', 'tq1', 'root', 'netem', 'delay', '5ms']);
   tcReq('netem-rate64', ['qdisc', 'replace', 'dev', 'tq1', 'root', 'netem', 'delay', '10ms', 'rate', '40gbit']);
+  // The random-drop program of src/wire/bpf.ts (20% and 100%) as tc sends it, on clsact's ingress hook.
+  sh('tc', 'qdisc', 'add', 'dev', 'tq1', 'clsact');
+  tcReq('bpf-drop-20', ['filter', 'add', 'dev', 'tq1', 'ingress', 'bpf', 'da', 'bytecode', '4,32 0 0 4294963256,37 1 0 3435973836,6 0 0 0,6 0 0 2'], rtnl.RTM_NEWTFILTER, filterRequests);
+  tcReq('bpf-drop-all-egress', ['filter', 'add', 'dev', 'tq1', 'egress', 'pref', '7', 'bpf', 'da', 'bytecode', '1,6 0 0 2'], rtnl.RTM_NEWTFILTER, filterRequests);
   rmSync(tmp, { recursive: true, force: true });
   writeFileSync(join(outDir, 'tc-requests.json'), JSON.stringify(requests, null, 2) + '\n');
+  writeFileSync(join(outDir, 'tc-filter-requests.json'), JSON.stringify(filterRequests, null, 2) + '\n');
   console.log(`capture-golden: tc-requests: ${Object.keys(requests).length} requests`);
 } else {
   console.log('capture-golden: strace not installed; tc requests not captured (tc-requests.json left as it is)');

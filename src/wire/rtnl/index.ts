@@ -6,4 +6,5 @@ export * from './route.js';
 export * from './neigh.js';
 export * from './nsid.js';
 export * from './tc.js';
+export * from './filter.js';
 export { ifnameProblem, checkIfname, IFNAMSIZ_MAX, ALTIFNAMSIZ_MAX } from './ifla.js';

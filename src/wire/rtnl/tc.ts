@@ -337,19 +337,35 @@ export function encodeQdiscDump(): Buffer {
 
 const QDISC_TYPES = new Set([RTM_NEWQDISC, RTM_DELQDISC]);
 
-/** Decode a qdisc message (a kernel reply or notification, or a request). */
-export function decodeQdisc(m: NlMsg, psched: Psched = PSCHED_DEFAULT): Qdisc {
-  expectType(m, QDISC_TYPES, 'qdisc');
+/**
+ * The parts every tc message shares (struct tcmsg, TCA_KIND, TCA_OPTIONS), for the qdisc
+ * and filter decoders.
+ */
+export interface TcHeader {
+  index: number;
+  handle: number;
+  parent: number;
+  info: number;
+  kind: string;
+  opts?: RawAttr;
+}
+export function decodeTcHeader(m: NlMsg, what: string): TcHeader {
   const base = m.offset + NLMSG_HDRLEN;
   const r = new Reader(m.payload, 'tcmsg', base);
   r.need(0, TCMSG_LEN, 'header');
-  let kind = '';
-  let opts: RawAttr | undefined;
-  for (const a of parseAttrs(m.payload.subarray(TCMSG_LEN), 'qdisc', base + TCMSG_LEN)) {
-    if (a.type === TCA_KIND) kind = attrStr(a);
-    else if (a.type === TCA_OPTIONS) opts = a;
+  const out: TcHeader = { index: r.i32(4, 'tcm_ifindex'), handle: r.u32(8, 'tcm_handle'), parent: r.u32(12, 'tcm_parent'), info: r.u32(16, 'tcm_info'), kind: '' };
+  for (const a of parseAttrs(m.payload.subarray(TCMSG_LEN), what, base + TCMSG_LEN)) {
+    if (a.type === TCA_KIND) out.kind = attrStr(a);
+    else if (a.type === TCA_OPTIONS) out.opts = a;
   }
-  const out: Qdisc = { index: r.i32(4, 'tcm_ifindex'), kind, handle: r.u32(8, 'tcm_handle'), parent: r.u32(12, 'tcm_parent') };
+  return out;
+}
+
+/** Decode a qdisc message (a kernel reply or notification, or a request). */
+export function decodeQdisc(m: NlMsg, psched: Psched = PSCHED_DEFAULT): Qdisc {
+  expectType(m, QDISC_TYPES, 'qdisc');
+  const { index, kind, handle, parent, opts } = decodeTcHeader(m, 'qdisc');
+  const out: Qdisc = { index, kind, handle, parent };
   if (opts) {
     let spec: QdiscSpec | undefined;
     if (kind === 'tbf') spec = decodeTbf(opts, psched);
