@@ -3,7 +3,7 @@ import {
   attachNamed, createNamed, deleteNamed, homeNetnsFd, identify, listNamed, openNamed, pidsOf,
 } from '../kernel/netns.js';
 import { NetlinkSocket } from '../kernel/socket.js';
-import { decodeNsid, encodeGetNsid, RTM_NEWNSID } from '../wire/rtnl/index.js';
+import { decodeNsid, encodeGetNsid, encodeNewNsid, RTM_NEWNSID } from '../wire/rtnl/index.js';
 import { handleFromFd, hostNetns, type Handle } from './handle.js';
 import type { NamespaceInfo } from './types.js';
 
@@ -83,7 +83,23 @@ export function nsidOf(h: Handle, name: string): number | undefined {
   }
 }
 
-function nsidOfFd(h: Handle, fd: number, label: string): number | undefined {
+/**
+ * The nsid `h`'s namespace has for the namespace open on `fd`, assigning one when there is
+ * none (same as: ip netns set NAME auto). Listeners need it: NETLINK_LISTEN_ALL_NSID hears only
+ * namespaces with an id. Undefined when `fd` is no longer a namespace.
+ */
+export function ensureNsidOfFd(h: Handle, fd: number, label: string): number | undefined {
+  const have = nsidOfFd(h, fd, label);
+  if (have !== undefined) return have;
+  try {
+    h.sock.request(encodeNewNsid(-1, { fd }), { op: 'assign an nsid to', object: label });
+  } catch {
+    // Another process may have assigned one meanwhile (EEXIST): asked again below.
+  }
+  return nsidOfFd(h, fd, label);
+}
+
+export function nsidOfFd(h: Handle, fd: number, label: string): number | undefined {
   try {
     const r = h.sock.request(encodeGetNsid({ fd }), { op: 'get nsid of', object: label });
     const m = r.find((x) => x.type === RTM_NEWNSID);

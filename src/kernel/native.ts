@@ -1,7 +1,8 @@
 /**
  * The one native boundary: libc calls through koffi. Nothing else in nsnet calls native code.
  * Each function returns the raw result and leaves errno to `lastErrno()`, read right after.
- * Everything here is synchronous and acts on the calling (main) thread.
+ * Everything here is synchronous and acts on the calling (main) thread, except `poll.async`
+ * (koffi runs it on a libuv threadpool thread; only kernel/events-poller.ts uses it).
  */
 import koffi from 'koffi';
 
@@ -22,12 +23,41 @@ export const mount = libc.func('int mount(const char *src, const char *target, c
 export const umount2 = libc.func('int umount2(const char *target, int flags)') as (target: string, flags: number) => number;
 export const flock = libc.func('int flock(int fd, int op)') as (fd: number, op: number) => number;
 
+// recvmsg(2) with its control data: koffi fills the Buffers named in the struct in place.
+const iovec = koffi.struct('nsnet_iovec', { base: 'void *', len: 'size_t' });
+koffi.struct('nsnet_msghdr', {
+  name: 'void *', namelen: 'uint32_t', iov: koffi.pointer(iovec), iovlen: 'size_t', control: 'void *', controllen: 'size_t', flags: 'int',
+});
+export interface MsgHdr {
+  name: null;
+  namelen: 0;
+  iov: { base: Buffer; len: number }[];
+  iovlen: number;
+  control: Buffer;
+  /** In: the control buffer's size; out: how much of it the kernel filled. */
+  controllen: number | bigint;
+  flags: number;
+}
+export const recvmsg = libc.func('intptr_t recvmsg(int fd, _Inout_ nsnet_msghdr *msg, int flags)') as (fd: number, msg: MsgHdr, flags: number) => number;
+/** poll(2) over a Buffer of struct pollfd { int fd; short events; short revents; }. */
+export const poll = libc.func('int poll(void *fds, uint64_t nfds, int timeout)') as {
+  (fds: Buffer, nfds: number, timeout: number): number;
+  async(fds: Buffer, nfds: number, timeout: number, cb: (err: unknown, r: number) => void): void;
+};
+export const eventfd = libc.func('int eventfd(unsigned int initval, int flags)') as (initval: number, flags: number) => number;
+export const read = libc.func('intptr_t read(int fd, void *buf, size_t len)') as (fd: number, buf: Buffer, len: number) => number;
+export const write = libc.func('intptr_t write(int fd, void *buf, size_t len)') as (fd: number, buf: Buffer, len: number) => number;
+
 export const lastErrno = (): number => koffi.errno();
 
 // <bits/socket.h>, <linux/netlink.h>
 export const AF_NETLINK = 16;
 export const SOCK_RAW = 3;
 export const SOCK_CLOEXEC = 0o2000000;
+export const SOCK_NONBLOCK = 0o4000;
+export const EFD_NONBLOCK = 0o4000;
+export const EFD_CLOEXEC = 0o2000000;
+export const POLLIN = 1;
 export const SOL_SOCKET = 1;
 export const SO_SNDBUF = 7;
 export const SO_RCVBUF = 8;
@@ -38,6 +68,8 @@ export const SOL_NETLINK = 270;
 export const NETLINK_ROUTE = 0;
 export const NETLINK_NETFILTER = 12;
 export const NETLINK_ADD_MEMBERSHIP = 1;
+export const NETLINK_DROP_MEMBERSHIP = 2;
+export const NETLINK_LISTEN_ALL_NSID = 8;
 export const NETLINK_CAP_ACK = 10;
 export const NETLINK_EXT_ACK = 11;
 export const NETLINK_GET_STRICT_CHK = 12;

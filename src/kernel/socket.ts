@@ -10,6 +10,23 @@ const EINTR = 4;
 const EAGAIN = 11;
 const ENOBUFS = 105;
 
+/** The receive buffer: SO_RCVBUFFORCE (root), else SO_RCVBUF (capped by the kernel). */
+export function setRcvbuf(fd: number, bytes: number): void {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(bytes);
+  if (n.setsockopt(fd, n.SOL_SOCKET, n.SO_RCVBUFFORCE, b, 4) !== 0) n.setsockopt(fd, n.SOL_SOCKET, n.SO_RCVBUF, b, 4);
+}
+
+/** bind() a netlink socket to a kernel-chosen port; on failure the fd is closed and the error thrown. */
+export function bindNetlink(fd: number, what: string): void {
+  const sa = Buffer.alloc(12);
+  sa.writeUInt16LE(n.AF_NETLINK, 0);
+  if (n.bind(fd, sa, 12) === 0) return;
+  const e = n.lastErrno();
+  n.close(fd);
+  throw syscallError(e, 'bind', what);
+}
+
 /** What a request is about, for error messages: "create link veth0". */
 export interface Ctx {
   op: string;
@@ -57,20 +74,12 @@ export class NetlinkSocket {
     n.setsockopt(fd, n.SOL_NETLINK, n.NETLINK_EXT_ACK, one, 4);
     n.setsockopt(fd, n.SOL_NETLINK, n.NETLINK_CAP_ACK, one, 4);
     n.setsockopt(fd, n.SOL_NETLINK, n.NETLINK_GET_STRICT_CHK, one, 4);
-    const rcv = Buffer.alloc(4);
-    rcv.writeInt32LE(4 << 20);
-    if (n.setsockopt(fd, n.SOL_SOCKET, n.SO_RCVBUFFORCE, rcv, 4) !== 0) n.setsockopt(fd, n.SOL_SOCKET, n.SO_RCVBUF, rcv, 4);
+    setRcvbuf(fd, 4 << 20);
     // A bounded wait: a request the kernel never answers becomes ETIMEDOUT, not a hang.
     const tv = Buffer.alloc(16);
     tv.writeBigInt64LE(30n, 0);
     n.setsockopt(fd, n.SOL_SOCKET, n.SO_RCVTIMEO, tv, 16);
-    const sa = Buffer.alloc(12);
-    sa.writeUInt16LE(n.AF_NETLINK, 0);
-    if (n.bind(fd, sa, 12) !== 0) {
-      const e = n.lastErrno();
-      n.close(fd);
-      throw syscallError(e, 'bind', 'netlink socket');
-    }
+    bindNetlink(fd, 'netlink socket');
     return new NetlinkSocket(fd, protocol);
   }
 

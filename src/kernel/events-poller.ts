@@ -1,0 +1,119 @@
+/**
+ * One poll(2) for every listening fd of the process, run off the main thread.
+ *
+ * Netlink sockets cannot be handed to libuv (it only adopts TCP, UDP and pipe fds), and a
+ * blocking recv on the main thread would stop the event loop. So the fds are watched by one
+ * poll() called through koffi's async mode, which runs it on a libuv threadpool thread; when it
+ * returns, the main thread reads the ready sockets without blocking and polls again. However
+ * many listeners there are, this takes exactly one of the pool's threads (4 by default,
+ * shared with fs and dns), and only while something listens.
+ *
+ * An eventfd is always in the set: writing to it wakes the poll when the set changes, a
+ * listener closes, or the process exits (libuv joins its threads at exit, so a poll left
+ * blocked would hang `process.exit()`). An fd is closed only after the poll that watched it
+ * has returned, so a number reused by a new file is never watched by mistake.
+ */
+import { syscallError } from './errors.js';
+import * as n from './native.js';
+
+const POLLFD = 8;
+
+type Readable = () => void;
+
+class Poller {
+  private readonly watched = new Map<number, Readable>();
+  private readonly toClose: number[] = [];
+  private wake = -1;
+  private inflight = false;
+  private armQueued = false;
+  /** Kept referenced while the threadpool thread uses it. */
+  private fdsBuf: Buffer | undefined;
+  /** How many poll() calls have returned (for tests and the benchmark). */
+  rounds = 0;
+
+  private eventfd(): number {
+    if (this.wake >= 0) return this.wake;
+    const fd = n.eventfd(0, n.EFD_CLOEXEC | n.EFD_NONBLOCK);
+    if (fd < 0) throw syscallError(n.lastErrno(), 'open', 'eventfd');
+    this.wake = fd;
+    process.once('exit', () => this.kick());
+    return fd;
+  }
+
+  /** Call `onReadable` on the main thread whenever `fd` has data (or an error) pending. */
+  add(fd: number, onReadable: Readable): void {
+    this.eventfd();
+    this.watched.set(fd, onReadable);
+    this.changed();
+  }
+
+  /** Stop watching `fd` and close it once no poll() looks at it any more. */
+  removeAndClose(fd: number): void {
+    if (!this.watched.delete(fd)) return;
+    if (this.inflight) {
+      this.toClose.push(fd);
+      this.kick();
+    } else {
+      n.close(fd);
+    }
+  }
+
+  get size(): number {
+    return this.watched.size;
+  }
+
+  private kick(): void {
+    if (!this.inflight || this.wake < 0) return;
+    const one = Buffer.alloc(8);
+    one.writeBigUInt64LE(1n);
+    n.write(this.wake, one, 8);
+  }
+
+  private changed(): void {
+    if (this.inflight) this.kick();
+    else if (!this.armQueued) {
+      this.armQueued = true;
+      queueMicrotask(() => {
+        this.armQueued = false;
+        this.arm();
+      });
+    }
+  }
+
+  private arm(): void {
+    if (this.inflight || this.watched.size === 0) return;
+    const fds = [this.wake, ...this.watched.keys()];
+    const buf = Buffer.alloc(fds.length * POLLFD);
+    fds.forEach((fd, i) => {
+      buf.writeInt32LE(fd, i * POLLFD);
+      buf.writeInt16LE(n.POLLIN, i * POLLFD + 4);
+    });
+    this.fdsBuf = buf;
+    this.inflight = true;
+    n.poll.async(buf, fds.length, -1, (_err, r) => this.returned(fds, buf, r));
+  }
+
+  private returned(fds: number[], buf: Buffer, r: number): void {
+    this.inflight = false;
+    this.fdsBuf = undefined;
+    this.rounds++;
+    for (const fd of this.toClose.splice(0)) n.close(fd);
+    if (r > 0) {
+      if (buf.readInt16LE(6) !== 0) n.read(this.wake, Buffer.alloc(8), 8);
+      for (let i = 1; i < fds.length; i++) {
+        if (buf.readInt16LE(i * POLLFD + 6) === 0) continue;
+        const cb = this.watched.get(fds[i]!);
+        if (cb) cb();
+      }
+    } else if (r < 0) {
+      // poll() itself failed: EINVAL (more fds than RLIMIT_NOFILE) or ENOMEM. Threadpool threads
+      // block signals, so it is never EINTR; retrying would spin.
+      process.emitWarning('nsnet: poll() over the event sockets failed; event listeners stopped');
+      return;
+    }
+    this.arm();
+  }
+}
+
+/** The process's one poller. */
+export const poller = new Poller();
