@@ -20,11 +20,12 @@ import { KernelError, NsnetError } from '../kernel/errors.js';
 import { listNamed, netnsPath } from '../kernel/netns.js';
 import { HOST } from '../plan/desired.js';
 import { labOfMark, markFor } from '../plan/observed.js';
-import { natTableName } from '../plan/plan.js';
+import { natTableName } from '../plan/constants.js';
+import { restoreHostSysctl, restoreUplink } from './effects.js';
 import { Handles } from './handles.js';
 import { forgetLab } from './speccache.js';
 import { delNat, nftAvailable, nftTableExists } from './nft.js';
-import { checkLabName, lockLab, otherHolders, readRecord, recordPath, removeRecord, withHostLock, type LabRecord, type LockOptions } from './state.js';
+import { checkLabName, lockLab, readRecord, recordPath, removeRecord, type LabRecord, type LockOptions } from './state.js';
 
 export interface DownResult {
   lab: string;
@@ -42,8 +43,6 @@ export interface DownResult {
   /** Milliseconds per phase: lock, record and host effects; namespace deletion; host links; waiting for the kernel to free the lab's devices. */
   phases: { prepare: number; namespaces: number; links: number; settle: number };
 }
-
-const IFF_UP = 1;
 
 export interface DownOptions {
   lock?: LockOptions;
@@ -164,32 +163,15 @@ export async function downLab(lab: string, opts: DownOptions = {}): Promise<Down
 
 /** Undo what the record says the lab changed on the host. */
 async function undoEffects(record: LabRecord, host: Handle, mark: string, out: DownResult): Promise<void> {
-  const links = Object.keys(record.effects.uplinks).length ? host.link.rawList() : [];
-  const byName = new Map(links.map((l) => [l.name, l]));
-  const byIndex = new Map(links.map((l) => [l.index, l]));
   for (const [nic, e] of Object.entries(record.effects.uplinks)) {
-    const l = byName.get(nic);
-    if (!l) {
-      out.skipped.push(`host NIC ${nic}: gone, nothing to restore`);
-      continue;
-    }
-    const master = l.master ? byIndex.get(l.master) : undefined;
-    const spec: { master?: null; up?: boolean } = {};
-    if (master && master.alias === mark) spec.master = null;
-    if (((l.flags & IFF_UP) !== 0) !== e.wasUp) spec.up = e.wasUp;
-    if (spec.master !== undefined || spec.up !== undefined) {
-      await host.link.set(l.index, spec);
-      out.restored.push(`${nic} left ${e.bridge}${spec.up === false ? ' and is down again' : ''}`);
-    }
+    const r = await restoreUplink(host, nic, e.wasUp, mark);
+    if (r === 'gone') out.skipped.push(`host NIC ${nic}: gone, nothing to restore`);
+    else if (r.left || r.up !== undefined) out.restored.push(`${nic} left ${e.bridge}${r.up === false ? ' and is down again' : ''}`);
   }
   for (const [k, v] of Object.entries(record.effects.sysctls)) {
     // Shared with other labs (ip_forward for NAT): the last lab holding it restores it.
-    const others = withHostLock(() => {
-      const o = otherHolders(record.lab, k);
-      if (o.length === 0) host.sysctl.setSync(k, v);
-      return o;
-    });
-    if (others.length) out.skipped.push(`host ${k}: left as it is, lab ${others.map((x) => x.lab).join(', ')} still needs it (the last lab to go restores ${v})`);
+    const others = restoreHostSysctl(host, record.lab, k, v);
+    if (others.length) out.skipped.push(`host ${k}: left as it is, lab ${others.join(', ')} still needs it (the last lab to go restores ${v})`);
     else out.restored.push(`${k}=${v}`);
   }
   if (record.effects.nat) {

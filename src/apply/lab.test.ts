@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lab, TopologyError } from './lab.js';
-import { routerLab } from '../plan/testing.js';
+import { routerLab } from '../../test/helpers/sim.js';
 
 test('Lab.from: an object in the file\'s shape is validated and normalized', () => {
   const lab = Lab.from({

@@ -19,7 +19,7 @@ import { HOST, indexLab, tablesOf, type DesiredLab } from '../plan/desired.js';
 import {
   labOfMark, markFor, type ObservedAddr, type ObservedHost, type ObservedLab, type ObservedLink, type ObservedNamespace, type ObservedNic, type ObservedRoute,
 } from '../plan/observed.js';
-import { IP_FORWARD, IPV6_SYSCTLS, natTableName } from '../plan/plan.js';
+import { IP_FORWARD, IPV6_SYSCTLS, natTableName } from '../plan/constants.js';
 import type { LabSpec } from '../topology/model.js';
 import type { Link } from '../wire/rtnl/index.js';
 import { Handles } from './handles.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { pathOfAction } from './locate.js';
 import { nothingObserved } from './observed.js';
 import { planLab } from './plan.js';
-import { routerLab, starLab } from './testing.js';
+import { routerLab, starLab } from '../../test/helpers/sim.js';
 
 test('each action of a fresh plan points at the part of the file it comes from', () => {
   const s = routerLab();

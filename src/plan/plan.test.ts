@@ -5,7 +5,7 @@ import type { Action, Plan } from './actions.js';
 import { markFor, nothingObserved } from './observed.js';
 import { planLab } from './plan.js';
 import { renderPlan } from './render.js';
-import { node, routerLab, SimKernel, spec, starLab, veth } from './testing.js';
+import { node, routerLab, SimKernel, spec, starLab, veth } from '../../test/helpers/sim.js';
 
 const ops = (p: Plan) => p.actions.map((a) => a.op);
 const clone = <T>(x: T): T => structuredClone(x);

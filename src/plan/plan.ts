@@ -13,25 +13,19 @@
  *   version of the file made (`observed.previous`) and the file no longer has are deleted.
  *   Routes the lab adds carry protocol static; a static route the file does not have is deleted.
  * - Only what the file sets is compared ("not set" is not zero).
- * - Order: removals first (uplinks, namespaces, links, addresses, routes, NAT, host sysctls),
- *   then marks, namespaces, bridges, links, link settings, addresses, routes, sysctls, uplinks,
- *   exec.
+ * - Order: each action kind has its rank (./kinds/kind.ts): removals first (uplinks, namespaces,
+ *   links, addresses, routes, NAT, host sysctls), then marks, namespaces, bridges, links, link
+ *   settings, addresses, routes, sysctls, uplinks, exec.
  */
 import type { LabSpec, NodeSpec, RouteSpec } from '../topology/model.js';
 import type { Action, Plan, Refusal, VethEnd } from './actions.js';
+import { IP_FORWARD, IPV6_SYSCTLS, natTableName } from './constants.js';
 import { HOST, indexLab, linkTarget, tablesOf, type DesiredLab, type DesiredLink, type Path } from './desired.js';
 import { canonCidr, canonIp, canonSysctl, describeRoute, routeFromObserved, routeKey } from './keys.js';
+import { sortActions } from './kinds/index.js';
 import { labOfMark, markFor, type ObservedLab, type ObservedLink, type ObservedNamespace } from './observed.js';
 
-/** Sysctls that turn IPv6 off in a namespace; derived from NodeSpec.ipv6. */
-export const IPV6_SYSCTLS = ['net.ipv6.conf.all.disable_ipv6', 'net.ipv6.conf.default.disable_ipv6'] as const;
-export const IP_FORWARD = 'net.ipv4.ip_forward';
-export const natTableName = (lab: string): string => `nsnet-${lab}`;
-
-type Bucket =
-  | 'detach' | 'delns' | 'dellink' | 'deladdr' | 'delroute' | 'delnat' | 'restore'
-  | 'mark' | 'netns' | 'bridge' | 'link' | 'setlink' | 'addr' | 'route' | 'sysctl' | 'uplink' | 'exec';
-const ORDER: Bucket[] = ['detach', 'delns', 'dellink', 'deladdr', 'delroute', 'delnat', 'restore', 'mark', 'netns', 'bridge', 'link', 'setlink', 'addr', 'route', 'sysctl', 'uplink', 'exec'];
+export { IPV6_SYSCTLS, IP_FORWARD, natTableName };
 
 const key = (ns: string, name: string): string => `${ns}\0${name}`;
 
@@ -51,7 +45,8 @@ class Planner {
   private readonly mark: string;
   private readonly d: DesiredLab;
   private readonly prev: DesiredLab[];
-  private readonly buckets = new Map<Bucket, Action[]>(ORDER.map((b) => [b, []]));
+  /** Actions as the steps plan them; sorted by their kinds' order at the end. */
+  private readonly planned: Action[] = [];
   private readonly refusals: Refusal[] = [];
   /** Observed links per namespace we may look into (owned or adoptable), and the host. */
   private readonly views = new Map<string, NsView>();
@@ -77,8 +72,8 @@ class Planner {
     this.prev = o.previous.map(indexLab);
   }
 
-  private add(b: Bucket, a: Action): void {
-    this.buckets.get(b)!.push(a);
+  private add(a: Action): void {
+    this.planned.push(a);
   }
 
   private refuse(r: Refusal): void {
@@ -97,7 +92,7 @@ class Planner {
     this.sysctls();
     this.uplinks();
     this.exec();
-    const actions = ORDER.flatMap((b) => this.buckets.get(b)!);
+    const actions = sortActions(this.planned);
     const spec = this.d.spec;
     return {
       lab: this.lab,
@@ -134,7 +129,7 @@ class Planner {
           this.staleOurs.add(ns);
           const a: Action = { op: 'delete-netns', netns: ns, frees: [], target: object, reason: `/run/netns/${ns} is a file left by an interrupted up or down, not a namespace; removing it` };
           if (node) a.node = node.name;
-          this.add('delns', a);
+          this.add(a);
           return;
         }
         if (node) this.refuse({ code: 'STALE_NETNS', object, path, message: `namespace ${ns} (node ${node.name}): /run/netns/${ns} exists but is not a namespace; remove the file (ip netns del ${ns}) or rename the node` });
@@ -147,7 +142,7 @@ class Planner {
         return;
       } else if (intended.has(ns) && x.empty) {
         this.owned.add(ns);
-        this.add('mark', { op: 'mark', netns: ns, name: 'lo', target: object, reason: 'made by an earlier up that did not finish; taking it back' });
+        this.add({ op: 'mark', netns: ns, name: 'lo', target: object, reason: 'made by an earlier up that did not finish; taking it back' });
       } else {
         if (node) this.refuse({ code: 'FOREIGN_NETNS', object, path, message: `namespace ${ns} (node ${node.name}) exists and was not made by lab ${this.lab}; delete it (ip netns del ${ns}) or rename the node` });
         return;
@@ -169,7 +164,7 @@ class Planner {
       if (l.alias === this.mark) this.ownedHost.add(l.name);
       else if (labOfMark(l.alias) === undefined && intended.has(l.name) && !this.d.spec.uplinks.some((u) => u.kind === 'bridge' && u.nic === l.name)) {
         this.ownedHost.add(l.name);
-        this.add('mark', { op: 'mark', name: l.name, target: linkTarget(HOST, l.name), reason: 'made by an earlier up that did not finish; taking it back' });
+        this.add({ op: 'mark', name: l.name, target: linkTarget(HOST, l.name), reason: 'made by an earlier up that did not finish; taking it back' });
       }
     }
     this.view(HOST, this.o.host.links.filter((l) => this.ownedHost.has(l.name) || wanted.has(l.name)));
@@ -252,7 +247,7 @@ class Planner {
     const stillUplinked = new Set(this.d.spec.uplinks.flatMap((u) => (u.kind === 'bridge' ? [u.nic] : [])));
     for (const [nic, e] of Object.entries(o.effects.uplinks)) {
       if (stillUplinked.has(nic)) continue;
-      this.add('detach', { op: 'detach-uplink', nic, bridge: e.bridge, wasUp: e.wasUp, target: `host NIC ${nic}`, reason: `uplink to ${e.bridge} is not in the file any more; leaving ${e.bridge} and ${e.wasUp ? 'staying up' : 'going back down'} as before` });
+      this.add({ op: 'detach-uplink', nic, bridge: e.bridge, wasUp: e.wasUp, target: `host NIC ${nic}`, reason: `uplink to ${e.bridge} is not in the file any more; leaving ${e.bridge} and ${e.wasUp ? 'staying up' : 'going back down'} as before` });
     }
 
     // Our namespaces the file no longer has, with everything in them.
@@ -272,7 +267,7 @@ class Planner {
       const node = this.prev.map((p) => p.nodeOfNs.get(ns)?.name).find((x) => x !== undefined);
       const a: Action = { op: 'delete-netns', netns: ns, frees, target: `namespace ${ns}`, reason: node ? `node ${node} is not in the file any more` : 'left by an earlier up that did not finish' };
       if (node) a.node = node;
-      this.add('delns', a);
+      this.add(a);
     }
 
     // Links: ours but not wanted any more, or wanted but not as they are.
@@ -286,7 +281,7 @@ class Planner {
         this.gone.add(key(p.ns, p.link.name));
         a.peer = p.ns === HOST ? { name: p.link.name } : { netns: p.ns, name: p.link.name };
       }
-      this.add('dellink', a);
+      this.add(a);
     };
     for (const [ns, v] of this.views) {
       if (this.deletedNs.has(ns)) continue;
@@ -311,7 +306,7 @@ class Planner {
     for (const n of this.d.spec.nodes) {
       if (this.nsObserved(n.netns).exists && !this.staleOurs.has(n.netns)) continue;
       this.created.add(n.netns);
-      this.add('netns', { op: 'create-netns', netns: n.netns, node: n.name, ipv6: n.ipv6, target: `namespace ${n.netns}`, reason: `new node ${n.name}${n.ipv6 ? '' : ' (IPv6 off)'}` });
+      this.add({ op: 'create-netns', netns: n.netns, node: n.name, ipv6: n.ipv6, target: `namespace ${n.netns}`, reason: `new node ${n.name}${n.ipv6 ? '' : ' (IPv6 off)'}` });
     }
   }
 
@@ -336,7 +331,7 @@ class Planner {
       if (b.altname !== undefined) a.altname = b.altname;
       if (b.mtu !== undefined) a.mtu = b.mtu;
       if (b.stp !== undefined) a.stp = b.stp;
-      this.add('bridge', a);
+      this.add(a);
     }
     const blocked = (ns: string, name: string) => ns === HOST && this.views.get(HOST)?.byName.has(name) && !this.ownedHost.has(name);
     for (const link of this.d.spec.links) {
@@ -358,19 +353,19 @@ class Planner {
       const where = (e: DesiredLink) => (e.ns === HOST ? e.name : `${e.ns}:${e.name}`);
       if (link.kind === 'veth') {
         const [a, b] = ends as [DesiredLink, DesiredLink];
-        this.add('link', { op: 'create-veth', id: link.id, a: end(a), b: end(b), target: `veth ${where(a)} -- ${where(b)}`, reason });
+        this.add({ op: 'create-veth', id: link.id, a: end(a), b: end(b), target: `veth ${where(a)} -- ${where(b)}`, reason });
       } else {
         const e = ends[0]!;
         const base = end(e);
         if (link.kind === 'macvlan') {
-          this.add('link', { op: 'create-macvlan', id: link.id, ...base, parent: link.parent, mode: link.mode, target: `macvlan ${where(e)} on ${link.parent}`, reason });
+          this.add({ op: 'create-macvlan', id: link.id, ...base, parent: link.parent, mode: link.mode, target: `macvlan ${where(e)} on ${link.parent}`, reason });
         } else {
           const a: Action = { op: 'create-vxlan', id: link.id, ...base, vni: link.vni, port: link.port, target: `vxlan ${where(e)} (VNI ${link.vni})`, reason };
           if (link.remote !== undefined) a.remote = link.remote;
           if (link.group !== undefined) a.group = link.group;
           if (link.local !== undefined) a.local = link.local;
           if (link.dev !== undefined) a.dev = link.dev;
-          this.add('link', a);
+          this.add(a);
         }
       }
     }
@@ -404,7 +399,7 @@ class Planner {
         }
         if (changes.length) {
           a.reason = changes.join('; ');
-          this.add('setlink', a);
+          this.add(a);
         }
       }
     }
@@ -412,7 +407,7 @@ class Planner {
     for (const ns of this.owned) {
       if (this.deletedNs.has(ns)) continue;
       const lo = this.views.get(ns)?.byName.get('lo');
-      if (lo && !lo.up) this.add('setlink', { op: 'set-link', netns: ns, name: 'lo', up: true, target: linkTarget(ns, 'lo'), reason: 'it is down' });
+      if (lo && !lo.up) this.add({ op: 'set-link', netns: ns, name: 'lo', up: true, target: linkTarget(ns, 'lo'), reason: 'it is down' });
     }
   }
 
@@ -435,7 +430,7 @@ class Planner {
         if (addrs.get(ns)?.get(a.dev)?.has(cidr)) continue;
         const x: Action = { op: 'del-address', dev: a.dev, cidr, target: `address ${cidr} on ${linkTarget(ns, a.dev).slice(5)}`, reason: 'not in the file any more' };
         if (ns !== HOST) x.netns = ns;
-        this.add('deladdr', x);
+        this.add(x);
       }
     }
     // Additions.
@@ -450,7 +445,7 @@ class Planner {
           if (have.has(`${dev}\0${want.cidr}`)) continue;
           const x: Action = { op: 'add-address', dev, cidr: want.cidr, target: `address ${want.cidr} on ${linkTarget(ns, dev).slice(5)}`, reason: this.making.has(key(ns, dev)) ? 'on a new link' : 'in the file, not on the link' };
           if (ns !== HOST) x.netns = ns;
-          this.add('addr', x);
+          this.add(x);
         }
       }
     }
@@ -470,20 +465,20 @@ class Planner {
       const tables = new Set([...tablesOf(n.routes), ...this.prev.flatMap((p) => tablesOf(p.nodes.get(n.name)?.routes ?? []))]);
       for (const [k, r] of seen) {
         if (r.protocol !== 'static' || want.has(k) || !tables.has(r.table)) continue;
-        this.add('delroute', { op: 'del-route', netns: ns, route: routeFromObserved(r), target: `route ${describeRoute(r)} in ${ns}`, reason: 'not in the file any more' });
+        this.add({ op: 'del-route', netns: ns, route: routeFromObserved(r), target: `route ${describeRoute(r)} in ${ns}`, reason: 'not in the file any more' });
       }
       for (const [k, r] of want) {
         const s = seen.get(k);
         const target = `route ${describeRoute(r)} in ${ns}`;
         if (!s) {
-          this.add('route', { op: 'add-route', netns: ns, route: r, target, reason: fresh ? `new node ${n.name}` : 'in the file, not in the kernel' });
+          this.add({ op: 'add-route', netns: ns, route: r, target, reason: fresh ? `new node ${n.name}` : 'in the file, not in the kernel' });
           continue;
         }
         const diffs: string[] = [];
         if (r.via !== undefined && (s.via === undefined || canonIp(s.via) !== canonIp(r.via))) diffs.push(`the kernel has ${s.via ? `via ${s.via}` : 'no gateway'}, the file says via ${r.via}`);
         if (r.via === undefined && s.via !== undefined) diffs.push(`the kernel has via ${s.via}, the file says no gateway`);
         if (r.dev !== undefined && s.dev !== r.dev) diffs.push(`the kernel has dev ${s.dev ?? 'none'}, the file says dev ${r.dev}`);
-        if (diffs.length) this.add('route', { op: 'replace-route', netns: ns, route: r, target, reason: diffs.join('; ') });
+        if (diffs.length) this.add({ op: 'replace-route', netns: ns, route: r, target, reason: diffs.join('; ') });
       }
     }
   }
@@ -494,7 +489,7 @@ class Planner {
       if (!this.ours.has(ns)) continue;
       const fresh = this.created.has(ns);
       const seen = fresh ? {} : this.nsObserved(ns).sysctls;
-      const set = (k: string, v: string, why: string) => this.add('sysctl', { op: 'set-sysctl', netns: ns, key: k, value: v, target: `sysctl ${k} in ${ns}`, reason: why });
+      const set = (k: string, v: string, why: string) => this.add({ op: 'set-sysctl', netns: ns, key: k, value: v, target: `sysctl ${k} in ${ns}`, reason: why });
       if (!fresh) {
         // net.ipv6.conf.all.disable_ipv6 tells; both keys are set when it differs.
         const v = n.ipv6 ? '0' : '1';
@@ -540,14 +535,14 @@ class Planner {
           return;
         }
         if (nic.master === brName && !this.gone.has(key(HOST, brName))) {
-          if (!nic.up) this.add('uplink', { op: 'attach-uplink', nic: u.nic, bridge: brName, target: `host NIC ${u.nic}`, reason: 'it is down' });
+          if (!nic.up) this.add({ op: 'attach-uplink', nic: u.nic, bridge: brName, target: `host NIC ${u.nic}`, reason: 'it is down' });
           return;
         }
         if (nic.master !== undefined && nic.masterAlias !== this.mark) {
           this.refuse({ code: 'NIC_IN_USE', object: `host NIC ${u.nic}`, path, message: `host NIC ${u.nic} is a port of ${nic.master}, which lab ${this.lab} does not own; remove it from there (ip link set ${u.nic} nomaster) or name another NIC` });
           return;
         }
-        this.add('uplink', { op: 'attach-uplink', nic: u.nic, bridge: brName, target: `host NIC ${u.nic}`, reason: nic.master ? `it is a port of ${nic.master}, the file joins it to ${brName}` : `uplink: joins bridge ${brName}` });
+        this.add({ op: 'attach-uplink', nic: u.nic, bridge: brName, target: `host NIC ${u.nic}`, reason: nic.master ? `it is a port of ${nic.master}, the file joins it to ${brName}` : `uplink: joins bridge ${brName}` });
       } else {
         natWanted = true;
         if (host.nft === false) {
@@ -561,13 +556,13 @@ class Planner {
         if (!host.natTables.includes(table) || !same) {
           const a: Action = { op: 'add-nat', table, subnets: u.subnets, target: `nftables table ip ${table}`, reason: host.natTables.includes(table) ? 'the NAT rule differs from the file' : `NAT uplink: masquerade ${u.subnets.join(', ')}${u.out ? ` out of ${u.out}` : ''}` };
           if (u.out !== undefined) a.out = u.out;
-          this.add('uplink', a);
+          this.add(a);
         }
         // The lab holds ip_forward even when it is 1 already (another lab with NAT set it): the
         // last lab holding it restores it, so one lab's down never cuts another's NAT.
         const fwd = host.sysctls[IP_FORWARD];
         if (fwd !== undefined && (canonSysctl(fwd) !== '1' || effects.sysctls[IP_FORWARD] === undefined)) {
-          this.add('uplink', {
+          this.add({
             op: 'set-sysctl', key: IP_FORWARD, value: '1', target: `host sysctl ${IP_FORWARD}`,
             reason: canonSysctl(fwd) !== '1' ? 'NAT uplink: the host must forward (restored on down)' : 'NAT uplink: the host forwards already; the lab records it, so it is restored only when no lab needs it',
           });
@@ -575,9 +570,9 @@ class Planner {
       }
     });
     const table = natTableName(this.lab);
-    if (!natWanted && host.natTables.includes(table)) this.add('delnat', { op: 'del-nat', table, target: `nftables table ip ${table}`, reason: 'no NAT uplink in the file any more' });
+    if (!natWanted && host.natTables.includes(table)) this.add({ op: 'del-nat', table, target: `nftables table ip ${table}`, reason: 'no NAT uplink in the file any more' });
     if (!natWanted) {
-      for (const [k, v] of Object.entries(effects.sysctls)) this.add('restore', { op: 'restore-sysctl', key: k, value: v, target: `host sysctl ${k}`, reason: `no NAT uplink any more; back to ${v}` });
+      for (const [k, v] of Object.entries(effects.sysctls)) this.add({ op: 'restore-sysctl', key: k, value: v, target: `host sysctl ${k}`, reason: `no NAT uplink any more; back to ${v}` });
     }
   }
 
@@ -587,7 +582,7 @@ class Planner {
       const done = this.o.execDone[n.name];
       const fresh = this.created.has(n.netns);
       if (!fresh && done !== undefined && JSON.stringify(done) === JSON.stringify(n.exec)) continue;
-      this.add('exec', { op: 'run-exec', node: n.name, netns: n.netns, commands: n.exec, target: `node ${n.name}`, reason: fresh ? 'new node' : done === undefined ? 'its commands have not run yet' : 'its commands changed in the file' });
+      this.add({ op: 'run-exec', node: n.name, netns: n.netns, commands: n.exec, target: `node ${n.name}`, reason: fresh ? 'new node' : done === undefined ? 'its commands have not run yet' : 'its commands changed in the file' });
     }
   }
 }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nothingObserved, type ObservedLab } from './observed.js';
 import { planLab } from './plan.js';
-import { routerLab } from './testing.js';
+import { routerLab } from '../../test/helpers/sim.js';
 
 function withStale(o: ObservedLab, ns: string): ObservedLab {
   o.namespaces[ns] = { name: ns, exists: true, stale: true, links: [], addresses: [], routes: [], sysctls: {} };

@@ -1,27 +1,17 @@
 /**
- * For unit tests only: a small in-memory kernel that runs plan actions the way src/apply does
- * (marks included) and reports what it holds as an ObservedLab, so tests can check that
- * "apply the plan, plan again" gives nothing to do, and that an edit changes only what it must.
+ * For unit tests only (it does not ship): a small in-memory kernel that runs plan actions the
+ * way src/apply does (marks included) and reports what it holds as an ObservedLab, so tests can
+ * check that "apply the plan, plan again" gives nothing to do, and that an edit changes only what
+ * it must. What each action does to it is said by its kind (src/plan/kinds/*.ts, `sim`).
  */
-import type { LabSpec } from '../topology/model.js';
-import type { Action } from './actions.js';
-import { HOST, indexLab, tablesOf } from './desired.js';
-import { canonCidr, canonDst, routeKey } from './keys.js';
-import { emptyEffects, markFor, type HostEffects, type ObservedLab, type ObservedLink, type ObservedRoute } from './observed.js';
-import { IP_FORWARD, IPV6_SYSCTLS } from './plan.js';
+import type { LabSpec } from '../../src/topology/model.js';
+import type { Action } from '../../src/plan/actions.js';
+import { IP_FORWARD, IPV6_SYSCTLS } from '../../src/plan/constants.js';
+import { HOST, indexLab, tablesOf } from '../../src/plan/desired.js';
+import { simulate, type SimLink, type SimNs, type SimWorld } from '../../src/plan/kinds/index.js';
+import { emptyEffects, markFor, type HostEffects, type ObservedLab, type ObservedLink } from '../../src/plan/observed.js';
 
-interface SimLink extends Omit<ObservedLink, 'peerIndex' | 'peerNetns'> {
-  peer?: { ns: string; index: number };
-}
-interface SimNs {
-  links: Map<string, SimLink>;
-  addrs: { dev: string; cidr: string; family: 4 | 6; scope: string }[];
-  routes: ObservedRoute[];
-  sysctls: Record<string, string>;
-  next: number;
-}
-
-export class SimKernel {
+export class SimKernel implements SimWorld {
   readonly ns = new Map<string, SimNs>();
   readonly natTables = new Set<string>();
   effects: HostEffects = emptyEffects();
@@ -37,7 +27,7 @@ export class SimKernel {
     this.hostLink({ name: 'eth0', kind: undefined, up: true, mtu: 1500 });
   }
 
-  private makeNs(): SimNs {
+  makeNs(): SimNs {
     const s: SimNs = { links: new Map(), addrs: [], routes: [], sysctls: { [IPV6_SYSCTLS[0]]: '0', [IPV6_SYSCTLS[1]]: '0', [IP_FORWARD]: '0' }, next: 1 };
     s.links.set('lo', { name: 'lo', index: s.next++, up: false, mtu: 65536 });
     s.addrs.push({ dev: 'lo', cidr: '127.0.0.1/8', family: 4, scope: 'host' });
@@ -66,13 +56,13 @@ export class SimKernel {
     return s;
   }
 
-  private link(ns: string, name: string): SimLink {
+  link(ns: string, name: string): SimLink {
     const l = this.get(ns).links.get(name);
     if (!l) throw new Error(`sim: no link ${name} in ${ns || 'host'}`);
     return l;
   }
 
-  private deleteLink(ns: string, name: string): void {
+  deleteLink(ns: string, name: string): void {
     const s = this.get(ns);
     const l = s.links.get(name);
     if (!l) throw new Error(`sim: delete of missing link ${name} in ${ns || 'host'}`);
@@ -94,137 +84,11 @@ export class SimKernel {
     const mark = markFor(lab);
     for (const a of actions) {
       this.log.push(a);
-      const ns = 'netns' in a && typeof a.netns === 'string' ? a.netns : HOST;
-      switch (a.op) {
-        case 'create-netns': {
-          if (this.ns.has(a.netns)) throw new Error(`sim: namespace ${a.netns} exists`);
-          this.ns.set(a.netns, this.makeNs());
-          const s = this.get(a.netns);
-          if (!a.ipv6) for (const k of IPV6_SYSCTLS) s.sysctls[k] = '1';
-          Object.assign(s.links.get('lo')!, { up: true, alias: mark });
-          break;
-        }
-        case 'delete-netns':
-          for (const l of [...this.get(a.netns).links.values()]) if (l.peer && l.peer.ns !== a.netns) this.deleteLink(a.netns, l.name);
-          this.ns.delete(a.netns);
-          break;
-        case 'mark':
-          this.link(ns, a.name).alias = mark;
-          break;
-        case 'create-bridge':
-          this.create(ns, { name: a.name, kind: 'bridge', up: true, mtu: a.mtu ?? 1500 }, mark);
-          break;
-        case 'create-veth': {
-          const an = a.a.netns ?? HOST;
-          const bn = a.b.netns ?? HOST;
-          const x = this.create(an, { name: a.a.name, kind: 'veth', up: true, mtu: a.a.mtu ?? 1500, mac: a.a.mac, master: a.a.master }, mark);
-          const y = this.create(bn, { name: a.b.name, kind: 'veth', up: true, mtu: a.b.mtu ?? 1500, mac: a.b.mac, master: a.b.master }, mark);
-          x.peer = { ns: bn, index: y.index };
-          y.peer = { ns: an, index: x.index };
-          break;
-        }
-        case 'create-macvlan':
-          this.create(ns, { name: a.name, kind: 'macvlan', up: true, mtu: a.mtu ?? 1500, macvlanMode: a.mode, master: a.master }, mark);
-          break;
-        case 'create-vxlan':
-          this.create(ns, { name: a.name, kind: 'vxlan', up: true, mtu: a.mtu ?? 1450, vxlan: { vni: a.vni, port: a.port, remote: a.remote, group: a.group, local: a.local }, master: a.master }, mark);
-          break;
-        case 'delete-link':
-          this.deleteLink(ns, a.name);
-          break;
-        case 'set-link': {
-          const l = this.link(ns, a.name);
-          if (a.mtu !== undefined) l.mtu = a.mtu;
-          if (a.mac !== undefined) l.mac = a.mac;
-          if (a.master === null) delete l.master;
-          else if (a.master !== undefined) l.master = a.master;
-          if (a.up) l.up = true;
-          break;
-        }
-        case 'add-address': {
-          const s = this.get(ns);
-          const cidr = canonCidr(a.cidr);
-          if (s.addrs.some((x) => x.dev === a.dev && x.cidr === cidr)) throw new Error(`sim: address ${cidr} exists on ${a.dev}`);
-          const family = cidr.includes(':') ? 6 : 4;
-          s.addrs.push({ dev: a.dev, cidr, family, scope: 'global' });
-          if (family === 4 && a.dev !== 'lo') {
-            const [ip, len] = cidr.split('/') as [string, string];
-            const n = ip.split('.').map(Number).reduce((x, y) => x * 256 + y, 0);
-            const m = Number(len) === 0 ? 0 : (n >>> (32 - Number(len))) * 2 ** (32 - Number(len));
-            const net = [24, 16, 8, 0].map((sh) => Math.floor(m / 2 ** sh) % 256).join('.');
-            s.routes.push({ to: `${net}/${len}`, dev: a.dev, table: 254, family: 4, protocol: 'kernel' });
-          }
-          break;
-        }
-        case 'del-address': {
-          const s = this.get(ns);
-          const before = s.addrs.length;
-          s.addrs = s.addrs.filter((x) => !(x.dev === a.dev && x.cidr === canonCidr(a.cidr)));
-          if (s.addrs.length === before) throw new Error(`sim: no address ${a.cidr} on ${a.dev}`);
-          break;
-        }
-        case 'add-route':
-        case 'replace-route': {
-          const s = this.get(a.netns);
-          const k = routeKey(a.route);
-          const i = s.routes.findIndex((r) => routeKey(r) === k);
-          if (i >= 0 && a.op === 'add-route') throw new Error(`sim: route ${a.route.to} exists`);
-          const r: ObservedRoute = { to: a.route.to === 'default' ? 'default' : canonDst(a.route.to, a.route.family), family: a.route.family, table: a.route.table ?? 254, protocol: 'static' };
-          if (a.route.via) r.via = a.route.via;
-          if (a.route.dev) r.dev = a.route.dev;
-          else if (a.route.via) r.dev = [...s.links.keys()].find((d) => d !== 'lo');
-          if (a.route.metric !== undefined) r.metric = a.route.metric;
-          if (i >= 0) s.routes[i] = r;
-          else s.routes.push(r);
-          break;
-        }
-        case 'del-route': {
-          const s = this.get(a.netns);
-          const k = routeKey(a.route);
-          const i = s.routes.findIndex((r) => routeKey(r) === k);
-          if (i < 0) throw new Error(`sim: no route ${a.route.to}`);
-          s.routes.splice(i, 1);
-          break;
-        }
-        case 'set-sysctl':
-          if (ns === HOST && this.effects.sysctls[a.key] === undefined) this.effects.sysctls[a.key] = this.get(HOST).sysctls[a.key] ?? '';
-          this.get(ns).sysctls[a.key] = a.value;
-          break;
-        case 'restore-sysctl':
-          this.get(HOST).sysctls[a.key] = a.value;
-          delete this.effects.sysctls[a.key];
-          break;
-        case 'attach-uplink': {
-          const l = this.link(HOST, a.nic);
-          if (!this.effects.uplinks[a.nic]) this.effects.uplinks[a.nic] = { bridge: a.bridge, wasUp: l.up };
-          this.effects.uplinks[a.nic]!.bridge = a.bridge;
-          l.master = a.bridge;
-          l.up = true;
-          break;
-        }
-        case 'detach-uplink': {
-          const l = this.link(HOST, a.nic);
-          delete l.master;
-          l.up = a.wasUp;
-          delete this.effects.uplinks[a.nic];
-          break;
-        }
-        case 'add-nat':
-          this.natTables.add(a.table);
-          this.effects.nat = { table: a.table, subnets: a.subnets, ...(a.out ? { out: a.out } : {}) };
-          break;
-        case 'del-nat':
-          this.natTables.delete(a.table);
-          delete this.effects.nat;
-          break;
-        case 'run-exec':
-          this.execDone[a.node] = a.commands;
-          break;
-      }
+      simulate(this, a, mark);
     }
   }
 
-  private create(ns: string, l: Omit<SimLink, 'index'>, mark: string): SimLink {
+  create(ns: string, l: Omit<SimLink, 'index'>, mark: string): SimLink {
     const s = this.get(ns);
     if (s.links.has(l.name)) throw new Error(`sim: link ${l.name} exists in ${ns || 'host'}`);
     const clean = Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined)) as Omit<SimLink, 'index'>;

@@ -1,0 +1,7 @@
+/** Reading a link's interface flags without the wire constants (the api's callers use this). */
+import { IFF_UP } from '../wire/rtnl/constants.js';
+
+/** The link is administratively up (IFF_UP). */
+export function isUp(l: { flags: number }): boolean {
+  return (l.flags & IFF_UP) !== 0;
+}

@@ -1,0 +1,108 @@
+/**
+ * What an action kind's apply half works with: handles on the lab's namespaces, ifindexes
+ * resolved once, the lab's mark and record, and the links apply must see gone before it goes on.
+ * One per applyPlan run.
+ */
+import type { Handle } from '../../api/handle.js';
+import { KernelError, NsnetError } from '../../kernel/errors.js';
+import type { FreedLink } from '../../plan/actions.js';
+import { HOST } from '../../plan/desired.js';
+import { markFor } from '../../plan/observed.js';
+import type { Handles } from '../handles.js';
+import type { LabRecord } from '../state.js';
+
+export class ApplyContext {
+  readonly mark: string;
+  private readonly idx = new Map<string, number>();
+  private readonly frees: FreedLink[] = [];
+
+  constructor(readonly lab: string, readonly record: LabRecord, readonly handles: Handles) {
+    this.mark = markFor(lab);
+  }
+
+  /** The handle on a namespace (undefined or '' for the host), opened on first use. */
+  h(ns: string | undefined): Handle {
+    return this.handles.get(ns);
+  }
+
+  /** The ifindex of a link, resolved once. */
+  index(ns: string | undefined, name: string): number {
+    const k = `${ns ?? HOST}\0${name}`;
+    let i = this.idx.get(k);
+    if (i === undefined) {
+      i = this.h(ns).link.index(name);
+      this.idx.set(k, i);
+    }
+    return i;
+  }
+
+  /** Forget the ifindex of a link (or of every link of a namespace) that goes. */
+  forget(ns: string | undefined, name?: string): void {
+    const p = `${ns ?? HOST}\0`;
+    for (const k of [...this.idx.keys()]) if (name === undefined ? k.startsWith(p) : k === p + name) this.idx.delete(k);
+  }
+
+  /** Put the lab's ownership mark on a link. */
+  async markLink(h: Handle, index: number): Promise<void> {
+    await h.link.set(index, { alias: this.mark });
+  }
+
+  /** Links that go with a deleted namespace: settle() waits for them before anything is made. */
+  willFree(links: FreedLink[]): void {
+    this.frees.push(...links);
+    for (const f of links) this.forget(f.netns, f.name);
+  }
+
+  /** Wait until links that go with deleted namespaces are gone (so their names can be used again). */
+  async settle(): Promise<void> {
+    if (!this.frees.length) return;
+    const start = Date.now();
+    const deadline = start + 15_000;
+    let forced = false;
+    let pause = 1;
+    while (this.frees.length) {
+      const f = this.frees[this.frees.length - 1]!;
+      let exists = true;
+      try {
+        this.h(f.netns).link.raw(f.index); // by ifindex: one GETLINK, ENODEV once it is gone
+      } catch (e) {
+        if (e instanceof KernelError && e.code === 'ENODEV') exists = false;
+        else if (e instanceof NsnetError && (e.code === 'ENOENT' || e.code === 'EINVAL')) exists = false; // its namespace went too
+        else throw e;
+      }
+      if (!exists) {
+        this.frees.pop();
+        continue;
+      }
+      if (!forced && Date.now() - start > 2_000) {
+        // A process still holds the deleted namespace open: delete these ends (the lab's) instead.
+        forced = true;
+        for (const x of this.frees) {
+          try {
+            await this.h(x.netns).link.del(x.index);
+          } catch (e) {
+            if (!(e instanceof NsnetError)) throw e;
+          }
+        }
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new NsnetError('ETIMEDOUT', `link ${f.name}${f.netns ? ` in ${f.netns}` : ''} is still there 15 s after its peer's namespace was deleted`, `link ${f.name}`, 'a process may hold that namespace open; run up again once it is gone');
+      }
+      await new Promise((r) => setTimeout(r, pause));
+      pause = Math.min(pause * 2, 10);
+    }
+  }
+}
+
+/** How one kind is applied: through src/api, with the context of the run. */
+export type ApplyFn<A> = (a: A, c: ApplyContext) => Promise<void> | void;
+
+/** Run `fn`, taking the kernel's `code` as "already so" (a delete of what is gone). */
+export async function unless(codes: string[], fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    if (!(e instanceof NsnetError && codes.includes(e.code))) throw e;
+  }
+}

@@ -1,0 +1,11 @@
+import type { ActionFor } from '../../plan/actions.js';
+import type { ApplyFn } from './context.js';
+
+const apply: ApplyFn<ActionFor<'create-bridge'>> = async (a, c) => {
+  const h = c.h(a.netns);
+  await h.link.add({ kind: 'bridge', name: a.name, up: true, mtu: a.mtu, stp: a.stp });
+  const i = c.index(a.netns, a.name);
+  if (a.netns === undefined) await c.markLink(h, i);
+  if (a.altname !== undefined) await h.link.addAltnames(i, [a.altname]);
+};
+export default apply;

@@ -1,0 +1,11 @@
+import type { ActionFor } from '../../plan/actions.js';
+import { delNat } from '../nft.js';
+import { writeRecord } from '../state.js';
+import type { ApplyFn } from './context.js';
+
+const apply: ApplyFn<ActionFor<'del-nat'>> = (a, c) => {
+  delNat(a.table);
+  delete c.record.effects.nat;
+  writeRecord(c.record);
+};
+export default apply;

@@ -1,0 +1,7 @@
+/** Names the planner, its action kinds and apply share. */
+
+/** Sysctls that turn IPv6 off in a namespace; derived from NodeSpec.ipv6. */
+export const IPV6_SYSCTLS = ['net.ipv6.conf.all.disable_ipv6', 'net.ipv6.conf.default.disable_ipv6'] as const;
+export const IP_FORWARD = 'net.ipv4.ip_forward';
+/** The nftables table (family ip) of a lab's NAT uplink. */
+export const natTableName = (lab: string): string => `nsnet-${lab}`;

@@ -1,0 +1,30 @@
+/** A link that stays gets the file's settings: mtu, MAC, bridge (master; null leaves it), up. */
+import { HOST } from '../desired.js';
+import { defineKind, inNetns, type ActionBase } from './kind.js';
+import { linkOrNodePath } from './where.js';
+
+export interface SetLink extends ActionBase {
+  op: 'set-link';
+  netns?: string;
+  name: string;
+  mtu?: number;
+  mac?: string;
+  master?: string | null;
+  up?: boolean;
+}
+
+export default defineKind<SetLink>({
+  op: 'set-link',
+  sign: '~',
+  order: 130,
+  namespaces: inNetns,
+  sim(w, a) {
+    const l = w.link(a.netns ?? HOST, a.name);
+    if (a.mtu !== undefined) l.mtu = a.mtu;
+    if (a.mac !== undefined) l.mac = a.mac;
+    if (a.master === null) delete l.master;
+    else if (a.master !== undefined) l.master = a.master;
+    if (a.up) l.up = true;
+  },
+  locate: (spec, a) => linkOrNodePath(spec, a.netns, a.name),
+});
