@@ -108,8 +108,9 @@ export async function labStatus(spec: LabSpec, record: LabRecord | undefined = r
 /** Status as text, for `nsnet status`. */
 export function renderStatus(s: LabStatus): string {
   const lines: string[] = [];
+  const n = (k: number, noun: string): string => `${k} ${noun}${k === 1 ? '' : 's'}`;
   const state = s.state === 'down' ? 'not up (no record)' : s.state === 'applying' ? 'an up is running or was interrupted' : s.state === 'failed' ? `the last up failed${s.error ? `: ${s.error}` : ''}` : 'up';
-  lines.push(`lab ${s.lab}${s.file ? ` (${s.file})` : ''}: ${state}; ${s.counts.nodes} nodes, ${s.counts.links} links, ${s.counts.bridges} bridges; ${s.inSync ? 'in sync with the file' : `${s.drift.length + s.refusals.length} difference(s) from the file`}`);
+  lines.push(`lab ${s.lab}${s.file ? ` (${s.file})` : ''}: ${state}; ${n(s.counts.nodes, 'node')}, ${n(s.counts.links, 'link')}, ${n(s.counts.bridges, 'bridge')}; ${s.inSync ? 'in sync with the file' : `${n(s.drift.length + s.refusals.length, 'difference')} from the file`}`);
   const link = (l: LinkStatus) => {
     const parts = [l.name.padEnd(15), (l.kind ?? '-').padEnd(7), l.up ? 'UP  ' : 'DOWN'];
     if (l.mtu !== undefined) parts.push(`mtu ${l.mtu}`);

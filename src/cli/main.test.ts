@@ -71,7 +71,7 @@ test('object help: "link help", "l --help", "help route"', () => {
   assert.match(r.out, /route add\|replace\|del/);
   const bad = nsnet('help', 'frob');
   assert.equal(bad.code, 2);
-  assert.equal(bad.err, 'nsnet: help: unknown object "frob" (expected one of: link, addr, route, neigh, netns, sysctl)\n');
+  assert.match(bad.err, /^nsnet: help: unknown object or command "frob" \(objects: link, addr, route, neigh, netns, sysctl; commands: plan, up, down, status, labs, exec, /);
 });
 
 test('usage errors: one line on stderr, exit 2, no stack', () => {

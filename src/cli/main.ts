@@ -131,13 +131,18 @@ function buildProgram(version: string): Command {
   }
   program
     .command('help')
-    .argument('[object]', 'an object: link, addr, route, neigh, netns, sysctl')
-    .description('show help for nsnet or one object')
+    .argument('[object]', 'an object (link, addr, route, neigh, netns, sysctl) or a command (up, down, ...)')
+    .description('show help for nsnet, one object or one command')
     .action(async (object?: string) => {
       if (object === undefined) return program.outputHelp();
       const name = expandObject(object);
+      const entry = COMMANDS.find((c) => c.name === name);
+      if (entry) {
+        (await entry.load()).register(program);
+        return program.commands.find((c) => c.name() === name)!.outputHelp();
+      }
       const o = IP_OBJECTS.find((x) => x.name === name || (x.aliases as readonly string[]).includes(name));
-      if (!o) throw Object.assign(new Error(`help: unknown object ${JSON.stringify(object)} (expected one of: link, addr, route, neigh, netns, sysctl)`), { name: 'UsageError' });
+      if (!o) throw Object.assign(new Error(`help: unknown object or command ${JSON.stringify(object)} (objects: link, addr, route, neigh, netns, sysctl; commands: ${commandNames().join(', ')})`), { name: 'UsageError' });
       const { OBJECT_HELP } = await import('./help.js');
       process.stdout.write(OBJECT_HELP[o.object]!);
     });

@@ -7,7 +7,7 @@ isolate(import.meta.url);
 import { test } from 'node:test';
 import { examples, ip, ipj, labSkip, namespaces, nsnet, ok, ping } from '../helpers/lab.js';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,45 @@ test('seed: up makes blue, blue pings the host through br0, a second up changes 
   assertNothingLeft('after down');
   assert.equal(ip('-o', 'link', 'show').trim().split('\n').length, 1, 'only lo is left in the host namespace');
   assert.match(ok('down', '--lab', 'seed'), /nothing to remove/);
+});
+
+test('for scripts: status exits 1 unless the lab is up and in sync (and says which); exec takes the command without --, and sends plain namespaces to netns exec', { skip }, (t) => {
+  const file = join(examples, 'seed.yaml');
+  t.after(() => {
+    nsnet('down', '--lab', 'seed');
+    spawnSync('ip', ['netns', 'del', 'plain']);
+  });
+  let r = nsnet('status', file);
+  assert.equal(r.code, 1, 'status of a lab that is not up');
+  assert.equal(r.err.trim(), `nsnet: lab seed is not up; build it with: nsnet up ${file}`);
+
+  ok('up', file);
+  r = nsnet('status', file);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^lab seed \(.*\): up; 1 node, 1 link, 1 bridge; in sync with the file$/m);
+  assert.equal(r.err, '');
+
+  // Drift made by hand: blue's veth1 down. status says so and fails; -j too.
+  ip('-n', 'blue', 'link', 'set', 'veth1', 'down');
+  r = nsnet('status', '--lab', 'seed');
+  assert.equal(r.code, 1);
+  assert.match(r.err, /^nsnet: lab seed has drifted from its file: \d+ differences?; nsnet up .*seed\.yaml applies the file again$/m);
+  r = nsnet('-j', 'status', '--lab', 'seed');
+  assert.equal(r.code, 1);
+  assert.equal((JSON.parse(r.out) as { inSync: boolean }).inSync, false);
+  ok('up', file);
+
+  // Everything after the node is the command, options included, as ip netns exec.
+  r = nsnet('exec', 'blue', 'ping', '-c1', '-W2', '10.1.1.1');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /1 received/);
+  r = nsnet('exec', '--lab', 'seed', 'blue', 'sh', '-c', 'exit 3');
+  assert.equal(r.code, 3);
+
+  ip('netns', 'add', 'plain');
+  r = nsnet('exec', 'plain', 'true');
+  assert.equal(r.code, 2);
+  assert.equal(r.err.trim(), 'nsnet: exec: namespace plain is not a node of any lab on this host; to run a command in a plain namespace: nsnet netns exec plain CMD...');
 });
 
 test('router: h1 reaches h2 through r1; edits change only their objects while a ping runs', { skip }, async (t) => {

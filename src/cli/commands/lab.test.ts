@@ -64,3 +64,19 @@ test('labs with none up; schema; graph', () => {
   assert.match(g.out, /^graph "router" \{/);
   assert.match(g.out, /"n:h1" -- "n:r1" \[taillabel="eth0", headlabel="eth0"\];/);
 });
+
+test('help of a lab command: nsnet help up prints what nsnet up --help prints', () => {
+  const help = nsnet('help', 'up');
+  assert.equal(help.code, 0, help.err);
+  assert.match(help.out, /^Usage: nsnet up \[options\] <file>/);
+  assert.equal(help.out, nsnet('up', '--help').out);
+  const bad = nsnet('help', 'nosuch');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /unknown object or command "nosuch" .*commands: plan, up, down/);
+});
+
+test('exec needs a command after the node', () => {
+  const r = nsnet('exec', 'h1', '--');
+  assert.equal(r.code, 2);
+  assert.equal(r.err.trim(), 'nsnet: exec: give the command to run in h1: nsnet exec h1 CMD...');
+});

@@ -7,6 +7,7 @@
  * `file:line:column: path: message`.
  */
 import type { Command } from 'commander';
+import { count } from '../count.js';
 
 interface JsonOpt {
   json?: boolean;
@@ -49,7 +50,7 @@ async function report(e: unknown): Promise<number> {
   }
   if (e instanceof TopologyError) {
     for (const i of e.issues) err(formatIssue(i));
-    err(`nsnet: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'} in the topology; nothing was changed`);
+    err(`nsnet: ${count(e.issues.length, 'problem')} in the topology; nothing was changed`);
     return 1;
   }
   if (e instanceof ApplyError && applyFile.has(e)) {
@@ -134,7 +135,7 @@ async function pickLab(file: string | undefined, name: string | undefined, what:
   if (name !== undefined) return Lab.byName(name);
   const labs = listRecords();
   if (labs.length === 1) return Lab.byName(labs[0]!);
-  throw new Usage(`${what}: give a topology FILE or --lab NAME (${labs.length ? `labs on this host: ${labs.join(', ')}` : 'no lab is up on this host'})`);
+  throw new Usage(`${what}: give a topology FILE or --lab NAME (${await labsHere()})`);
 }
 
 const LAB_NAME = /^[a-z0-9][a-z0-9_-]{0,23}$/;
@@ -230,7 +231,19 @@ function progressLine(): { update(p: { done: number; total: number; action: { op
 const lockWait = (lab: string) => (pid: number | undefined) =>
   err(`nsnet: lab ${lab} is busy: waiting for ${pid ? `process ${pid}` : 'another process'} (an up or down of the same lab), at most 60 s...`);
 
+/** The lab commands, each registered by its own function below. */
 export function registerLabCommands(program: Command): void {
+  for (const register of [registerPlan, registerUp, registerDown, registerStatus, registerLabs, registerExec, registerSchema, registerGraph]) register(program);
+}
+
+/** Print a plan's refusals located in the file; the exit status of a plan that up would refuse. */
+async function printRefusals(plan: import('../../plan/actions.js').Plan, file: string): Promise<number> {
+  for (const r of plan.refusals) err(await locateRefusal(r, file));
+  err(`nsnet: lab ${plan.lab}: up would refuse (${count(plan.refusals.length, 'problem')})`);
+  return 1;
+}
+
+function registerPlan(program: Command): void {
   program
     .command('plan')
     .description('show what "up" would change, each action with its reason')
@@ -242,14 +255,13 @@ export function registerLabCommands(program: Command): void {
       const plan = await lab.plan();
       if (wantJson(cmd)) json(plan);
       else if (!plan.refusals.length) out(renderPlan(plan));
-      if (plan.refusals.length) {
-        if (!wantJson(cmd) && plan.actions.length) out(renderPlan({ ...plan, refusals: [] }));
-        for (const r of plan.refusals) err(await locateRefusal(r, file));
-        err(`nsnet: lab ${plan.lab}: up would refuse (${plan.refusals.length} problem${plan.refusals.length === 1 ? '' : 's'})`);
-        return 1;
-      }
+      if (!plan.refusals.length) return;
+      if (!wantJson(cmd) && plan.actions.length) out(renderPlan({ ...plan, refusals: [] }));
+      return printRefusals(plan, file);
     }));
+}
 
+function registerUp(program: Command): void {
   program
     .command('up')
     .description('build the lab, or change it to match the file (only what differs)')
@@ -263,11 +275,7 @@ export function registerLabCommands(program: Command): void {
         const plan = await lab.plan();
         if (wantJson(cmd)) json(plan);
         else out(renderPlan(plan));
-        if (plan.refusals.length) {
-          for (const r of plan.refusals) err(await locateRefusal(r, file));
-          return 1;
-        }
-        return;
+        return plan.refusals.length ? printRefusals(plan, file) : undefined;
       }
       const lab = await specOfFile(file);
       const { upLab, RefusedError, ApplyError } = await import('../../apply/apply.js');
@@ -275,13 +283,14 @@ export function registerLabCommands(program: Command): void {
       try {
         const r = await upLab(lab.spec, { file: lab.file, onProgress: (p) => bar.update(p), lock: { onWait: lockWait(lab.spec.name) } });
         bar.clear();
+        const size = `${count(r.size.nodes, 'node')}, ${count(r.size.links, 'link')}`;
         if (wantJson(cmd)) {
           const { plan, ...rest } = r;
           json({ ...rest, refusals: plan.refusals });
         } else if (r.noop) {
-          out(`lab ${r.lab} is up to date (${r.size.nodes} node${r.size.nodes === 1 ? '' : 's'}, ${r.size.links} link${r.size.links === 1 ? '' : 's'}): nothing to do`);
+          out(`lab ${r.lab} is up to date (${size}): nothing to do`);
         } else {
-          out(`lab ${r.lab} is up: ${r.actions.length} action${r.actions.length === 1 ? '' : 's'} (${r.counts.added} added, ${r.counts.changed} changed, ${r.counts.removed} removed) in ${(r.ms / 1000).toFixed(2)} s; ${r.size.nodes} nodes, ${r.size.links} links`);
+          out(`lab ${r.lab} is up: ${count(r.actions.length, 'action')} (${r.counts.added} added, ${r.counts.changed} changed, ${r.counts.removed} removed) in ${(r.ms / 1000).toFixed(2)} s; ${size}`);
         }
       } catch (e) {
         bar.clear();
@@ -290,7 +299,16 @@ export function registerLabCommands(program: Command): void {
         throw e;
       }
     }));
+}
 
+/** "labs on this host: a, b" or "no lab is up on this host". */
+async function labsHere(): Promise<string> {
+  const { listRecords } = await import('../../apply/state.js');
+  const labs = listRecords();
+  return labs.length ? `labs on this host: ${labs.join(', ')}` : 'no lab is up on this host';
+}
+
+function registerDown(program: Command): void {
   program
     .command('down')
     .description('remove everything the lab made (and restore what it changed on the host)')
@@ -300,28 +318,39 @@ export function registerLabCommands(program: Command): void {
     .action(action(async (file: string | undefined, o: JsonOpt & { lab?: string }, cmd: Command) => {
       // Only what down needs is loaded (not the topology parser).
       const { downLab } = await import('../../apply/down.js');
-      const { listRecords } = await import('../../apply/state.js');
       if (file !== undefined && o.lab !== undefined) throw new Usage('down: give FILE or --lab NAME, not both');
       let name = o.lab;
       if (file !== undefined) name = await labNameOfFile(file);
-      if (name === undefined) {
-        const labs = listRecords();
-        throw new Usage(`down: give the lab's topology FILE or --lab NAME (${labs.length ? `labs on this host: ${labs.join(', ')}` : 'no lab is up on this host'})`);
-      }
+      if (name === undefined) throw new Usage(`down: give the lab's topology FILE or --lab NAME (${await labsHere()})`);
       const r = await downLab(name, { lock: { onWait: lockWait(name) } });
       if (wantJson(cmd)) json(r);
       else if (r.nothing) out(`lab ${name}: nothing to remove (no record and no object with its mark on this host)`);
       else {
-        const parts = [`${r.namespaces.length} namespace${r.namespaces.length === 1 ? '' : 's'}`];
-        if (r.links.length) parts.push(`${r.links.length} host link${r.links.length === 1 ? '' : 's'}`);
+        const parts = [count(r.namespaces.length, 'namespace')];
+        if (r.links.length) parts.push(count(r.links.length, 'host link'));
         out(`lab ${name} is down: removed ${parts.join(' and ')}${r.restored.length ? `; restored ${r.restored.join(', ')}` : ''} in ${(r.ms / 1000).toFixed(2)} s`);
         for (const s of r.skipped) err(`nsnet: left alone: ${s}`);
       }
     }));
+}
 
+/**
+ * What a script needs from status: undefined when the lab is up and matches its file, else the
+ * line that says why not (exit status 1).
+ */
+export function statusProblem(s: { lab: string; state: string; file?: string; inSync: boolean; drift: unknown[]; refusals: unknown[] }): string | undefined {
+  const again = `nsnet up ${s.file ?? 'FILE'}`;
+  if (s.state === 'down') return `lab ${s.lab} is not up; build it with: ${again}`;
+  if (s.state === 'applying') return `lab ${s.lab} is not up: an up is running or was interrupted; run ${again} once it has ended`;
+  if (s.state === 'failed') return `lab ${s.lab} is not up: its last up failed; fix the cause, then run ${again}`;
+  if (!s.inSync) return `lab ${s.lab} has drifted from its file: ${count(s.drift.length + s.refusals.length, 'difference')}; ${again} applies the file again`;
+  return undefined;
+}
+
+function registerStatus(program: Command): void {
   program
     .command('status')
-    .description("show the lab's nodes, links, addresses, routes and any drift from the file")
+    .description("show the lab's nodes, links, addresses, routes and any drift from the file; exit 1 unless it is up and in sync")
     .argument('[file]', 'topology file of the lab')
     .option('--lab <name>', 'the lab by name (from nsnet labs)')
     .option('-j, --json', 'print the status as JSON')
@@ -331,8 +360,14 @@ export function registerLabCommands(program: Command): void {
       const s = await lab.status();
       if (wantJson(cmd)) json(s);
       else out(renderStatus(s));
+      const problem = statusProblem({ ...s, file: file ?? s.file });
+      if (problem === undefined) return 0;
+      err(`nsnet: ${problem}`);
+      return 1;
     }));
+}
 
+function registerLabs(program: Command): void {
   program
     .command('labs')
     .description('list the labs on this host')
@@ -344,36 +379,42 @@ export function registerLabCommands(program: Command): void {
         const spec = r.spec ?? r.pending;
         return { name, state: r.state, nodes: spec?.nodes.length ?? 0, links: spec?.links.length ?? 0, file: r.file ?? null, updated: r.updated, ...(r.error ? { error: r.error } : {}) };
       });
-      if (wantJson(cmd)) {
-        json(rows);
-        return;
-      }
-      if (!rows.length) {
-        out('no lab is up on this host');
-        return;
-      }
+      if (wantJson(cmd)) return void json(rows);
+      if (!rows.length) return void out('no lab is up on this host');
       const w = Math.max(4, ...rows.map((r) => r.name.length));
       out(`${'LAB'.padEnd(w)}  STATE     NODES  LINKS  FILE`);
       for (const r of rows) out(`${r.name.padEnd(w)}  ${r.state.padEnd(8)}  ${String(r.nodes).padStart(5)}  ${String(r.links).padStart(5)}  ${r.file ?? '-'}`);
     }));
+}
 
+/** The lab that has `node` (--lab when given); a namespace that is no lab's node is sent to netns exec. */
+async function labOfNode(node: string, labName: string | undefined) {
+  const { Lab, listRecords, readRecord } = await import('../../apply/index.js');
+  if (labName !== undefined) return Lab.byName(labName);
+  const have = listRecords().filter((n) => (readRecord(n)?.spec ?? readRecord(n)?.pending)?.nodes.some((x) => x.name === node));
+  if (have.length > 1) throw new Usage(`exec: node ${node} is in labs ${have.join(', ')}; choose one with: nsnet exec --lab NAME ${node} CMD...`);
+  if (have.length === 1) return Lab.byName(have[0]!);
+  const { existsSync } = await import('node:fs');
+  if (existsSync(`/run/netns/${node}`) && !node.includes('/')) {
+    throw new Usage(`exec: namespace ${node} is not a node of any lab on this host; to run a command in a plain namespace: nsnet netns exec ${node} CMD...`);
+  }
+  throw new Usage(`exec: no lab on this host has a node ${JSON.stringify(node)} (see nsnet labs)`);
+}
+
+function registerExec(program: Command): void {
   program
     .command('exec')
-    .description('run a command in a lab node, as ip netns exec does: nsnet exec NODE -- CMD...')
+    .description('run a command in a lab node, as ip netns exec does: nsnet exec NODE CMD...')
+    .usage('[--lab NAME] NODE CMD [ARGS...]')
     .argument('<node>', 'node name')
-    .argument('<cmd...>', 'the command and its arguments (after --)')
+    .argument('<cmd...>', 'the command and its arguments (everything after the node; "--" before it is allowed)')
     .option('--lab <name>', 'the lab the node is in (needed when several labs have that node)')
-    .action(action(async (node: string, cmd: string[], o: { lab?: string }) => {
-      const { Lab, listRecords, readRecord } = await import('../../apply/index.js');
-      let lab;
-      if (o.lab !== undefined) lab = Lab.byName(o.lab);
-      else {
-        const have = listRecords().filter((n) => (readRecord(n)?.spec ?? readRecord(n)?.pending)?.nodes.some((x) => x.name === node));
-        if (have.length === 0) throw new Usage(`exec: no lab on this host has a node ${JSON.stringify(node)} (see nsnet labs)`);
-        if (have.length > 1) throw new Usage(`exec: node ${node} is in labs ${have.join(', ')}; choose one with --lab NAME`);
-        lab = Lab.byName(have[0]!);
-      }
-      const ns = lab.netnsOf(node);
+    .passThroughOptions()
+    .allowUnknownOption()
+    .action(action(async (node: string, words: string[], o: { lab?: string }) => {
+      const cmd = words[0] === '--' ? words.slice(1) : words;
+      if (!cmd.length) throw new Usage(`exec: give the command to run in ${node}: nsnet exec ${node} CMD...`);
+      const ns = (await labOfNode(node, o.lab)).netnsOf(node);
       const { spawn } = await import('node:child_process');
       const child = spawn('ip', ['netns', 'exec', ns, ...cmd], { stdio: 'inherit' });
       return new Promise<number>((resolve, reject) => {
@@ -381,7 +422,9 @@ export function registerLabCommands(program: Command): void {
         child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + (({ SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[signal] ?? 1) : 1)));
       });
     }));
+}
 
+function registerSchema(program: Command): void {
   program
     .command('schema')
     .description("print the topology file's JSON Schema (for editors)")
@@ -389,7 +432,9 @@ export function registerLabCommands(program: Command): void {
       const { topologyJsonSchema } = await import('../../topology/schema.js');
       json(topologyJsonSchema());
     }));
+}
 
+function registerGraph(program: Command): void {
   program
     .command('graph')
     .description("print the lab's topology as a Graphviz graph (dot -Tsvg)")
