@@ -22,6 +22,25 @@ const SCOPES = { global: 0, site: 200, link: 253, host: 254 } as const;
 const IFA_F_NODAD = 0x02;
 const IFA_F_NOPREFIXROUTE = 0x200;
 
+/** One kernel address as `ip -j addr show` describes it; `names` maps ifindex to device name. */
+export function addrInfoOf(a: Addr, names: ReadonlyMap<number, string>): AddrInfo {
+  const out: AddrInfo = {
+    ifindex: a.index,
+    ifname: names.get(a.index) ?? `if${a.index}`,
+    family: a.family === 4 ? 'inet' : 'inet6',
+    local: a.address,
+    prefixlen: a.prefixLen,
+    cidr: `${a.address}/${a.prefixLen}`,
+    scope: a.scope,
+    flags: a.flagNames,
+  };
+  if (a.broadcast) out.broadcast = a.broadcast;
+  if (a.label) out.label = a.label;
+  if (a.validLft !== undefined) out.valid_life_time = a.validLft;
+  if (a.preferredLft !== undefined) out.preferred_life_time = a.preferredLft;
+  return out;
+}
+
 /** `ip addr`: add, replace, del, list, flush; IPv4 and IPv6. */
 export class Addresses {
   constructor(private readonly h: Handle) {}
@@ -80,23 +99,7 @@ export class Addresses {
       .filter((m) => m.type === RTM_NEWADDR)
       .map(decodeAddr)
       .filter((a) => index === undefined || a.index === index)
-      .map((a) => {
-        const out: AddrInfo = {
-          ifindex: a.index,
-          ifname: names.get(a.index) ?? `if${a.index}`,
-          family: a.family === 4 ? 'inet' : 'inet6',
-          local: a.address,
-          prefixlen: a.prefixLen,
-          cidr: `${a.address}/${a.prefixLen}`,
-          scope: a.scope,
-          flags: a.flagNames,
-        };
-        if (a.broadcast) out.broadcast = a.broadcast;
-        if (a.label) out.label = a.label;
-        if (a.validLft !== undefined) out.valid_life_time = a.validLft;
-        if (a.preferredLft !== undefined) out.preferred_life_time = a.preferredLft;
-        return out;
-      });
+      .map((a) => addrInfoOf(a, names));
   }
 
   /** Same as: ip addr flush dev DEV [family]; returns how many addresses were removed. */

@@ -20,12 +20,52 @@ const IFF_RUNNING = 0x40;
  * (RUNNING itself is not shown), and M-DOWN last when the lower or peer device in this
  * namespace (IFLA_LINK without a link-netnsid) is down.
  */
-function ipFlags(l: Link, byIndex: Map<number, Link>, lookup: (index: number) => Link | undefined): string[] {
+function ipFlags(l: Link, byIndex: ReadonlyMap<number, Link>, lookup: (index: number) => Link | undefined): string[] {
   const out = l.flagNames.filter((f) => f !== 'RUNNING');
   if (l.flags & IFF_UP && !(l.flags & IFF_RUNNING)) out.unshift('NO-CARRIER');
   if (l.link && l.link !== l.index && l.linkNetnsId === undefined) {
     const lower = byIndex.get(l.link) ?? lookup(l.link);
     if (lower && !(lower.flags & IFF_UP)) out.push('M-DOWN');
+  }
+  return out;
+}
+
+/**
+ * One kernel link as `ip -j link show` describes it: `byIndex` holds the links dumped with it,
+ * `lookup` finds another by index (or not), `nsNames` names the nsids of veth peers.
+ */
+export function linkInfoOf(l: Link, byIndex: ReadonlyMap<number, Link>, lookup: (index: number) => Link | undefined, nsNames: ReadonlyMap<number, string>): LinkInfo {
+  const out: LinkInfo = {
+    ifindex: l.index,
+    ifname: l.name,
+    flags: ipFlags(l, byIndex, lookup),
+    mtu: l.mtu,
+    operstate: l.operstate,
+    link_type: ARPHRD[l.type] ?? String(l.type),
+    address: l.address,
+    broadcast: l.broadcast,
+    kind: l.kind,
+    altnames: l.altnames,
+  };
+  if (l.master) out.master = byIndex.get(l.master)?.name ?? lookup(l.master)?.name;
+  if (l.alias) out.ifalias = l.alias;
+  if (l.txqlen !== undefined) out.txqlen = l.txqlen;
+  if (l.qdisc !== undefined) out.qdisc = l.qdisc;
+  if (l.linkmode !== undefined) out.linkmode = l.linkmode === 1 ? 'DORMANT' : 'DEFAULT';
+  if (l.group !== undefined) out.group = l.group === 0 ? 'default' : l.group;
+  if (l.link !== undefined && l.link !== 0 && (l.linkNetnsId !== undefined || l.link !== l.index)) {
+    out.link_index = l.link;
+    if (l.linkNetnsId !== undefined) {
+      out.link_netnsid = l.linkNetnsId;
+      const ns = nsNames.get(l.linkNetnsId);
+      if (ns) out.peerNetns = ns;
+    } else if (l.kind === 'veth') {
+      out.peer = byIndex.get(l.link)?.name ?? lookup(l.link)?.name;
+    }
+  }
+  if (l.info) {
+    const { kind: _k, ...rest } = l.info as Record<string, unknown>;
+    if (Object.keys(rest).length) out.info = rest;
   }
   return out;
 }
@@ -117,41 +157,7 @@ export class Links {
     const byIndex = new Map(links.map((l) => [l.index, l]));
     const peerIds = new Set(links.flatMap((l) => (l.linkNetnsId !== undefined ? [l.linkNetnsId] : [])));
     const nsNames = peerIds.size ? nsidNamesFor(this.h, peerIds) : new Map<number, string>();
-    return links.map((l) => {
-      const out: LinkInfo = {
-        ifindex: l.index,
-        ifname: l.name,
-        flags: ipFlags(l, byIndex, (i) => this.safeRaw(i)),
-        mtu: l.mtu,
-        operstate: l.operstate,
-        link_type: ARPHRD[l.type] ?? String(l.type),
-        address: l.address,
-        broadcast: l.broadcast,
-        kind: l.kind,
-        altnames: l.altnames,
-      };
-      if (l.master) out.master = byIndex.get(l.master)?.name ?? (this.safeName(l.master));
-      if (l.alias) out.ifalias = l.alias;
-      if (l.txqlen !== undefined) out.txqlen = l.txqlen;
-      if (l.qdisc !== undefined) out.qdisc = l.qdisc;
-      if (l.linkmode !== undefined) out.linkmode = l.linkmode === 1 ? 'DORMANT' : 'DEFAULT';
-      if (l.group !== undefined) out.group = l.group === 0 ? 'default' : l.group;
-      if (l.link !== undefined && l.link !== 0 && (l.linkNetnsId !== undefined || l.link !== l.index)) {
-        out.link_index = l.link;
-        if (l.linkNetnsId !== undefined) {
-          out.link_netnsid = l.linkNetnsId;
-          const ns = nsNames.get(l.linkNetnsId);
-          if (ns) out.peerNetns = ns;
-        } else if (l.kind === 'veth') {
-          out.peer = byIndex.get(l.link)?.name ?? this.safeName(l.link);
-        }
-      }
-      if (l.info) {
-        const { kind: _k, ...rest } = l.info as Record<string, unknown>;
-        if (Object.keys(rest).length) out.info = rest;
-      }
-      return out;
-    });
+    return links.map((l) => linkInfoOf(l, byIndex, (i) => this.safeRaw(i), nsNames));
   }
 
   private safeRaw(index: number): Link | undefined {
@@ -160,10 +166,6 @@ export class Links {
     } catch {
       return undefined;
     }
-  }
-
-  private safeName(index: number): string | undefined {
-    return this.safeRaw(index)?.name;
   }
 
   /** Same as: ip link add NAME type KIND ... */

@@ -1,8 +1,16 @@
 import { NLM_F_CREATE, NLM_F_REPLACE } from '../wire/nlmsg.js';
-import { decodeNeigh, encodeNeigh, encodeNeighDump, RTM_DELNEIGH, RTM_NEWNEIGH } from '../wire/rtnl/index.js';
+import { decodeNeigh, encodeNeigh, encodeNeighDump, RTM_DELNEIGH, RTM_NEWNEIGH, type Neigh } from '../wire/rtnl/index.js';
 import { parseCidr } from './cidr.js';
 import type { Handle } from './handle.js';
 import type { DevRef, NeighInfo } from './types.js';
+
+/** One kernel neighbour as `ip -j neigh show` describes it; `names` maps ifindex to device name. */
+export function neighInfoOf(x: Neigh, names: ReadonlyMap<number, string>): NeighInfo {
+  const out: NeighInfo = { dst: x.address, dev: names.get(x.index) ?? `if${x.index}`, state: x.state };
+  if (x.lladdr) out.lladdr = x.lladdr;
+  if (x.router) out.router = true;
+  return out;
+}
 
 /** `ip neigh`: list, and permanent entries add/del. */
 export class Neighbours {
@@ -19,12 +27,7 @@ export class Neighbours {
       .filter((m) => m.type === RTM_NEWNEIGH)
       .map(decodeNeigh)
       .filter((x) => (index === undefined || x.index === index) && (x.family === 2 || x.family === 10))
-      .map((x) => {
-        const out: NeighInfo = { dst: x.address, dev: names.get(x.index) ?? `if${x.index}`, state: x.state };
-        if (x.lladdr) out.lladdr = x.lladdr;
-        if (x.router) out.router = true;
-        return out;
-      });
+      .map((x) => neighInfoOf(x, names));
   }
 
   /** Same as: ip neigh replace ADDR lladdr MAC dev DEV nud permanent. */

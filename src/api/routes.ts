@@ -1,7 +1,7 @@
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/nlmsg.js';
 import { isIP } from 'node:net';
 import { NsnetError } from '../kernel/errors.js';
-import { decodeRoute, encodeRoute, encodeRouteDump, RTM_DELROUTE, RTM_NEWROUTE, type RouteSpec as WireRoute } from '../wire/rtnl/index.js';
+import { decodeRoute, encodeRoute, encodeRouteDump, RTM_DELROUTE, RTM_NEWROUTE, type Route, type RouteSpec as WireRoute } from '../wire/rtnl/index.js';
 import { parseCidr } from './cidr.js';
 import type { Handle } from './handle.js';
 import type { RouteInfo, RouteSpec } from './types.js';
@@ -10,6 +10,24 @@ const SCOPES = { global: 0, link: 253, host: 254 } as const;
 const TYPES = { unicast: 1, local: 2, blackhole: 6, unreachable: 7, prohibit: 8 } as const;
 const PROTOS = { kernel: 2, boot: 3, static: 4 } as const;
 const TABLE_NAMES: Record<number, string> = { 254: 'main', 255: 'local', 253: 'default' };
+
+/** One kernel route as `ip -j route show` describes it; `names` maps ifindex to device name. */
+export function routeInfoOf(x: Route, names: ReadonlyMap<number, string>): RouteInfo {
+  const out: RouteInfo = {
+    dst: x.dst,
+    table: TABLE_NAMES[x.table] ?? x.table,
+    protocol: x.protocol,
+    scope: x.scope,
+    type: x.type,
+    flags: x.flagNames,
+    family: x.family === 4 ? 'inet' : 'inet6',
+  };
+  if (x.gateway) out.gateway = x.gateway;
+  if (x.oif !== undefined) out.dev = names.get(x.oif) ?? `if${x.oif}`;
+  if (x.metric !== undefined) out.metric = x.metric;
+  if (x.prefsrc) out.prefsrc = x.prefsrc;
+  return out;
+}
 
 /** `ip route`: add, replace, del, list; default gateways and tables. */
 export class Routes {
@@ -96,21 +114,6 @@ export class Routes {
       .filter((m) => m.type === RTM_NEWROUTE)
       .map(decodeRoute)
       .filter((x) => (table === 'all' || x.table === table) && (!filter.family || x.family === filter.family))
-      .map((x) => {
-        const out: RouteInfo = {
-          dst: x.dst,
-          table: TABLE_NAMES[x.table] ?? x.table,
-          protocol: x.protocol,
-          scope: x.scope,
-          type: x.type,
-          flags: x.flagNames,
-          family: x.family === 4 ? 'inet' : 'inet6',
-        };
-        if (x.gateway) out.gateway = x.gateway;
-        if (x.oif !== undefined) out.dev = names.get(x.oif) ?? `if${x.oif}`;
-        if (x.metric !== undefined) out.metric = x.metric;
-        if (x.prefsrc) out.prefsrc = x.prefsrc;
-        return out;
-      });
+      .map((x) => routeInfoOf(x, names));
   }
 }
