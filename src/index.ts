@@ -6,6 +6,7 @@ export { Handle, openNetns, hostNetns } from './api/handle.js';
 export { netns, type AddNetnsOptions } from './api/namespaces.js';
 export type * from './api/types.js';
 export type { AddrAddOptions } from './api/addresses.js';
+export { monitor, type Monitor, type MonitorEvent, type MonitorOptions } from './api/monitor.js';
 export { NsnetError, KernelError } from './kernel/errors.js';
 export { WireError } from './wire/errors.js';
 export { Lab, TopologyError, ApplyError, RefusedError, type TestLike, type UpResult, type DownResult, type LabStatus, type Progress } from './apply/index.js';

@@ -30,6 +30,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'labs', summary: 'list labs', load: lab },
   { name: 'exec', summary: 'run a command in a lab node', load: lab },
   { name: 'graph', summary: "draw a lab's topology", load: lab },
+  { name: 'monitor', summary: 'print kernel events of a lab or of every namespace (as ip monitor)', load: () => import('./monitor.js') },
   { name: 'schema', summary: "print the topology file's JSON Schema", load: lab },
 ];
 

@@ -1,0 +1,95 @@
+// monitor() and `nsnet monitor` against the kernel: namespaces appearing and disappearing,
+// exactly one event per change naming its namespace, and a clean end (close, Ctrl-C).
+import { isolate, kernelSkip } from '../helpers/sandbox.js';
+isolate(import.meta.url);
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hostNetns, netns, openNetns } from '../../src/index.js';
+import { monitor, type MonitorEvent } from '../../src/api/monitor.js';
+
+const skip = kernelSkip;
+const BIN = join(fileURLToPath(import.meta.url), '..', '..', '..', '..', 'bin', 'nsnet.js');
+
+/** Read events until `until` matches one (or 5 s pass). */
+async function collect(it: AsyncIterator<MonitorEvent>, until: (e: MonitorEvent) => boolean): Promise<MonitorEvent[]> {
+  const seen: MonitorEvent[] = [];
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const r = await Promise.race([it.next(), new Promise<'late'>((res) => setTimeout(res, deadline - Date.now(), 'late'))]);
+    if (r === 'late' || r.done) break;
+    seen.push(r.value);
+    if (until(r.value)) break;
+  }
+  return seen;
+}
+
+test('monitor(netns): a namespace made later appears, its link is one event naming it, its end is seen', { skip }, async () => {
+  const m = monitor({ netns: ['mo-a'], host: true });
+  await netns.add('mo-a');
+  const appeared = await collect(m, (e) => e.type === 'netns');
+  assert.deepEqual(appeared.filter((e) => e.type === 'netns').map((e) => [e.netns, e.type === 'netns' && e.action]), [['mo-a', 'new']]);
+  const h = await openNetns('mo-a');
+  await h.link.add({ kind: 'bridge', name: 'mo-br' });
+  await h.addr.add('mo-br', '10.61.0.1/24');
+  h.close();
+  await hostNetns().link.add({ kind: 'bridge', name: 'mo-sentinel' });
+  const seen = await collect(m, (e) => e.type === 'link' && e.link.ifname === 'mo-sentinel');
+  const br = seen.filter((e) => e.type === 'link' && e.link.ifname === 'mo-br');
+  assert.equal(br.length, 1, JSON.stringify(br));
+  assert.equal(br[0]!.netns, 'mo-a');
+  const addr = seen.find((e) => e.type === 'addr' && e.addr.local === '10.61.0.1');
+  assert.ok(addr && addr.type === 'addr' && addr.netns === 'mo-a' && addr.addr.ifname === 'mo-br' && addr.action === 'new');
+  assert.equal(seen.find((e) => e.type === 'link' && e.link.ifname === 'mo-sentinel')?.netns, 'host');
+  await netns.del('mo-a');
+  const gone = await collect(m, (e) => e.type === 'netns' && e.action === 'del');
+  assert.deepEqual(gone.filter((e) => e.type === 'netns').map((e) => [e.netns, e.type === 'netns' && e.action]), [['mo-a', 'del']]);
+  m.close();
+  assert.deepEqual(await m.next(), { value: undefined, done: true });
+  await hostNetns().link.del('mo-sentinel');
+});
+
+test('monitor(netns) hears only the namespaces asked for; breaking out of for-await closes it', { skip }, async () => {
+  await netns.add('mo-in');
+  await netns.add('mo-out');
+  const m = monitor({ netns: ['mo-in'] });
+  const out = await openNetns('mo-out');
+  await out.link.add({ kind: 'bridge', name: 'mo-x' });
+  out.close();
+  const inn = await openNetns('mo-in');
+  await inn.link.add({ kind: 'bridge', name: 'mo-y' });
+  inn.close();
+  const names: string[] = [];
+  for await (const e of m) {
+    if (e.type === 'link') names.push(`${e.netns}/${e.link.ifname}`);
+    if (names.includes('mo-in/mo-y')) break;
+  }
+  assert.deepEqual(names, ['mo-in/mo-y']);
+  assert.deepEqual(await m.next(), { value: undefined, done: true });
+});
+
+test('nsnet monitor -j --all: JSON lines tagged with the namespace, Ctrl-C ends it with status 0', { skip }, async () => {
+  await netns.add('mo-cli');
+  const p = spawn(process.execPath, [BIN, 'monitor', '-j', '--all'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let errText = '';
+  p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  p.stderr.on('data', (d: Buffer) => (errText += d.toString()));
+  const h = await openNetns('mo-cli');
+  // The command needs a moment to start: make changes until one is printed.
+  for (let i = 0; i < 100 && !out.includes('mo-cli-br'); i++) {
+    await h.link.add({ kind: 'bridge', name: `mo-cli-br${i}` });
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  h.close();
+  p.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => p.on('exit', r));
+  assert.equal(code, 0, errText);
+  const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { netns: string; type: string; link?: { ifname: string } });
+  const mine = lines.filter((l) => l.type === 'link' && l.link?.ifname.startsWith('mo-cli-br'));
+  assert.ok(mine.length >= 1);
+  for (const l of mine) assert.equal(l.netns, 'mo-cli');
+});
