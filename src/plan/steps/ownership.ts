@@ -1,0 +1,75 @@
+/** Which namespaces and host links are the lab's to change; refusals for the names the file needs that something else holds. */
+import type { NodeSpec } from '../../topology/model.js';
+import type { Action } from '../actions.js';
+import { HOST, linkTarget, type DesiredLink, type Path } from '../desired.js';
+import { labOfMark, type ObservedLink } from '../observed.js';
+import type { Planner } from '../planner.js';
+
+/** Whether the namespace is ours to change, and refusals for desired ones that are not. */
+export function namespaces(p: Planner): void {
+  const intended = new Set(p.o.intended.namespaces);
+  const judge = (ns: string, node: NodeSpec | undefined): void => {
+    const x = p.nsObserved(ns);
+    if (!x.exists) return;
+    const path: Path = node ? ['nodes', node.name] : [];
+    const object = `namespace ${ns}`;
+    if (x.stale) {
+      // A file an up or down left when it was killed between making /run/netns/NAME and
+      // mounting the namespace on it (or between unmounting and removing it): the lab's when
+      // its journal or last applied spec names it. It is removed, and made again if wanted.
+      if (intended.has(ns) || p.prev.some((x) => x.nodeOfNs.has(ns))) {
+        p.staleOurs.add(ns);
+        const a: Action = { op: 'delete-netns', netns: ns, frees: [], target: object, reason: `/run/netns/${ns} is a file left by an interrupted up or down, not a namespace; removing it` };
+        if (node) a.node = node.name;
+        p.add(a);
+        return;
+      }
+      if (node) p.refuse({ code: 'STALE_NETNS', object, path, message: `namespace ${ns} (node ${node.name}): /run/netns/${ns} exists but is not a namespace; remove the file (ip netns del ${ns}) or rename the node` });
+      return;
+    }
+    if (x.owner === p.lab) {
+      p.owned.add(ns);
+    } else if (x.owner !== undefined) {
+      if (node) p.refuse({ code: 'OTHER_LAB', object, path, message: `namespace ${ns} (node ${node.name}) belongs to lab ${x.owner}; take that lab down (nsnet down --lab ${x.owner}) or rename the node` });
+      return;
+    } else if (intended.has(ns) && x.empty) {
+      p.owned.add(ns);
+      p.add({ op: 'mark', netns: ns, name: 'lo', target: object, reason: 'made by an earlier up that did not finish; taking it back' });
+    } else {
+      if (node) p.refuse({ code: 'FOREIGN_NETNS', object, path, message: `namespace ${ns} (node ${node.name}) exists and was not made by lab ${p.lab}; delete it (ip netns del ${ns}) or rename the node` });
+      return;
+    }
+    p.view(ns, x.links);
+  };
+  for (const n of p.d.spec.nodes) judge(n.netns, n);
+  for (const ns of Object.keys(p.o.namespaces)) if (!p.d.nodeOfNs.has(ns)) judge(ns, undefined);
+  for (const n of p.d.spec.nodes) if (p.owned.has(n.netns) || p.staleOurs.has(n.netns) || !p.nsObserved(n.netns).exists) p.ours.add(n.netns);
+}
+
+/** Host links: which are ours, and refusals for names the file needs that something else holds. */
+export function hostLinks(p: Planner): void {
+  const intended = new Set(p.o.intended.hostLinks);
+  const wanted = p.d.links.get(HOST) ?? new Map<string, DesiredLink>();
+  const byAlt = new Map<string, ObservedLink>();
+  for (const l of p.o.host.links) for (const a of l.altnames ?? []) byAlt.set(a, l);
+  for (const l of p.o.host.links) {
+    if (l.alias === p.mark) p.ownedHost.add(l.name);
+    else if (labOfMark(l.alias) === undefined && intended.has(l.name) && !p.d.spec.uplinks.some((u) => u.kind === 'bridge' && u.nic === l.name)) {
+      p.ownedHost.add(l.name);
+      p.add({ op: 'mark', name: l.name, target: linkTarget(HOST, l.name), reason: 'made by an earlier up that did not finish; taking it back' });
+    }
+  }
+  p.view(HOST, p.o.host.links.filter((l) => p.ownedHost.has(l.name) || wanted.has(l.name)));
+  for (const w of wanted.values()) {
+    const l = p.views.get(HOST)!.byName.get(w.name) ?? byAlt.get(w.name);
+    if (!l || p.ownedHost.has(l.name)) continue;
+    const other = labOfMark(l.alias);
+    const what = l.name === w.name ? `link ${w.name}` : `link ${l.name} (altname ${w.name})`;
+    const object = `${what} in the host namespace`;
+    if (other !== undefined) {
+      p.refuse({ code: 'OTHER_LAB', object, path: w.path, message: `${object} belongs to lab ${other}; take that lab down (nsnet down --lab ${other}) or rename it in the file` });
+    } else {
+      p.refuse({ code: 'FOREIGN_LINK', object, path: w.path, message: `${object} exists and was not made by lab ${p.lab}; delete it (ip link del ${l.name}) or rename it in the file` });
+    }
+  }
+}

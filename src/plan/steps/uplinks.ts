@@ -1,0 +1,74 @@
+/** Host side: uplink NICs, NAT, host sysctls; refusals for host NICs the file names that are missing or taken. */
+import type { Action } from '../actions.js';
+import { IP_FORWARD, natTableName } from '../constants.js';
+import { HOST, type Path } from '../desired.js';
+import { canonSysctl } from '../keys.js';
+import { key, type Planner } from '../planner.js';
+
+export function uplinks(p: Planner): void {
+  const { host, effects } = p.o;
+  const spec = p.d.spec;
+  const nicMissing = (nic: string, path: Path, what: string) => {
+    p.refuse({ code: 'MISSING_NIC', object: `host NIC ${nic}`, path, message: `${what} names host interface ${nic}, which does not exist; check the name with ip link (or nsnet link list)` });
+  };
+  spec.links.forEach((l, i) => {
+    if (l.kind === 'macvlan' && host.nics[l.parent]?.exists === false) nicMissing(l.parent, ['links', i, 'parent'], `macvlan ${l.end.name}`);
+    if (l.kind === 'vxlan' && l.dev !== undefined && host.nics[l.dev]?.exists === false) nicMissing(l.dev, ['links', i, 'dev'], `vxlan ${l.end.name}`);
+  });
+  let natWanted = false;
+  spec.uplinks.forEach((u, i) => {
+    const path: Path = ['uplinks', i];
+    const br = p.d.bridges.get(u.bridge);
+    if (br?.node !== undefined) {
+      p.refuse({ code: 'UNSUPPORTED', object: `uplink ${i}`, path, message: `uplink on bridge ${u.bridge}: the bridge is in node ${br.node}; uplinks need a bridge in the host namespace (drop node: from the bridge)` });
+      return;
+    }
+    const brName = br?.name ?? u.bridge;
+    if (u.kind === 'bridge') {
+      const nic = host.nics[u.nic];
+      if (!nic || !nic.exists) return nicMissing(u.nic, [...path, 'interface'], `uplink ${i}`);
+      if (p.d.links.get(HOST)?.has(u.nic)) {
+        p.refuse({ code: 'NIC_IN_USE', object: `host NIC ${u.nic}`, path, message: `uplink ${i}: ${u.nic} is also a link of this lab; name a physical NIC` });
+        return;
+      }
+      if (nic.master === brName && !p.gone.has(key(HOST, brName))) {
+        if (!nic.up) p.add({ op: 'attach-uplink', nic: u.nic, bridge: brName, target: `host NIC ${u.nic}`, reason: 'it is down' });
+        return;
+      }
+      if (nic.master !== undefined && nic.masterAlias !== p.mark) {
+        p.refuse({ code: 'NIC_IN_USE', object: `host NIC ${u.nic}`, path, message: `host NIC ${u.nic} is a port of ${nic.master}, which lab ${p.lab} does not own; remove it from there (ip link set ${u.nic} nomaster) or name another NIC` });
+        return;
+      }
+      p.add({ op: 'attach-uplink', nic: u.nic, bridge: brName, target: `host NIC ${u.nic}`, reason: nic.master ? `it is a port of ${nic.master}, the file joins it to ${brName}` : `uplink: joins bridge ${brName}` });
+    } else {
+      natWanted = true;
+      if (host.nft === false) {
+        p.refuse({ code: 'NO_NFT', object: `uplink ${i}`, path, message: `NAT uplink on ${u.bridge} needs the nft command, which is not installed; install the nftables package (apt-get install nftables)` });
+        return;
+      }
+      if (u.out !== undefined && host.nics[u.out]?.exists === false) nicMissing(u.out, [...path, 'out'], `NAT uplink ${i}`);
+      const table = natTableName(p.lab);
+      const have = effects.nat;
+      const same = have !== undefined && have.table === table && (have.out ?? '') === (u.out ?? '') && [...have.subnets].sort().join(',') === [...u.subnets].sort().join(',');
+      if (!host.natTables.includes(table) || !same) {
+        const a: Action = { op: 'add-nat', table, subnets: u.subnets, target: `nftables table ip ${table}`, reason: host.natTables.includes(table) ? 'the NAT rule differs from the file' : `NAT uplink: masquerade ${u.subnets.join(', ')}${u.out ? ` out of ${u.out}` : ''}` };
+        if (u.out !== undefined) a.out = u.out;
+        p.add(a);
+      }
+      // The lab holds ip_forward even when it is 1 already (another lab with NAT set it): the
+      // last lab holding it restores it, so one lab's down never cuts another's NAT.
+      const fwd = host.sysctls[IP_FORWARD];
+      if (fwd !== undefined && (canonSysctl(fwd) !== '1' || effects.sysctls[IP_FORWARD] === undefined)) {
+        p.add({
+          op: 'set-sysctl', key: IP_FORWARD, value: '1', target: `host sysctl ${IP_FORWARD}`,
+          reason: canonSysctl(fwd) !== '1' ? 'NAT uplink: the host must forward (restored on down)' : 'NAT uplink: the host forwards already; the lab records it, so it is restored only when no lab needs it',
+        });
+      }
+    }
+  });
+  const table = natTableName(p.lab);
+  if (!natWanted && host.natTables.includes(table)) p.add({ op: 'del-nat', table, target: `nftables table ip ${table}`, reason: 'no NAT uplink in the file any more' });
+  if (!natWanted) {
+    for (const [k, v] of Object.entries(effects.sysctls)) p.add({ op: 'restore-sysctl', key: k, value: v, target: `host sysctl ${k}`, reason: `no NAT uplink any more; back to ${v}` });
+  }
+}
