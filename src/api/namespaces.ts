@@ -10,6 +10,12 @@ import type { NamespaceInfo } from './types.js';
 export interface AddNetnsOptions {
   /** Turn IPv6 off in the new namespace before anything is made in it (no link-local, DAD or MLD traffic). */
   disableIpv6?: boolean;
+  /**
+   * No duplicate address detection in the new namespace (accept_dad 0 for all and default, set
+   * before any link exists): every IPv6 address, link-locals included, is usable at once instead
+   * of tentative for a second or more. For addresses known to be unique (a lab's).
+   */
+  noDad?: boolean;
 }
 
 /**
@@ -19,7 +25,7 @@ export interface AddNetnsOptions {
 export const netns = {
   /** Same as: ip netns add NAME. */
   async add(name: string, opts: AddNetnsOptions = {}): Promise<void> {
-    const { fd } = createNamed(name, { disableIpv6: opts.disableIpv6 });
+    const { fd } = createNamed(name, { disableIpv6: opts.disableIpv6, noDad: opts.noDad });
     fs.closeSync(fd);
   },
 
@@ -64,7 +70,7 @@ export const netns = {
 };
 
 export function createNetnsSync(name: string, opts: AddNetnsOptions = {}): Handle {
-  const { fd, inside } = createNamed(name, { disableIpv6: opts.disableIpv6, inside: () => NetlinkSocket.open() });
+  const { fd, inside } = createNamed(name, { disableIpv6: opts.disableIpv6, noDad: opts.noDad, inside: () => NetlinkSocket.open() });
   return handleFromFd(fd, name, `namespace ${name}`, inside);
 }
 

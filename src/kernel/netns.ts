@@ -101,6 +101,8 @@ export function prepareRunDir(): void {
 export interface CreateOptions<T> {
   /** Write 1 to net.ipv6.conf.{all,default}.disable_ipv6 before anything else exists in it. */
   disableIpv6?: boolean;
+  /** Write 0 to net.ipv6.conf.{all,default}.accept_dad before anything else exists in it. */
+  noDad?: boolean;
   /** Runs inside the new namespace before returning home (e.g. open a netlink socket there). */
   inside?: () => T;
 }
@@ -136,6 +138,10 @@ export function createNamed<T = undefined>(name: string, opts: CreateOptions<T> 
     if (opts.disableIpv6) {
       fs.writeFileSync('/proc/sys/net/ipv6/conf/all/disable_ipv6', '1');
       fs.writeFileSync('/proc/sys/net/ipv6/conf/default/disable_ipv6', '1');
+    }
+    if (opts.noDad) {
+      fs.writeFileSync('/proc/sys/net/ipv6/conf/all/accept_dad', '0');
+      fs.writeFileSync('/proc/sys/net/ipv6/conf/default/accept_dad', '0');
     }
     if (n.mount('/proc/thread-self/ns/net', path, 'none', n.MS_BIND, null) !== 0) {
       throw syscallError(n.lastErrno(), 'bind-mount', `namespace ${name} on ${path}`);
