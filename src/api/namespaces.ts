@@ -39,11 +39,14 @@ export const netns = {
     deleteNamed(name);
   },
 
-  /** Same as: ip netns list (with the nsid this process's namespace has for each, as "(id: N)"). */
-  async list(): Promise<NamespaceInfo[]> {
-    const host = hostNetns();
+  /**
+   * Same as: ip netns list, with the nsid this process's namespace has for each ("(id: N)");
+   * with `from`, the nsids as that handle's namespace numbers them (ip -n NS netns list).
+   */
+  async list(opts: { from?: Handle } = {}): Promise<NamespaceInfo[]> {
+    const from = opts.from ?? hostNetns();
     return listNamed().map((name) => {
-      const nsid = nsidOf(host, name);
+      const nsid = nsidOf(from, name);
       return nsid === undefined ? { name } : { name, nsid };
     });
   },

@@ -56,8 +56,10 @@ test('link text: an unnamed peer namespace prints its nsid; -d adds the kind lin
   assert.match(renderLinks([mv0]), /^6: mv0@if4: /);
 });
 
-test('link JSON: ip -j link show field names and order', () => {
-  const out = renderLinks([veth0, mv0], { json: true }, [lo, veth0, br0, mv0]);
+test('link JSON: ip -j -d link show field names and order; linkinfo only with -d, as ip', () => {
+  const plain = JSON.parse(renderLinks([veth0, mv0], { json: true }, [lo, veth0, br0, mv0])) as Record<string, unknown>[];
+  assert.deepEqual(plain.map((l) => 'linkinfo' in l), [false, false]);
+  const out = renderLinks([veth0, mv0], { json: true, details: true }, [lo, veth0, br0, mv0]);
   assert.ok(out.endsWith('\n') && !out.trimEnd().includes('\n'), 'one line, as ip -j');
   const j = JSON.parse(out) as Record<string, unknown>[];
   assert.deepEqual(j[0], {
@@ -177,4 +179,27 @@ test('qdisc, mode, group and address lifetimes print where ip prints them', () =
   const j = JSON.parse(renderAddrs([br], [addr], { json: true })) as Array<Record<string, unknown>>;
   assert.deepEqual(Object.keys(j[0]!), ['ifindex', 'ifname', 'flags', 'mtu', 'qdisc', 'operstate', 'group', 'txqlen', 'link_type', 'address', 'broadcast', 'addr_info']);
   assert.deepEqual((j[0]!.addr_info as unknown[])[0], { family: 'inet', local: '10.5.0.1', prefixlen: 24, scope: 'global', label: 'br9', valid_life_time: 4294967295, preferred_life_time: 300 });
+});
+
+test('kind data in ip\'s words: bridge, vxlan and vlan fields under ip\'s names, in JSON and text', () => {
+  const br: LinkInfo = { ...br0, info: { forwardDelay: 1500, helloTime: 200, maxAge: 2000, ageingTime: 30000, stpState: 1, priority: 32768, vlanFiltering: false, multicastSnooping: true } };
+  const vx: LinkInfo = {
+    ...mv0, ifindex: 9, ifname: 'vx0', kind: 'vxlan', link_index: undefined,
+    info: { id: 42, remote: '10.9.9.9', local: '10.9.9.1', link: 4, srcPortMin: 0, srcPortMax: 0, port: 4789, learning: false, ttl: 0, tos: 0 },
+  };
+  const vl: LinkInfo = { ...mv0, ifindex: 10, ifname: 'vl0', kind: 'vlan', info: { id: 10, protocol: '802.1Q' } };
+  const j = JSON.parse(renderLinks([br, vx, vl], { json: true, details: true }, [br, vx, vl])) as Array<{ linkinfo: unknown }>;
+  assert.deepEqual(j[0]!.linkinfo, { info_kind: 'bridge', info_data: { forward_delay: 1500, hello_time: 200, max_age: 2000, ageing_time: 30000, stp_state: 1, priority: 32768, vlan_filtering: 0, mcast_snooping: 1 } });
+  assert.deepEqual(j[1]!.linkinfo, { info_kind: 'vxlan', info_data: { id: 42, remote: '10.9.9.9', local: '10.9.9.1', link: 'br0', port_range: { low: 0, high: 0 }, port: 4789, learning: false, ttl: 0 } });
+  assert.deepEqual(j[2]!.linkinfo, { info_kind: 'vlan', info_data: { protocol: '802.1Q', id: 10 } });
+  const text = renderLinks([br, vx, vl], { details: true }, [br, vx, vl]);
+  assert.match(text, /^ {4}bridge forward_delay 1500 hello_time 200 max_age 2000 ageing_time 30000 stp_state 1 priority 32768 vlan_filtering 0 mcast_snooping 1$/m);
+  assert.match(text, /^ {4}vxlan id 42 remote 10\.9\.9\.9 local 10\.9\.9\.1 dev br0 srcport 0 0 dstport 4789 nolearning ttl auto$/m);
+  assert.match(text, /^ {4}vlan protocol 802\.1Q id 10$/m);
+});
+
+test('link-netns NAME for a peer in a named namespace, link-netnsid N otherwise (as ip)', () => {
+  assert.match(renderLinks([veth0]), /link-netns blue$/m);
+  assert.match(renderLinks([{ ...veth0, peerNetns: 'host' }]), /brd ff:ff:ff:ff:ff:ff link-netnsid 0$/m);
+  assert.match(renderLinks([{ ...veth0, peerNetns: undefined, link_netnsid: 3 }]), /link-netnsid 3$/m);
 });

@@ -3,6 +3,7 @@
  * `ip neigh`, `ip netns list`, and their `-j` field names. Pure: data in, string out.
  */
 import type { AddrInfo, LinkInfo, NamespaceInfo, NeighInfo, RouteInfo } from '../api/types.js';
+import { kindJson, kindText, type NameOf } from './render-kinds.js';
 
 export interface RenderOptions {
   json?: boolean;
@@ -17,6 +18,7 @@ export function toJson(v: unknown, pretty = false): string {
 
 type ByIndex = ReadonlyMap<number, LinkInfo>;
 const indexLinks = (links: readonly LinkInfo[]): ByIndex => new Map(links.map((l) => [l.ifindex, l]));
+const namer = (byIndex: ByIndex): NameOf => (i) => byIndex.get(i)?.ifname;
 
 /** The name ip prints after '@': the peer's ifindex when it lives in another namespace, else its name. */
 function linkRef(l: LinkInfo, byIndex: ByIndex): { at: string; key: 'link' | 'link_index'; value: string | number } | undefined {
@@ -26,8 +28,11 @@ function linkRef(l: LinkInfo, byIndex: ByIndex): { at: string; key: 'link' | 'li
   return { at: name, key: 'link', value: name };
 }
 
-/** One link with `ip -j link show` field names and order (fields nsnet does not read are left out). */
-export function linkJson(l: LinkInfo, byIndex: ByIndex = new Map()): Record<string, unknown> {
+/**
+ * One link with `ip -j link show` field names and order (fields nsnet does not read are left
+ * out); `linkinfo` (kind and kind data) only with details, as `ip -j -d`.
+ */
+export function linkJson(l: LinkInfo, byIndex: ByIndex = new Map(), details = false): Record<string, unknown> {
   const o: Record<string, unknown> = { ifindex: l.ifindex };
   const ref = linkRef(l, byIndex);
   if (ref) o[ref.key] = ref.value;
@@ -46,16 +51,16 @@ export function linkJson(l: LinkInfo, byIndex: ByIndex = new Map()): Record<stri
   if (l.link_netnsid !== undefined) o.link_netnsid = l.link_netnsid;
   if (l.ifalias !== undefined) o.ifalias = l.ifalias;
   if (l.altnames.length) o.altnames = l.altnames;
-  if (l.kind !== undefined) o.linkinfo = l.info ? { info_kind: l.kind, info_data: l.info } : { info_kind: l.kind };
+  if (details && l.kind !== undefined) {
+    const data = kindJson(l.kind, l.info, namer(byIndex));
+    o.linkinfo = data ? { info_kind: l.kind, info_data: data } : { info_kind: l.kind };
+  }
   return o;
 }
 
-function infoText(info: Record<string, unknown>): string {
-  return Object.entries(info)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => (typeof v === 'boolean' ? (v ? k : `no${k}`) : `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`))
-    .join(' ');
-}
+/** ip names the peer's namespace when it has a name under /run/netns; else it prints the nsid. */
+const peerNetnsWords = (l: LinkInfo): string =>
+  l.peerNetns !== undefined && l.peerNetns !== 'host' ? ` link-netns ${l.peerNetns}` : ` link-netnsid ${l.link_netnsid}`;
 
 /** The lines `ip link show` prints for one link (header, link/TYPE line, alias, details, altnames). */
 export function linkLines(l: LinkInfo, byIndex: ByIndex, details = false, forAddr = false): string[] {
@@ -71,11 +76,11 @@ export function linkLines(l: LinkInfo, byIndex: ByIndex, details = false, forAdd
   let second = `    link/${l.link_type}`;
   if (l.address !== undefined) second += ` ${l.address}`;
   if (l.broadcast !== undefined) second += ` brd ${l.broadcast}`;
-  if (l.link_netnsid !== undefined) second += l.peerNetns !== undefined ? ` link-netns ${l.peerNetns}` : ` link-netnsid ${l.link_netnsid}`;
+  if (l.link_netnsid !== undefined) second += peerNetnsWords(l);
   const out = [head, second];
   if (l.ifalias !== undefined) out.push(`    alias ${l.ifalias}`);
   if (details && l.kind !== undefined) {
-    const data = l.info ? infoText(l.info) : '';
+    const data = kindText(l.kind, l.info, namer(byIndex));
     out.push(`    ${l.kind}${data ? ` ${data}` : ''}`);
   }
   for (const a of l.altnames) out.push(`    altname ${a}`);
@@ -85,7 +90,7 @@ export function linkLines(l: LinkInfo, byIndex: ByIndex, details = false, forAdd
 /** `ip link show` / `ip -j link show`. `all` resolves peer and parent names (defaults to `links`). */
 export function renderLinks(links: readonly LinkInfo[], o: RenderOptions = {}, all: readonly LinkInfo[] = links): string {
   const byIndex = indexLinks(all);
-  if (o.json) return toJson(links.map((l) => linkJson(l, byIndex)), o.pretty);
+  if (o.json) return toJson(links.map((l) => linkJson(l, byIndex, o.details)), o.pretty);
   return links.map((l) => `${linkLines(l, byIndex, o.details).join('\n')}\n`).join('');
 }
 
@@ -131,7 +136,7 @@ export function renderAddrs(links: readonly LinkInfo[], addrs: readonly AddrInfo
   const shown = links.filter((l) => !onlyWithAddrs || per.has(l.ifindex));
   if (o.json) {
     return toJson(shown.map((l) => {
-      const { linkinfo: _drop, linkmode: _mode, ...rest } = linkJson(l, byIndex);
+      const { linkmode: _mode, ...rest } = linkJson(l, byIndex);
       return { ...rest, addr_info: (per.get(l.ifindex) ?? []).map(addrJson) };
     }), o.pretty);
   }

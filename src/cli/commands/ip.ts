@@ -191,7 +191,8 @@ async function runNetns(words: string[], g: GlobalOptions): Promise<number> {
   const { netns } = await import('../../api/namespaces.js');
   switch (c.verb) {
     case 'list':
-      out(renderNetns(await netns.list(), g));
+      // With -n NS, the ids as NS numbers them, as ip -n NS netns list.
+      out(renderNetns(g.netns === undefined ? await netns.list() : await withHandle(g, (from) => netns.list({ from })), g));
       return 0;
     case 'add':
       await netns.add(c.name);

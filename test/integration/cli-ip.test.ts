@@ -1,0 +1,67 @@
+// The nsnet command line where iproute2 has the same command, compared with what ip itself
+// prints: kind data under -d, netns ids seen from another namespace, the peer's namespace.
+import { isolate } from '../helpers/sandbox.js';
+isolate(import.meta.url);
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ip, labSkip, ok } from '../helpers/lab.js';
+
+const skip = labSkip;
+type Link = { ifname: string; linkinfo?: { info_kind: string; info_data?: Record<string, unknown> } };
+const links = (out: string): Link[] => JSON.parse(out) as Link[];
+
+test('-j -d link show: kind data under ip\'s names and values (bridge, veth, vxlan, macvlan); no linkinfo without -d', { skip }, () => {
+  ip('link', 'add', 'k-br', 'type', 'bridge', 'stp_state', '1', 'forward_delay', '400', 'mcast_snooping', '0');
+  ok('link', 'add', 'k-v0', 'type', 'veth', 'peer', 'name', 'k-v1');
+  ok('link', 'add', 'k-vx', 'type', 'vxlan', 'id', '42', 'remote', '10.9.9.9', 'local', '10.9.9.1', 'dstport', '4789', 'dev', 'k-v0', 'ttl', '5', 'nolearning');
+  ok('link', 'add', 'k-mv', 'link', 'k-v0', 'type', 'macvlan', 'mode', 'bridge');
+
+  const theirs = new Map(links(ip('-j', '-d', 'link', 'show')).map((l) => [l.ifname, l]));
+  const ours = links(ok('-j', '-d', 'link', 'show')).filter((l) => l.ifname.startsWith('k-'));
+  assert.deepEqual(ours.map((l) => l.linkinfo?.info_kind).sort(), ['bridge', 'macvlan', 'veth', 'veth', 'vxlan']);
+  for (const l of ours) {
+    const their = theirs.get(l.ifname)!.linkinfo!;
+    assert.equal(l.linkinfo!.info_kind, their.info_kind);
+    // Every field nsnet prints is one ip prints, with ip's value.
+    for (const [k, v] of Object.entries(l.linkinfo!.info_data ?? {})) assert.deepEqual(v, their.info_data?.[k], `${l.ifname} ${k}`);
+  }
+  const br = ours.find((l) => l.ifname === 'k-br')!.linkinfo!.info_data!;
+  for (const k of ['forward_delay', 'hello_time', 'max_age', 'ageing_time', 'stp_state', 'priority', 'vlan_filtering', 'mcast_snooping']) assert.ok(k in br, `bridge ${k}`);
+  assert.deepEqual([br.forward_delay, br.stp_state, br.mcast_snooping], [400, 1, 0]);
+  const vx = ours.find((l) => l.ifname === 'k-vx')!.linkinfo!.info_data!;
+  for (const k of ['id', 'remote', 'local', 'link', 'port', 'learning', 'ttl']) assert.ok(k in vx, `vxlan ${k}`);
+  assert.deepEqual(ours.find((l) => l.ifname === 'k-mv')!.linkinfo!.info_data, { mode: 'bridge' });
+
+  // Without -d neither prints linkinfo.
+  assert.deepEqual(links(ok('-j', 'link', 'show')).filter((l) => l.linkinfo), []);
+  assert.deepEqual(links(ip('-j', 'link', 'show')).filter((l) => l.linkinfo), []);
+  // The text of -d: the kind line's words as ip's, up to where ip goes on with what nsnet does not read.
+  const kindLine = (s: string): string => s.split('\n').find((x) => /^ {4}vxlan /.test(x))!;
+  assert.ok(kindLine(ip('-d', 'link', 'show', 'k-vx')).startsWith(kindLine(ok('-d', 'link', 'show', 'k-vx'))));
+  for (const d of ['k-vx', 'k-mv', 'k-v0', 'k-br']) ip('link', 'del', d);
+});
+
+test('-n NS netns list shows ids as NS numbers them; a peer in an unnamed namespace prints link-netnsid, as ip', { skip }, () => {
+  ok('netns', 'add', 'k-blue');
+  ok('netns', 'add', 'k-red');
+  ok('link', 'add', 'k-h', 'type', 'veth', 'peer', 'name', 'k-b', 'netns', 'k-blue');
+  ok('-n', 'k-blue', 'link', 'add', 'k-x', 'type', 'veth', 'peer', 'name', 'k-y', 'netns', 'k-red');
+  // (ip lists in directory order, nsnet by name: compared as sets.)
+  const lines = (s: string): string[] => s.split('\n').filter(Boolean).sort();
+  const byName = (s: string): unknown[] => (JSON.parse(s) as { name: string }[]).sort((a, b) => a.name.localeCompare(b.name));
+  for (const ns of [[], ['-n', 'k-blue'], ['-n', 'k-red']]) {
+    assert.deepEqual(lines(ok(...ns, 'netns', 'list')), lines(ip(...ns, 'netns', 'list')), `netns list ${ns.join(' ')}`);
+    assert.deepEqual(byName(ok(...ns, '-j', 'netns', 'list')), byName(ip(...ns, '-j', 'netns', 'list')));
+  }
+  const fromBlue = lines(ok('-n', 'k-blue', 'netns', 'list'));
+  assert.equal(fromBlue[0], 'k-blue', 'blue has no id for itself');
+  assert.match(fromBlue[1]!, /^k-red \(id: \d+\)$/, 'red has the id blue gave it');
+  // Seen from blue: the host end's namespace has no name (link-netnsid 0), red's has one.
+  for (const [ns, dev] of [['k-blue', 'k-b'], ['k-blue', 'k-x'], ['k-red', 'k-y']] as const) {
+    assert.equal(ok('-n', ns, 'link', 'show', dev), ip('-n', ns, 'link', 'show', dev), `${ns} ${dev}`);
+  }
+  assert.match(ok('-n', 'k-blue', 'link', 'show', 'k-b'), /link-netnsid \d+$/m);
+  assert.match(ok('link', 'show', 'k-h'), /link-netns k-blue$/m);
+  ok('netns', 'del', 'k-blue', 'k-red');
+});
