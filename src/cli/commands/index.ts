@@ -31,6 +31,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'exec', summary: 'run a command in a lab node', load: lab },
   { name: 'graph', summary: "draw a lab's topology", load: lab },
   { name: 'monitor', summary: 'print kernel events of a lab or of every namespace (as ip monitor)', load: () => import('./monitor.js') },
+  { name: 'ui', summary: 'a web page: live diagram, node panels, terminals', load: () => import('./ui.js') },
   { name: 'schema', summary: "print the topology file's JSON Schema", load: lab },
 ];
 

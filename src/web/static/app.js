@@ -1,0 +1,140 @@
+// nsnet ui: the lab as a live diagram, a panel per node, a terminal per node; with no lab, the
+// host map. Everything comes from the JSON API (net.js); window.nsnet exposes the state for
+// scripting and tests.
+import cytoscape from '/vendor/cytoscape/cytoscape.esm.min.mjs';
+import { api, enc, socket } from './net.js';
+import { labElements, mapElements, style, updateLab } from './diagram.js';
+import { openTerminal, openTerminals } from './terminals.js';
+
+const $ = (id) => document.getElementById(id);
+const h = (tag, props = {}, ...kids) => {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...kids);
+  return e;
+};
+const state = { lab: null, view: null, cy: null, events: null, refreshes: 0, eventsSeen: 0 };
+window.nsnet = { state, openTerminal: (node) => openTerminal(state.lab, node), openTerminals };
+
+function status(text) {
+  $('status').textContent = text;
+}
+
+function table(head, rows) {
+  const t = h('table');
+  t.append(h('tr', {}, ...head.map((x) => h('th', { textContent: x }))));
+  for (const r of rows) t.append(h('tr', {}, ...r.map((x) => h('td', { textContent: x ?? '' }))));
+  return t;
+}
+
+async function showNode(node) {
+  const p = $('panel');
+  p.replaceChildren(h('h2', { textContent: `node ${node}` }), h('button', { textContent: 'terminal', onclick: () => openTerminal(state.lab, node) }));
+  let d;
+  try {
+    d = await api(`/api/labs/${enc(state.lab)}/nodes/${enc(node)}`);
+  } catch (e) {
+    return p.append(h('p', { className: 'down', textContent: e.message }));
+  }
+  p.append(
+    h('p', { className: 'hint', textContent: `namespace ${d.netns}` }),
+    h('h3', { textContent: 'interfaces' }),
+    table(['name', 'state', 'mtu', 'mac'], d.links.map((l) => [l.ifname, l.operstate === 'UNKNOWN' ? (l.flags.includes('UP') ? 'UP' : 'DOWN') : l.operstate, String(l.mtu ?? ''), l.address])),
+    h('h3', { textContent: 'addresses' }),
+    table(['dev', 'address', 'scope'], d.addresses.map((a) => [a.ifname, a.cidr, a.scope])),
+    h('h3', { textContent: 'routes' }),
+    table(['to', 'via', 'dev', 'proto'], d.routes.filter((r) => r.table === 'main' || r.table === 254).map((r) => [r.dst, r.gateway, r.dev, r.protocol])),
+    h('h3', { textContent: 'neighbours' }),
+    table(['address', 'dev', 'lladdr', 'state'], d.neighbours.map((n) => [n.dst, n.dev, n.lladdr, n.state.join(',')])),
+  );
+}
+
+function showLink(id) {
+  const l = state.view?.links.find((x) => x.id === id);
+  if (!l) return;
+  const p = $('panel');
+  const set = (up) => api(`/api/labs/${enc(state.lab)}/links/${enc(id)}`, { method: 'POST', body: JSON.stringify({ up }) }).then(refresh, (e) => status(e.message));
+  p.replaceChildren(
+    h('h2', { textContent: `link ${id}` }),
+    h('p', {}, h('span', { className: l.up ? 'up' : 'down', textContent: l.up === true ? 'up' : l.up === false ? 'down' : 'not there' })),
+    table(['node', 'interface', 'state', 'addresses'], l.ends.map((e) => [e.node ?? 'host', e.name + (e.bridge ? ` (port of ${e.bridge})` : ''), e.up ? 'UP' : 'DOWN', e.addresses.join(' ')])),
+    h('p', {}, h('button', { textContent: 'set down', onclick: () => set(false) }), h('button', { textContent: 'set up', onclick: () => set(true) })),
+  );
+}
+
+function draw(elements, layout) {
+  state.cy?.destroy();
+  state.cy = cytoscape({ container: $('graph'), elements, style, layout, wheelSensitivity: 0.3 });
+  window.nsnet.cy = state.cy;
+  state.cy.on('tap', 'node.node', (e) => state.lab && showNode(e.target.id().slice(2)));
+  state.cy.on('tap', 'edge', (e) => state.lab && showLink(e.target.data('link')));
+}
+
+let pending = null;
+async function refresh() {
+  if (!state.lab) return;
+  try {
+    state.view = await api(`/api/labs/${enc(state.lab)}`);
+    state.refreshes++;
+    updateLab(state.cy, state.view);
+    status(`lab ${state.lab}: ${state.view.state}${state.view.inSync ? '' : ' (differs from its file)'}`);
+  } catch (e) {
+    status(e.message);
+  }
+}
+/** Events come in bursts: one refresh per burst, at most ~100 ms after it starts. */
+function scheduleRefresh() {
+  if (pending) return;
+  pending = setTimeout(() => {
+    pending = null;
+    void refresh();
+  }, 100);
+}
+
+function watchEvents(query) {
+  state.events?.close();
+  const ws = socket('/api/events', query);
+  state.events = ws;
+  ws.onmessage = () => {
+    state.eventsSeen++;
+    scheduleRefresh();
+  };
+  ws.onclose = () => {
+    if (state.events === ws) setTimeout(() => state.events === ws && watchEvents(query), 2000);
+  };
+}
+
+async function showLab(name) {
+  state.lab = name;
+  state.view = await api(`/api/labs/${enc(name)}`);
+  const n = state.view.nodes.length + state.view.bridges.length;
+  draw(labElements(state.view), n <= 60 ? { name: 'cose', animate: false, nodeRepulsion: () => 40000, idealEdgeLength: () => 140 } : { name: 'grid' });
+  updateLab(state.cy, state.view);
+  status(`lab ${name}: ${state.view.state}`);
+  watchEvents({ lab: name });
+}
+
+async function showMap() {
+  state.lab = null;
+  status('host map');
+  try {
+    const map = await api('/api/map');
+    draw(mapElements(map), { name: 'cose', animate: false });
+  } catch (e) {
+    status(`host map: ${e.message}`);
+  }
+}
+
+async function main() {
+  const [session, labs] = await Promise.all([api('/api/session'), api('/api/labs')]);
+  const want = decodeURIComponent(location.hash.replace(/^#lab=/, '')) || session.lab;
+  $('labs').replaceChildren(
+    h('a', { href: '#', textContent: 'host map', className: want ? '' : 'current' }),
+    ...labs.map((l) => h('a', { href: `#lab=${enc(l.name)}`, textContent: `${l.name} (${l.nodes})`, className: l.name === want ? 'current' : '' })),
+  );
+  if (want) await showLab(want);
+  else await showMap();
+  window.nsnet.ready = true;
+}
+
+window.addEventListener('hashchange', () => location.reload());
+main().catch((e) => status(e.message));
