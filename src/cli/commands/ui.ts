@@ -30,8 +30,10 @@ async function run(file: string | undefined, o: UiFlags): Promise<void> {
   const { startUi, isLoopback } = await import('../../web/server.js');
   const { uiSources } = await import('../../web/sources.js');
   if (lab !== undefined) {
-    const { checkLabName } = await import('../../apply/state.js');
-    checkLabName(lab);
+    const { readRecord } = await import('../../apply/state.js');
+    if (!readRecord(lab)) {
+      throw Object.assign(new Error(`ui: lab ${lab} is not up on this host (no record); ${file !== undefined ? `bring it up with nsnet up ${file}` : 'list labs with nsnet labs'}`), { name: 'NsnetError' });
+    }
   }
   if (!isLoopback(o.listen)) {
     process.stderr.write(`nsnet ui: warning: listening on ${o.listen}, not loopback: anyone who reaches this port with the token gets root shells in the labs' nodes\n`);
