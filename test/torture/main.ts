@@ -2,7 +2,7 @@
  * `npm run torture`: the torture suite, inside the test sandbox (scripts/sandbox.mjs). Prints a
  * table, then as its last line:
  *
- *   torture: crash_trials=A leaks=B foreign_touched=C concurrency_runs=D concurrency_errors=E fuzz_cases=F fuzz_crashes=G bad_files=H bad_file_crashes=I fd_growth=J
+ *   torture: crash_trials=A leaks=B foreign_touched=C concurrency_runs=D concurrency_errors=E fuzz_cases=F fuzz_crashes=G bad_files=H bad_file_crashes=I fd_growth=J converge_cases=K converge_diverged=L
  *
  * Sections (one module each, shared with the reduced run in test/integration/torture.test.ts):
  *   1-2 crash.ts        nsnet up/down of a 50-node lab killed at random moments, foreign objects, a second lab
@@ -10,17 +10,20 @@
  *   4   fuzz.ts         1,000,000 decoder cases
  *   5   hostile.ts      bad topology files through the library and the CLI
  *   6   fds.ts          open fds before and after 10,000 library operations
+ *   7   ../converge     random labs and edits: up A; up B against a fresh up B (issue 12)
  *
  * Options: --seed N, --crash N (kills per phase: N in up, N in down), --rounds N, --races N,
- * --fuzz N, --bad N, --big N, --fd-ops N, --only 1,3,4 (sections). Progress goes to stderr.
+ * --fuzz N, --bad N, --big N, --fd-ops N, --converge N, --only 1,3,4 (sections).
+ * NSNET_CONVERGE_SEED=N replays one convergence case. Progress goes to stderr.
  * Exit status: 0 when every count of a failure is 0, 1 otherwise, 2 when a section could not run.
  */
+import { convergeCases, describeCase, type ConvergeResult } from '../converge/run.js';
 import { concurrency, type ConcurrencyResult } from './concurrency.js';
 import { crashTrials, type CrashResult } from './crash.js';
 import { fdGrowth, type FdResult } from './fds.js';
 import { fuzzDecoders, type FuzzResult } from './fuzz.js';
 import { hostileFiles, type HostileResult } from './hostile.js';
-import { kernelUnavailable } from './util.js';
+import { caseSeed, kernelUnavailable } from './util.js';
 import { removeInternet } from './world.js';
 
 interface Args {
@@ -32,11 +35,12 @@ interface Args {
   bad: number;
   big: number;
   fdOps: number;
+  converge: number;
   only: Set<number>;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { seed: Date.now() % 1_000_000_007, crash: 50, rounds: 5, races: 2, fuzz: 1_000_000, bad: 240, big: 5, fdOps: 10_000, only: new Set([1, 2, 3, 4, 5, 6]) };
+  const a: Args = { seed: Date.now() % 1_000_000_007, crash: 50, rounds: 5, races: 2, fuzz: 1_000_000, bad: 240, big: 5, fdOps: 10_000, converge: 150, only: new Set([1, 2, 3, 4, 5, 6, 7]) };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
     const v = argv[i + 1];
@@ -55,6 +59,7 @@ function parseArgs(argv: string[]): Args {
       case '--bad': a.bad = num(); break;
       case '--big': a.big = num(); break;
       case '--fd-ops': a.fdOps = num(); break;
+      case '--converge': a.converge = num(); break;
       case '--only': a.only = new Set((v ?? '').split(',').map(Number)); i++; break;
       default: throw new Error(`torture: unknown option ${k} (see the header of test/torture/main.ts)`);
     }
@@ -76,6 +81,7 @@ async function main(): Promise<number> {
   let fuzz: FuzzResult | undefined;
   let bad: HostileResult | undefined;
   let fd: FdResult | undefined;
+  let conv: ConvergeResult | undefined;
   const examples: string[] = [];
 
   if (args.only.has(1) || args.only.has(2)) {
@@ -120,6 +126,16 @@ async function main(): Promise<number> {
       examples.push(...fd.examples);
     }
   }
+  if (args.only.has(7)) {
+    if (noKernel) skipped = true;
+    else {
+      log(`[7] convergence: ${args.converge} random labs and edits, seed ${args.seed}`);
+      const t0 = Date.now();
+      conv = await convergeCases({ count: args.converge, seed: args.seed, caseSeed, log: (s) => log(s.split('\n')[0]!) });
+      rows.push(['7 convergence', `${conv.cases} cases (up A; up B against a fresh up B, iproute2; plan B empty)`, `diverged=${conv.diverged}`, secs(Date.now() - t0)]);
+      examples.push(...conv.failures.map(describeCase));
+    }
+  }
   if (!noKernel) removeInternet();
 
   const head = ['section', 'size', 'result', 'time'];
@@ -143,9 +159,11 @@ async function main(): Promise<number> {
     bad_files: bad?.files ?? 0,
     bad_file_crashes: bad?.crashes ?? 0,
     fd_growth: fd?.growth ?? 0,
+    converge_cases: conv?.cases ?? 0,
+    converge_diverged: conv?.diverged ?? 0,
   };
   console.log(`torture: ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  const failures = counts.leaks + counts.foreign_touched + counts.concurrency_errors + counts.fuzz_crashes + counts.bad_file_crashes + Math.abs(counts.fd_growth)
+  const failures = counts.leaks + counts.foreign_touched + counts.concurrency_errors + counts.fuzz_crashes + counts.bad_file_crashes + Math.abs(counts.fd_growth) + counts.converge_diverged
     + (crash?.incomplete ?? 0) + (fd?.unexpected ?? 0);
   return failures > 0 ? 1 : skipped ? 2 : 0;
 }
