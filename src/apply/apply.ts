@@ -24,6 +24,7 @@ import type { LabSpec } from '../topology/model.js';
 import { Handles } from './handles.js';
 import { ApplyContext, applyAction } from './kinds/index.js';
 import { observeLab } from './observe.js';
+import { Profile } from './profile.js';
 import { lockLab, newRecord, readRecord, recordPath, writeRecord, type LabRecord, type LockOptions } from './state.js';
 
 export interface Progress {
@@ -70,9 +71,13 @@ export interface ApplyOptions {
   /** Handles opened by observe (reused, and closed when done). */
   handles?: Handles;
   onProgress?: (p: Progress) => void;
+  /** Where the time goes (nsnet up --profile). */
+  profile?: Profile;
 }
 
 const isRemoval = (a: Action) => opSign(a.op) === '-';
+
+const SETTLE = 'wait for the kernel to free links';
 
 export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyResult> {
   const t0 = performance.now();
@@ -107,13 +112,16 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   const run = new ApplyContext(plan.lab, record, handles);
   const done: Action[] = [];
   try {
+    const prof = opts.profile ?? new Profile();
     for (const [i, a] of plan.actions.entries()) {
-      if (!isRemoval(a)) await run.settle();
+      if (!isRemoval(a) && run.settling) await prof.timeAsync(SETTLE, () => run.settle());
+      const t = performance.now();
       try {
         await applyAction(a, run);
       } catch (e) {
         throw new ApplyError(plan.lab, a, done.length, e);
       }
+      prof.add(`action ${a.op}`, (performance.now() - t) / 1000);
       done.push(a);
       const s = opSign(a.op);
       if (s === '+') counts.added++;
@@ -122,7 +130,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
       opts.onProgress?.({ done: done.length, total: plan.actions.length, action: a });
       if (!isRemoval(a)) for (const ns of namespacesOf(a)) if (ns !== HOST && lastUse.get(ns) === i) handles.close(ns);
     }
-    await run.settle();
+    if (run.settling) await prof.timeAsync(SETTLE, () => run.settle());
   } catch (e) {
     handles.closeAll();
     record.state = 'failed';
@@ -156,6 +164,8 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
 
 export interface UpOptions {
   file?: string;
+  /** Where the time goes (nsnet up --profile): lock, observe, plan, each action kind, kernel waits. */
+  profile?: Profile;
   onProgress?: (p: Progress) => void;
   /** Plan only: nothing is locked, written or changed. */
   dryRun?: boolean;
@@ -173,13 +183,14 @@ export async function upLab(spec: LabSpec, opts: UpOptions = {}): Promise<UpResu
     return { lab: spec.name, noop: plan.noop, actions: [], counts: { added: 0, changed: 0, removed: 0 }, size: plan.counts, ms: 0, plan };
   }
   const t0 = performance.now();
-  const lock = await lockLab(spec.name, opts.lock);
+  const prof = opts.profile ?? new Profile();
+  const lock = await prof.timeAsync('lock the lab', () => lockLab(spec.name, opts.lock));
   let handles: Handles | undefined;
   try {
     const existing = readRecord(spec.name);
-    const { observed, handles: hs } = await observeLab(spec, existing);
+    const { observed, handles: hs } = await prof.timeAsync('observe the kernel', () => observeLab(spec, existing));
     handles = hs;
-    const plan = planLab(spec, observed);
+    const plan = prof.time('plan', () => planLab(spec, observed));
     if (plan.refusals.length) throw new RefusedError(spec.name, plan.refusals);
     if (plan.noop && existing && existing.state === 'up' && (opts.file === undefined || existing.file === opts.file)) {
       handles.closeAll();
@@ -187,7 +198,7 @@ export async function upLab(spec: LabSpec, opts: UpOptions = {}): Promise<UpResu
     }
     const record = existing ?? newRecord(spec.name, opts.file);
     if (opts.file !== undefined) record.file = opts.file;
-    const r = await applyPlan(plan, { spec, record, handles, onProgress: opts.onProgress });
+    const r = await applyPlan(plan, { spec, record, handles, onProgress: opts.onProgress, profile: prof });
     if (plan.noop) {
       // The kernel matched but the record did not say so (lost, or from another file): write it.
       record.spec = spec;

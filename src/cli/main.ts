@@ -5,6 +5,7 @@
  * `nsnet --help` stays fast. Exit status: 0 ok, 1 error, 2 usage error; set through
  * process.exitCode, never process.exit.
  */
+import './started.js'; // first: its clock reading is Node's start-up (up --profile)
 import { Command, CommanderError } from 'commander';
 import { COMMANDS, commandNames } from './commands/index.js';
 

@@ -54,6 +54,11 @@ export class ApplyContext {
   }
 
   /** Wait until links that go with deleted namespaces are gone (so their names can be used again). */
+  /** Whether settle() has links to wait for. */
+  get settling(): boolean {
+    return this.frees.length > 0;
+  }
+
   async settle(): Promise<void> {
     if (!this.frees.length) return;
     const start = Date.now();

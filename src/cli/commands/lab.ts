@@ -268,7 +268,8 @@ function registerUp(program: Command): void {
     .argument('<file>', 'topology file (YAML or JSON)')
     .option('-j, --json', 'print the result as JSON')
     .option('--dry-run', 'show the plan, change nothing')
-    .action(action(async (file: string, o: JsonOpt & { dryRun?: boolean }, cmd: Command) => {
+    .option('--profile', 'print where the time went (start-up, file, observe, plan, each action kind, kernel waits, CPU, peak RSS) on stderr')
+    .action(action(async (file: string, o: JsonOpt & { dryRun?: boolean; profile?: boolean }, cmd: Command) => {
       if (o.dryRun) {
         const lab = await loadLab(file);
         const { renderPlan } = await import('../../plan/render.js');
@@ -277,12 +278,14 @@ function registerUp(program: Command): void {
         else out(renderPlan(plan));
         return plan.refusals.length ? printRefusals(plan, file) : undefined;
       }
-      const lab = await specOfFile(file);
+      const profile = o.profile ? await startProfile() : undefined;
+      const lab = profile ? await profile.timeAsync('read and validate the file', () => specOfFile(file)) : await specOfFile(file);
       const { upLab, RefusedError, ApplyError } = await import('../../apply/apply.js');
       const bar = progressLine();
       try {
-        const r = await upLab(lab.spec, { file: lab.file, onProgress: (p) => bar.update(p), lock: { onWait: lockWait(lab.spec.name) } });
+        const r = await upLab(lab.spec, { file: lab.file, profile, onProgress: (p) => bar.update(p), lock: { onWait: lockWait(lab.spec.name) } });
         bar.clear();
+        if (profile) await printProfile(profile);
         const size = `${count(r.size.nodes, 'node')}, ${count(r.size.links, 'link')}`;
         if (wantJson(cmd)) {
           const { plan, ...rest } = r;
@@ -299,6 +302,20 @@ function registerUp(program: Command): void {
         throw e;
       }
     }));
+}
+
+/** A profile whose clock starts with the process; the commands' own loading is its first span. */
+async function startProfile(): Promise<import('../../apply/profile.js').Profile> {
+  const { STARTED_MS } = await import('../started.js');
+  const { Profile } = await import('../../apply/profile.js');
+  const p = new Profile(STARTED_MS);
+  p.add('load the command', (performance.now() - STARTED_MS) / 1000);
+  return p;
+}
+
+async function printProfile(p: import('../../apply/profile.js').Profile): Promise<void> {
+  const { renderProfile } = await import('../../apply/profile.js');
+  err(renderProfile(p.report()));
 }
 
 /** "labs on this host: a, b" or "no lab is up on this host". */
