@@ -36,6 +36,8 @@ export interface StarResult {
   ipv6: boolean;
   /** Peak resident memory of the `nsnet up` process, MB (its own getrusage, read at exit). */
   rssMb?: number;
+  /** What `nsnet up --profile` printed: where the build's time went. */
+  profile: string;
 }
 
 /**
@@ -90,7 +92,9 @@ export async function nsnetStar(n: number, tmp: string, opts: { ipv6: boolean; p
 async function measure(n: number, file: string, prefix: string, before: Set<string>, tmp: string): Promise<StarResult> {
   const netnsName = (i: number): string => `${prefix}h${i}`;
   const rss = rssProbe(tmp);
-  const up = nsnet('nsnet up', ['up', file], rss.env).seconds;
+  const first = nsnet('nsnet up', ['up', '--profile', file], rss.env);
+  const up = first.seconds;
+  const profile = first.stderr.slice(first.stderr.indexOf('profile:')).trim();
   const rssMb = rss.read();
   const labDevs = rootDevices().filter((d) => !before.has(d));
   const mine = new Set(labDevs);
@@ -134,5 +138,5 @@ async function measure(n: number, file: string, prefix: string, before: Set<stri
   const down = now() - t;
   const left = namedNetns().filter((x) => x.startsWith(prefix));
   if (left.length) throw new CheckError(`${left.length} namespaces ${prefix}* are left after nsnet down (${left.slice(0, 3).join(', ')})`);
-  return { side: 'nsnet', up, noopUp, down, downReturned, loDown: ns.loDown, noopSays, ipv6, ...(rssMb !== undefined ? { rssMb } : {}) };
+  return { side: 'nsnet', up, noopUp, down, downReturned, loDown: ns.loDown, noopSays, ipv6, profile, ...(rssMb !== undefined ? { rssMb } : {}) };
 }

@@ -106,6 +106,10 @@ function report(o: BenchOptions, runs: Runs, sides: StarSide[], waits: QuietResu
   if (floorAbsent) lines.push(`C floor: absent (${floorAbsent})`);
   const first = runs.nsnet[0] ?? runs['nsnet-v6'][0];
   if (first) lines.push(`second up said: ${first.noopSays}`);
+  for (const s of ['nsnet', 'nsnet-v6'] as const) {
+    const last = runs[s].at(-1);
+    if (last) lines.push(`${SIDE_LABEL[s]}, last round's up --profile:`, ...last.profile.split('\n').slice(1));
+  }
   const z = m.noop === undefined ? 'n/a' : m.noop.toFixed(2);
   const rss = m.rss === undefined ? 'n/a' : m.rss.toFixed(0);
   const vsFloor = floorAbsent
