@@ -21,6 +21,7 @@ import { listNamed, netnsPath } from '../kernel/netns.js';
 import { HOST } from '../plan/desired.js';
 import { labOfMark, markFor } from '../plan/observed.js';
 import { natTableName } from '../plan/constants.js';
+import { BRIDGE_OBSERVERS } from './bridges.js';
 import { restoreHostSysctl, restoreUplink } from './effects.js';
 import { Handles } from './handles.js';
 import { forgetLab } from './speccache.js';
@@ -63,6 +64,8 @@ export async function downLab(lab: string, opts: DownOptions = {}): Promise<Down
 
     // 1. Host effects first: the uplink NIC leaves the bridge before the bridge goes.
     if (record) await undoEffects(record, host, mark, out);
+    // Bridges of backends outside the kernel's links (OVS): what the lab owns there.
+    for (const b of BRIDGE_OBSERVERS) if (b.removeLab) out.links.push(...(await b.removeLab(lab)));
     const table = natTableName(lab);
     // With a record its effects name the table (recorded before the table is made); without one, look.
     if (!record && nftAvailable() && nftTableExists(table)) {

@@ -22,6 +22,7 @@ import {
 import { IP_FORWARD, IPV6_SYSCTLS, natTableName } from '../plan/constants.js';
 import type { LabSpec } from '../topology/model.js';
 import type { Link } from '../wire/rtnl/index.js';
+import { BRIDGE_OBSERVERS } from './bridges.js';
 import { Handles } from './handles.js';
 import { nftTableExists, nftAvailable } from './nft.js';
 import type { LabRecord } from './state.js';
@@ -115,6 +116,7 @@ export async function observeLab(spec: LabSpec, record?: LabRecord, handles = ne
     effects: record?.effects ?? { uplinks: {}, sysctls: {} },
     execDone: record?.execDone ?? {},
   };
+  for (const b of BRIDGE_OBSERVERS) await b.observe(spec, observed.previous, observed);
   return { observed, handles };
 }
 

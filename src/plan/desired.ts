@@ -3,10 +3,11 @@
  * host) should hold. Namespaces are keyed by netns name; HOST ('') is the host namespace.
  */
 import type { BridgeSpec, Endpoint, LabSpec, LinkSpec, NodeSpec, RouteSpec } from '../topology/model.js';
+import { bridgeBackend } from './bridges/index.js';
+import { HOST } from './host.js';
 import { canonCidr } from './keys.js';
 
-/** Key of the host namespace in per-namespace maps (no netns name can be empty). */
-export const HOST = '';
+export { HOST };
 
 export type Path = (string | number)[];
 
@@ -88,6 +89,7 @@ export function indexLab(spec: LabSpec): DesiredLab {
   };
 
   for (const b of spec.bridges) {
+    if (!bridgeBackend(b).kernelMaster) continue; // not a kernel link: its backend plans it
     const ns = b.node !== undefined ? (nsOfNode.get(b.node) ?? b.node) : HOST;
     const path = ['bridges', b.logical];
     addLink({ ns, name: b.name, kind: 'bridge', mtu: b.mtu, altname: b.altname, bridge: b, path });
@@ -108,7 +110,9 @@ export function indexLab(spec: LabSpec): DesiredLab {
         inLink.add(`${ep.node}\0${iface.name}`);
         addAddrs(ns, ep.name, iface.addresses, ['nodes', ep.node, 'interfaces', iface.logical, 'addresses']);
       }
-      const master = ep.bridge !== undefined ? bridges.get(ep.bridge)?.name : undefined;
+      // Membership by IFLA_MASTER only for backends whose ports join that way (the Linux bridge).
+      const br = ep.bridge !== undefined ? bridges.get(ep.bridge) : undefined;
+      const master = br && bridgeBackend(br).kernelMaster ? br.name : undefined;
       const l: DesiredLink = {
         ns, name: ep.name, kind: link.kind, link, path,
         mtu: iface?.mtu ?? (link.kind === 'veth' ? link.mtu : undefined),

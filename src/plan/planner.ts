@@ -7,12 +7,13 @@
 import type { LabSpec } from '../topology/model.js';
 import type { Action, Plan, Refusal } from './actions.js';
 import { HOST, indexLab, type DesiredLab, type DesiredLink } from './desired.js';
+import { linkKey } from './host.js';
 import { canonIp } from './keys.js';
 import { sortActions } from './kinds/index.js';
 import { markFor, type ObservedLab, type ObservedLink, type ObservedNamespace } from './observed.js';
 
 /** A link's key in the planner's sets: namespace and name. */
-export const key = (ns: string, name: string): string => `${ns}\0${name}`;
+export const key = linkKey;
 
 /** Observed links of one namespace by name and by index. */
 export interface NsView {

@@ -4,10 +4,11 @@
  * order of the actions in the plan is their kinds' ranks, not the steps'. A new capability that
  * plans its own objects (qdiscs, OVS ports...) is a step file here and its line below.
  */
+import { planBridges } from '../bridges/index.js';
 import type { Planner } from '../planner.js';
 import { addresses } from './addresses.js';
 import { exec } from './exec.js';
-import { createBridges, createLinkEnds, createNamespaces, deleteStale, linkSettings, linkStates } from './links.js';
+import { createLinkEnds, createNamespaces, deleteStale, linkSettings, linkStates } from './links.js';
 import { hostLinks, namespaces } from './ownership.js';
 import { routes } from './routes.js';
 import { sysctls } from './sysctls.js';
@@ -21,7 +22,7 @@ export const STEPS: readonly Step[] = [
   linkStates,
   deleteStale,
   createNamespaces,
-  createBridges,
+  planBridges, // each bridge backend's step (src/plan/bridges/)
   createLinkEnds,
   linkSettings,
   addresses,

@@ -88,24 +88,6 @@ export function createNamespaces(p: Planner): void {
   }
 }
 
-/** Bridges of the file that are not there as they should be. */
-export function createBridges(p: Planner): void {
-  for (const b of p.d.spec.bridges) {
-    const ns = b.node !== undefined ? p.d.nsOfNode.get(b.node)! : HOST;
-    if (ns !== HOST && !p.ours.has(ns)) continue;
-    const k = key(ns, b.name);
-    if (p.kept.has(k)) continue;
-    if (ns === HOST && p.views.get(HOST)?.byName.has(b.name) && !p.gone.has(k)) continue; // refused
-    p.making.add(k);
-    const a: Action = { op: 'create-bridge', name: b.name, target: `bridge ${b.name}${ns === HOST ? '' : ` in ${ns}`}`, reason: p.replace.has(k) ? `replacing: ${p.replace.get(k)}` : `new bridge ${b.logical}` };
-    if (ns !== HOST) a.netns = ns;
-    if (b.altname !== undefined) a.altname = b.altname;
-    if (b.mtu !== undefined) a.mtu = b.mtu;
-    if (b.stp !== undefined) a.stp = b.stp;
-    p.add(a);
-  }
-}
-
 /** Links of the file that are not there as they should be (a veth pair, a macvlan, a vxlan). */
 export function createLinkEnds(p: Planner): void {
   const inOurs = (ns: string) => ns === HOST || p.ours.has(ns);
