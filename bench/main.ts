@@ -22,6 +22,7 @@ const WORKLOADS: Record<Workload, (o: BenchOptions, tmp: string) => Promise<Outc
   star: async (o, tmp) => (await import('./workloads/star.js')).runStar(o, tmp),
   tree: async (o, tmp) => (await import('./workloads/tree.js')).runTree(o, tmp),
   cli: async (o) => (await import('./workloads/cli.js')).runCli(o),
+  map: async (o, tmp) => (await import('./workloads/map.js')).runMap(o, tmp),
 };
 
 const have = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;

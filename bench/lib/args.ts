@@ -4,7 +4,7 @@
  */
 
 /** The workloads, in the usage's order; each runs from bench/workloads/NAME.ts (main.ts). */
-export const WORKLOADS = ['core', 'star', 'tree', 'cli'] as const;
+export const WORKLOADS = ['core', 'star', 'tree', 'cli', 'map'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 /** Defaults that differ by workload (N and rounds); the rest are shared. */
@@ -13,6 +13,7 @@ const DEFAULTS: Record<Workload, { n: number; repeat: number }> = {
   star: { n: 1000, repeat: 3 },
   tree: { n: 4000, repeat: 1 },
   cli: { n: 1, repeat: 20 },
+  map: { n: 1000, repeat: 3 },
 };
 
 export interface BenchOptions {
@@ -46,6 +47,8 @@ export const USAGE = `usage: npm run bench -- ${WORKLOADS.join('|')} [--n N] [--
   tree   N hosts (default 4000) on 4 leaf bridges under a core bridge: up, ping first to
          last, down; time per host against the N/4 star in the same run.
   cli    start-up of nsnet --help, netns list and labs against node -e 0.
+  map    nsnet map() of a host with N namespaces (a veth each to one bridge) against
+         ip -all netns exec ip -j addr show.
 
   --n N          namespaces or hosts (default 1000; tree 4000; at most ${MAX_N})
   --repeat K     rounds, medians reported (default 1; star 3; cli 20 runs of each command)
@@ -82,6 +85,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       case 'star':
       case 'tree':
       case 'cli':
+      case 'map':
         if (workload !== undefined) return { ok: false, error: `bench: one workload at a time (got ${workload} and ${flag})` };
         workload = flag;
         break;
