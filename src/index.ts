@@ -7,6 +7,7 @@ export { netns, type AddNetnsOptions } from './api/namespaces.js';
 export type * from './api/types.js';
 export type { AddrAddOptions } from './api/addresses.js';
 export { monitor, type Monitor, type MonitorEvent, type MonitorOptions } from './api/monitor.js';
+export { map, type HostMap, type MapNetns, type MapLink } from './api/map.js';
 export { NsnetError, KernelError } from './kernel/errors.js';
 export { WireError } from './wire/errors.js';
 export { Lab, TopologyError, ApplyError, RefusedError, type TestLike, type UpResult, type DownResult, type LabStatus, type Progress } from './apply/index.js';

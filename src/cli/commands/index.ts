@@ -29,9 +29,10 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'status', summary: "show a lab's state", load: lab },
   { name: 'labs', summary: 'list labs', load: lab },
   { name: 'exec', summary: 'run a command in a lab node', load: lab },
-  { name: 'graph', summary: "draw a lab's topology", load: lab },
+  { name: 'graph', summary: "draw a lab's topology (DOT, Mermaid, SVG; with its state when up)", load: () => import('./lab-graph.js') },
   { name: 'monitor', summary: 'print kernel events of a lab or of every namespace (as ip monitor)', load: () => import('./monitor.js') },
   { name: 'ui', summary: 'a web page: live diagram, node panels, terminals', load: () => import('./ui.js') },
+  { name: 'map', summary: 'every network namespace on the host as one network', load: () => import('./map.js') },
   { name: 'schema', summary: "print the topology file's JSON Schema", load: lab },
 ];
 

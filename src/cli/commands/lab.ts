@@ -1,5 +1,5 @@
 /**
- * The lab commands: plan, up, down, status, labs, exec (and schema, graph). Thin: load the file,
+ * The lab commands: plan, up, down, status, labs, exec (and schema; graph is in lab-graph.ts). Thin: load the file,
  * call src/apply, render text or JSON. main.ts registers them only when one of them is asked for.
  *
  * Exit status: 0 done, 1 error (invalid file, refusal, kernel error), 2 usage error.
@@ -233,7 +233,7 @@ const lockWait = (lab: string) => (pid: number | undefined) =>
 
 /** The lab commands, each registered by its own function below. */
 export function registerLabCommands(program: Command): void {
-  for (const register of [registerPlan, registerUp, registerDown, registerStatus, registerLabs, registerExec, registerSchema, registerGraph]) register(program);
+  for (const register of [registerPlan, registerUp, registerDown, registerStatus, registerLabs, registerExec, registerSchema]) register(program);
 }
 
 /** Print a plan's refusals located in the file; the exit status of a plan that up would refuse. */
@@ -448,17 +448,5 @@ function registerSchema(program: Command): void {
     .action(action(async () => {
       const { topologyJsonSchema } = await import('../../topology/schema.js');
       json(topologyJsonSchema());
-    }));
-}
-
-function registerGraph(program: Command): void {
-  program
-    .command('graph')
-    .description("print the lab's topology as a Graphviz graph (dot -Tsvg)")
-    .argument('<file>', 'topology file')
-    .action(action(async (file: string) => {
-      const lab = await loadLab(file);
-      const { graphDot } = await import('./lab-graph.js');
-      out(graphDot(lab.spec));
     }));
 }
