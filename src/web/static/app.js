@@ -63,7 +63,7 @@ function showLink(id) {
 
 function draw(elements, layout) {
   state.cy?.destroy();
-  state.cy = cytoscape({ container: $('graph'), elements, style, layout, wheelSensitivity: 0.3 });
+  state.cy = cytoscape({ container: $('graph'), elements, style, layout, maxZoom: 1.6, minZoom: 0.05, wheelSensitivity: 0.3 });
   window.nsnet.cy = state.cy;
   state.cy.on('tap', 'node.node', (e) => state.lab && showNode(e.target.id().slice(2)));
   state.cy.on('tap', 'edge', (e) => state.lab && showLink(e.target.data('link')));
@@ -90,12 +90,33 @@ function scheduleRefresh() {
   }, 100);
 }
 
+/** A link event changes its end's state on the diagram at once; the refresh that follows fills in the rest. */
+function applyLinkEvent(ev) {
+  let hit = false;
+  for (const l of state.view.links) {
+    for (const e of l.ends) {
+      if ((e.netns ?? 'host') !== ev.netns || e.name !== ev.link.ifname) continue;
+      e.up = ev.action === 'new' ? ev.link.flags.includes('UP') : null;
+      hit = true;
+    }
+    l.up = l.ends.some((e) => e.up === null) ? null : l.ends.every((e) => e.up);
+  }
+  if (hit) updateLab(state.cy, state.view);
+}
+
 function watchEvents(query) {
   state.events?.close();
   const ws = socket('/api/events', query);
   state.events = ws;
-  ws.onmessage = () => {
+  ws.onmessage = (m) => {
     state.eventsSeen++;
+    let ev;
+    try {
+      ev = JSON.parse(m.data);
+    } catch {
+      return;
+    }
+    if (ev.type === 'link' && state.view) applyLinkEvent(ev);
     scheduleRefresh();
   };
   ws.onclose = () => {
@@ -107,7 +128,7 @@ async function showLab(name) {
   state.lab = name;
   state.view = await api(`/api/labs/${enc(name)}`);
   const n = state.view.nodes.length + state.view.bridges.length;
-  draw(labElements(state.view), n <= 60 ? { name: 'cose', animate: false, nodeRepulsion: () => 40000, idealEdgeLength: () => 140 } : { name: 'grid' });
+  draw(labElements(state.view), n <= 60 ? { name: 'breadthfirst', directed: false, spacingFactor: 1.6, padding: 60, animate: false } : { name: 'grid' });
   updateLab(state.cy, state.view);
   status(`lab ${name}: ${state.view.state}`);
   watchEvents({ lab: name });
