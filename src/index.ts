@@ -15,3 +15,6 @@ export { renderPlan, type Plan, type Action, type Refusal } from './plan/index.j
 export type { LabSpec, NodeSpec } from './topology/model.js';
 export type { TopologyInput } from './topology/schema.js';
 export type { TopologyIssue } from './topology/issues.js';
+export { Qdiscs, type QdiscOptions, type QdiscInfo, type FilterInfo } from './api/qdisc.js';
+export { impair, clearImpairment, readImpairment, impairProblems, type ImpairSpec, type Endpoint, type ImpairProblem } from './api/impair.js';
+export { kernelFeatures, type Feature, type Features } from './api/features.js';
