@@ -68,7 +68,7 @@ export function randomDropLoss(prog: readonly SockFilter[]): number | undefined 
   return ok ? (drops / U32) * 100 : undefined;
 }
 
-/** struct sock_filter[] as the kernel takes it (TCA_BPF_OPS, SO_ATTACH_FILTER). */
+/** struct sock_filter[] as the kernel takes it (TCA_BPF_OPS, SO_ATTACH_FILTER). @internal */
 export function encodeProgram(prog: readonly SockFilter[]): Buffer {
   const b = Buffer.alloc(prog.length * SOCK_FILTER_LEN);
   prog.forEach((ins, i) => {
@@ -80,6 +80,7 @@ export function encodeProgram(prog: readonly SockFilter[]): Buffer {
   return b;
 }
 
+/** @internal */
 export function decodeProgram(b: Buffer, what = 'bpf program'): SockFilter[] {
   if (b.length % SOCK_FILTER_LEN !== 0) throw new WireError('MALFORMED', what, 0, `${b.length} bytes is not a whole number of instructions`);
   const out: SockFilter[] = [];
