@@ -1,6 +1,6 @@
 import { KernelError } from '../kernel/errors.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/nlmsg.js';
-import { decodeAddr, encodeAddr, encodeAddrDump, RTM_DELADDR, RTM_NEWADDR, type Addr, type AddrSpec } from '../wire/rtnl/index.js';
+import { decodeAddr, encodeAddr, encodeAddrDump, RTM_DELADDR, RTM_NEWADDR, IFA_F_NODAD, IFA_F_NOPREFIXROUTE, scopeNumber, type Addr, type AddrSpec } from '../wire/rtnl/index.js';
 import { parseCidr } from './cidr.js';
 import type { Handle } from './handle.js';
 import type { AddrInfo, DevRef } from './types.js';
@@ -18,9 +18,6 @@ export interface AddrAddOptions {
   noprefixroute?: boolean;
 }
 
-const SCOPES = { global: 0, site: 200, link: 253, host: 254 } as const;
-const IFA_F_NODAD = 0x02;
-const IFA_F_NOPREFIXROUTE = 0x200;
 
 /** One kernel address as `ip -j addr show` describes it; `names` maps ifindex to device name. */
 export function addrInfoOf(a: Addr, names: ReadonlyMap<number, string>): AddrInfo {
@@ -54,7 +51,7 @@ export class Addresses {
     const spec: AddrSpec = {
       index, address: c.address, prefixLen: c.prefixLen,
       broadcast: o.broadcast === '+' ? true : o.broadcast, label: o.label, peer: o.peer,
-      scope: o.scope ? SCOPES[o.scope] : undefined, flags: flags || undefined,
+      scope: o.scope ? scopeNumber(o.scope) : undefined, flags: flags || undefined,
     };
     return { spec, object: `address ${c.address}/${c.prefixLen} on ${this.h.link.obj(dev)}` };
   }

@@ -1,26 +1,22 @@
-import { isIP } from 'node:net';
 import { NsnetError } from '../kernel/errors.js';
+import { parseCidr as parse } from '../wire/cidr.js';
 
-export interface Cidr {
+/** An address and its prefix length, as the api's verbs take them. */
+export interface AddressPrefix {
+  /** Canonical text, as ip prints it. */
   address: string;
   prefixLen: number;
   family: 4 | 6;
 }
 
-/** '10.0.0.1/24' → { address, prefixLen: 24, family: 4 }; a bare address gets the full length. */
-export function parseCidr(s: string, what = 'address'): Cidr {
-  const [addr, len, extra] = String(s).split('/');
-  const family = isIP(addr ?? '');
-  if (!addr || family === 0 || extra !== undefined) {
-    throw new NsnetError('INVALID_ADDRESS', `invalid ${what} ${JSON.stringify(s)}: expected an IPv4 or IPv6 address, optionally with /prefix`, `${what} ${s}`);
+/**
+ * '10.0.0.1/24' → { address, prefixLen: 24, family: 4 }; a bare address gets the full length.
+ * The rule is the wire layer's (wire/cidr.ts); this only turns a refusal into an NsnetError.
+ */
+export function parseCidr(s: string, what = 'address'): AddressPrefix {
+  const c = parse(s, true);
+  if (typeof c === 'string') {
+    throw new NsnetError('INVALID_ADDRESS', `invalid ${what} ${JSON.stringify(s)}: ${c}; expected an IPv4 or IPv6 address, optionally with /prefix`, `${what} ${s}`);
   }
-  const max = family === 4 ? 32 : 128;
-  let prefixLen = max;
-  if (len !== undefined) {
-    if (!/^\d{1,3}$/.test(len) || Number(len) > max) {
-      throw new NsnetError('INVALID_ADDRESS', `invalid ${what} ${JSON.stringify(s)}: prefix length must be 0..${max}`, `${what} ${s}`);
-    }
-    prefixLen = Number(len);
-  }
-  return { address: addr.toLowerCase(), prefixLen, family: family as 4 | 6 };
+  return { address: c.text, prefixLen: c.len, family: c.family };
 }

@@ -1,7 +1,7 @@
 import { KernelError, NsnetError } from '../kernel/errors.js';
 import { NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL } from '../wire/nlmsg.js';
 import {
-  decodeLink, encodeLink, IFF_UP, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
+  decodeLink, encodeLink, IFF_RUNNING, IFF_UP, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
   type Link, type LinkAttrs, type LinkInfo as WireLinkInfo,
 } from '../wire/rtnl/index.js';
 import type { Handle } from './handle.js';
@@ -9,11 +9,13 @@ import { nsFdFor, openNetnsSync } from './handle.js';
 import type { DevRef, LinkAddSpec, LinkInfo, LinkSetSpec, NsRef } from './types.js';
 import { checkIfName } from './names.js';
 import { nsidNamesFor } from './namespaces.js';
+/** The loopback device's ifindex, for the layers above (the wire layer's one definition). */
+export { LOOPBACK_IFINDEX } from '../wire/rtnl/constants.js';
+
 const ARPHRD: Record<number, string> = {
   1: 'ether', 772: 'loopback', 65534: 'none', 768: 'ipip', 776: 'sit', 778: 'gre', 823: 'ip6gre', 769: 'tunnel6', 512: 'ppp',
 };
 
-const IFF_RUNNING = 0x40;
 
 /**
  * Flags as `ip link` prints them: NO-CARRIER first for a link that is up without carrier

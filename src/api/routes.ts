@@ -1,21 +1,24 @@
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/nlmsg.js';
 import { isIP } from 'node:net';
 import { NsnetError } from '../kernel/errors.js';
-import { decodeRoute, encodeRoute, encodeRouteDump, RTM_DELROUTE, RTM_NEWROUTE, type Route, type RouteSpec as WireRoute } from '../wire/rtnl/index.js';
+import {
+  decodeRoute, encodeRoute, encodeRouteDump, RT_SCOPE_NOWHERE, RT_TABLE_MAIN, RTM_DELROUTE, RTM_NEWROUTE, scopeNumber, tableName, type Route, type RouteSpec as WireRoute,
+} from '../wire/rtnl/index.js';
 import { parseCidr } from './cidr.js';
 import type { Handle } from './handle.js';
 import type { RouteInfo, RouteSpec } from './types.js';
 
-const SCOPES = { global: 0, link: 253, host: 254 } as const;
 const TYPES = { unicast: 1, local: 2, blackhole: 6, unreachable: 7, prohibit: 8 } as const;
 const PROTOS = { kernel: 2, boot: 3, static: 4 } as const;
-const TABLE_NAMES: Record<number, string> = { 254: 'main', 255: 'local', 253: 'default' };
+
+/** Table numbers and names for the layers above (the wire layer's one definition). */
+export { RT_TABLE_MAIN, tableName, tableNumber, isMainTable } from '../wire/rtnl/constants.js';
 
 /** One kernel route as `ip -j route show` describes it; `names` maps ifindex to device name. */
 export function routeInfoOf(x: Route, names: ReadonlyMap<number, string>): RouteInfo {
   const out: RouteInfo = {
     dst: x.dst,
-    table: TABLE_NAMES[x.table] ?? x.table,
+    table: tableName(x.table),
     protocol: x.protocol,
     scope: x.scope,
     type: x.type,
@@ -65,11 +68,11 @@ export class Routes {
       onlink: r.onlink,
       type: r.type ? TYPES[r.type] : undefined,
       protocol: r.protocol === undefined ? undefined : typeof r.protocol === 'number' ? r.protocol : PROTOS[r.protocol],
-      scope: r.scope ? SCOPES[r.scope] : undefined,
+      scope: r.scope ? scopeNumber(r.scope) : undefined,
     };
     if (forDelete) {
       // As `ip route del`: match any scope and protocol unless given.
-      if (spec.scope === undefined) spec.scope = 255;
+      if (spec.scope === undefined) spec.scope = RT_SCOPE_NOWHERE;
       if (spec.protocol === undefined) spec.protocol = 0;
     }
     const parts = [`route ${r.to}`];
@@ -108,7 +111,7 @@ export class Routes {
     this.h.check();
     const names = this.h.link.names();
     const fam = filter.family === 4 ? 2 : filter.family === 6 ? 10 : 0;
-    const table = filter.table === undefined ? 254 : filter.table;
+    const table = filter.table === undefined ? RT_TABLE_MAIN : filter.table;
     const r = this.h.sock.request(encodeRouteDump(fam, table === 'all' ? undefined : table), { op: 'list', object: `routes in ${this.h.label}` });
     return r
       .filter((m) => m.type === RTM_NEWROUTE)

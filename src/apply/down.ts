@@ -15,6 +15,7 @@
 import * as fs from 'node:fs';
 import type { Handle } from '../api/handle.js';
 import { openNetnsSync } from '../api/handle.js';
+import { LOOPBACK_IFINDEX } from '../api/links.js';
 import { netns } from '../api/namespaces.js';
 import { KernelError, NsnetError } from '../kernel/errors.js';
 import { listNamed, netnsPath } from '../kernel/netns.js';
@@ -222,7 +223,7 @@ function findNamespaces(lab: string, record: LabRecord | undefined, out: DownRes
       continue;
     }
     try {
-      const lo = h.link.raw(1);
+      const lo = h.link.raw(LOOPBACK_IFINDEX);
       if (lo.alias === mark) found.push(ns);
       else if (lo.alias === undefined && intended.has(ns) && h.link.rawList().length === 1) found.push(ns);
       else if (record) {

@@ -5,8 +5,9 @@
  * any other table.
  */
 import { spawnSync } from 'node:child_process';
-import { isIP } from 'node:net';
 import { NsnetError } from '../kernel/errors.js';
+import { ifNameProblem } from '../api/names.js';
+import { parseCidr } from '../topology/cidr.js';
 
 const NFT_MISSING = 'the nft command is not installed; install the nftables package (apt-get install nftables)';
 
@@ -31,10 +32,11 @@ export function nftTableExists(table: string): boolean {
 /** The nft script that (re)creates the table atomically: declare, delete, define. */
 export function natScript(table: string, subnets: string[], out?: string): string {
   for (const s of subnets) {
-    const [a, len] = s.split('/');
-    if (isIP(a ?? '') !== 4 || !/^\d{1,2}$/.test(len ?? '')) throw new NsnetError('INVALID_ADDRESS', `NAT subnet ${JSON.stringify(s)} is not an IPv4 CIDR`, `nftables table ${table}`);
+    const c = parseCidr(s);
+    if (typeof c === 'string' || c.family !== 4) throw new NsnetError('INVALID_ADDRESS', `NAT subnet ${JSON.stringify(s)} is not an IPv4 CIDR`, `nftables table ${table}`);
   }
-  if (out !== undefined && !/^[^\s"'\\;{}]{1,15}$/u.test(out)) throw new NsnetError('INVALID_NAME', `invalid interface name ${JSON.stringify(out)} for the NAT uplink`, `nftables table ${table}`);
+  // A valid interface name (the one rule) without what would end the nft string or statement.
+  if (out !== undefined && (ifNameProblem(out) !== undefined || /["'\\;{}]/u.test(out))) throw new NsnetError('INVALID_NAME', `invalid interface name ${JSON.stringify(out)} for the NAT uplink`, `nftables table ${table}`);
   const match = `ip saddr { ${subnets.join(', ')} }${out !== undefined ? ` oifname "${out}"` : ''}`;
   // Traffic between the lab's own subnets is not masqueraded.
   return [

@@ -11,7 +11,10 @@
  */
 import * as fs from 'node:fs';
 import type { Handle } from '../api/handle.js';
+import { isUp } from '../api/flags.js';
+import { LOOPBACK_IFINDEX } from '../api/links.js';
 import { nsidOf } from '../api/namespaces.js';
+import { tableNumber } from '../api/routes.js';
 import { sysctlPath } from '../api/sysctl.js';
 import { NsnetError } from '../kernel/errors.js';
 import { listNamed } from '../kernel/netns.js';
@@ -27,8 +30,6 @@ import { Handles } from './handles.js';
 import { nftTableExists, nftAvailable } from './nft.js';
 import type { LabRecord } from './state.js';
 
-const IFF_UP = 1;
-const TABLES: Record<string, number> = { main: 254, local: 255, default: 253 };
 
 export interface Observation {
   observed: ObservedLab;
@@ -127,7 +128,7 @@ const rawNetnsId = new WeakMap<ObservedLink, number>();
 export function toObservedLinks(raw: Link[]): ObservedLink[] {
   const byIndex = new Map(raw.map((l) => [l.index, l]));
   return raw.map((l) => {
-    const o: ObservedLink = { name: l.name, index: l.index, up: (l.flags & IFF_UP) !== 0 };
+    const o: ObservedLink = { name: l.name, index: l.index, up: isUp(l) };
     if (l.kind !== undefined) o.kind = l.kind;
     if (l.mtu !== undefined) o.mtu = l.mtu;
     if (l.address !== undefined) o.mac = l.address.toLowerCase();
@@ -167,9 +168,9 @@ async function observeNamespace(name: string, lab: string, intended: boolean, ha
     throw e;
   }
   out.exists = true;
-  // One link dump: lo (ifindex 1) carries the ownership mark; the rest is used only if it is ours.
+  // One link dump: lo carries the ownership mark; the rest is used only if it is ours.
   const raw = h.link.rawList();
-  const lo = raw.find((l) => l.index === 1) ?? h.link.raw(1);
+  const lo = raw.find((l) => l.index === LOOPBACK_IFINDEX) ?? h.link.raw(LOOPBACK_IFINDEX);
   const owner = labOfMark(lo.alias);
   if (owner !== undefined) out.owner = owner;
   if (owner !== lab && !(owner === undefined && intended)) {
@@ -187,7 +188,7 @@ async function observeNamespace(name: string, lab: string, intended: boolean, ha
   // up the kernel answers it already: lo has ::1 exactly when IPv6 is on (turning it off removes
   // every IPv6 address, turning it on gives lo ::1 back), which spares a /proc/sys read per node.
   const keys = Object.keys(all[0]!.nodeOfNs.get(name)?.sysctls ?? {});
-  const loUp = (lo.flags & IFF_UP) !== 0;
+  const loUp = isUp(lo);
   if (keys.length || !loUp) out.sysctls = readSysctls(h, [IPV6_SYSCTLS[0], ...keys]);
   else out.sysctls = { [IPV6_SYSCTLS[0]]: out.addresses.some((a) => a.dev === 'lo' && a.cidr === '::1/128') ? '0' : '1' };
   return out;
@@ -211,7 +212,7 @@ export async function readRoutes(h: Handle, tables: Set<number>): Promise<Observ
     for (const r of await h.route.list({ table })) {
       const o: ObservedRoute = {
         to: r.dst,
-        table: typeof r.table === 'number' ? r.table : (TABLES[r.table] ?? Number(r.table)),
+        table: tableNumber(r.table) ?? Number(r.table),
         family: r.family === 'inet6' ? 6 : 4,
         protocol: r.protocol,
         type: r.type,

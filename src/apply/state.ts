@@ -16,6 +16,7 @@ import { NsnetError } from '../kernel/errors.js';
 import { lockFd, tryLockFd, unlockFd } from '../kernel/flock.js';
 import { emptyEffects, type HostEffects } from '../plan/observed.js';
 import type { LabSpec } from '../topology/model.js';
+import { LAB_NAME_RE } from '../topology/names.js';
 
 export const RECORD_VERSION = 1;
 
@@ -50,10 +51,9 @@ export const labsDir = (): string => path.join(runDir(), 'labs');
 export const recordPath = (lab: string): string => path.join(labsDir(), `${lab}.json`);
 export const lockPath = (lab: string): string => path.join(labsDir(), `${lab}.lock`);
 
-const LAB_NAME = /^[a-z0-9][a-z0-9_-]{0,23}$/;
 /** Lab names end up in file names and marks: refuse anything else. */
 export function checkLabName(lab: string): void {
-  if (!LAB_NAME.test(lab)) {
+  if (!LAB_NAME_RE.test(lab)) {
     throw new NsnetError('INVALID_NAME', `invalid lab name ${JSON.stringify(lab)}`, `lab ${lab}`, 'lab names are 1-24 characters: lower-case letters, digits, - and _, starting with a letter or digit');
   }
 }
@@ -130,7 +130,7 @@ export function listRecords(): string[] {
     return fs.readdirSync(labsDir())
       .filter((f) => f.endsWith('.json'))
       .map((f) => f.slice(0, -5))
-      .filter((n) => LAB_NAME.test(n))
+      .filter((n) => LAB_NAME_RE.test(n))
       .sort();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];

@@ -1,6 +1,7 @@
 /** `nsnet addr ...` words → library calls (Addresses.add/replace/del/list/flush). Pure. */
 import { isIP } from 'node:net';
 import type { AddrAddOptions } from '../api/addresses.js';
+import { parseCidr } from '../wire/cidr.js';
 import { matchWord, verbNames, Words } from './words.js';
 
 export type AddrCommand =
@@ -43,10 +44,7 @@ export function parseAddrCommand(words: readonly string[]): AddrCommand {
 
 /** Check 'a.b.c.d/n' or 'x::y/n' (a bare address is a host address, as ip takes it). */
 export function checkCidr(w: Words, s: string, what = 'address'): string {
-  const [addr, len, extra] = s.split('/');
-  const fam = isIP(addr ?? '');
-  const max = fam === 6 ? 128 : 32;
-  if (fam === 0 || extra !== undefined || (len !== undefined && (!/^\d{1,3}$/u.test(len) || Number(len) > max))) {
+  if (typeof parseCidr(s, true) === 'string') {
     w.fail(`invalid ${what} ${JSON.stringify(s)} (expected an address with a prefix length, like 10.0.0.1/24 or 2001:db8::1/64)`);
   }
   return s;

@@ -1,6 +1,7 @@
 /** `nsnet route ...` words → library calls (Routes.add/replace/del/list). Pure. */
 import { isIP } from 'node:net';
 import type { RouteSpec } from '../api/types.js';
+import { tableNumber } from '../wire/rtnl/constants.js';
 import { checkCidr } from './parse-addr.js';
 import { matchWord, verbNames, Words } from './words.js';
 
@@ -14,8 +15,6 @@ const VERBS = [['add'], ['change', 'chg'], ['replace'], ['delete', 'del'], ['sho
 const TYPES = ['unicast', 'local', 'blackhole', 'unreachable', 'prohibit'] as const;
 const SCOPES = ['global', 'link', 'host'] as const;
 const ROUTE_WORDS = ['to', 'via', 'dev', 'table', 'metric', 'src', 'scope', 'proto', 'onlink', 'mtu', 'type', ...TYPES] as const;
-/** Table names from iproute2's built-in rt_tables. */
-export const TABLES: Record<string, number> = { main: 254, local: 255, default: 253 };
 
 export function parseRouteCommand(words: readonly string[], family?: 4 | 6): RouteCommand {
   if (words.length === 0) return { verb: 'show' };
@@ -41,8 +40,8 @@ export function parseRouteCommand(words: readonly string[], family?: 4 | 6): Rou
 function tableWord(w: Words, allowAll: boolean): number | 'all' {
   const v = w.value('table', `a table number or name (main, local, default${allowAll ? ', all' : ''})`);
   if (allowAll && v === 'all') return 'all';
-  if (v in TABLES) return TABLES[v]!;
-  if (/^\d+$/u.test(v) && Number(v) >= 1 && Number(v) <= 0xffffffff) return Number(v);
+  const n = tableNumber(v);
+  if (n !== undefined && n >= 1) return n;
   w.fail(`invalid table ${JSON.stringify(v)} (expected 1..4294967295 or main, local, default${allowAll ? ', all' : ''})`);
 }
 

@@ -3,6 +3,7 @@
  * `ip neigh`, `ip netns list`, and their `-j` field names. Pure: data in, string out.
  */
 import type { AddrInfo, LinkInfo, NamespaceInfo, NeighInfo, RouteInfo } from '../api/types.js';
+import { isMainTable } from '../wire/rtnl/constants.js';
 import { kindJson, kindText, type NameOf } from './render-kinds.js';
 
 export interface RenderOptions {
@@ -143,7 +144,6 @@ export function renderAddrs(links: readonly LinkInfo[], addrs: readonly AddrInfo
   return shown.map((l) => [...linkLines(l, byIndex, false, true), ...(per.get(l.ifindex) ?? []).map(addrLine)].join('\n') + '\n').join('');
 }
 
-const isMain = (t: number | string): boolean => t === 'main' || t === 254;
 /** ip prints no protocol for boot (the default of `ip route add`) and unspec. */
 const showProto = (p: string): boolean => p !== 'boot' && p !== 'unspec';
 const showScope = (s: string): boolean => s !== 'global' && s !== 'universe';
@@ -155,7 +155,7 @@ export function routeJson(r: RouteInfo): Record<string, unknown> {
   o.dst = r.dst;
   if (r.gateway !== undefined) o.gateway = r.gateway;
   if (r.dev !== undefined) o.dev = r.dev;
-  if (!isMain(r.table)) o.table = String(r.table);
+  if (!isMainTable(r.table)) o.table = String(r.table);
   if (showProto(r.protocol)) o.protocol = r.protocol;
   if (showScope(r.scope)) o.scope = r.scope;
   if (r.prefsrc !== undefined) o.prefsrc = r.prefsrc;
@@ -171,7 +171,7 @@ export function routeLine(r: RouteInfo): string {
   p.push(r.dst);
   if (r.gateway !== undefined) p.push('via', r.gateway);
   if (r.dev !== undefined) p.push('dev', r.dev);
-  if (!isMain(r.table)) p.push('table', String(r.table));
+  if (!isMainTable(r.table)) p.push('table', String(r.table));
   if (showProto(r.protocol)) p.push('proto', r.protocol);
   if (showScope(r.scope)) p.push('scope', r.scope);
   if (r.prefsrc !== undefined) p.push('src', r.prefsrc);

@@ -10,22 +10,15 @@
 import * as fs from 'node:fs';
 import { KernelError, NsnetError, syscallError } from './errors.js';
 import { lockFd, unlockFd } from './flock.js';
+import { netnsNameProblem } from './netnsname.js';
 import * as n from './native.js';
 
 export const NETNS_RUN_DIR = '/run/netns';
-const NAME_MAX = 255;
-
 /**
- * The name rules of iproute2's `ip netns` (invalid_name() in ip/ipnetns.c): non-empty, at
- * most NAME_MAX bytes, no '/', and not '.' or '..'. Throws an NsnetError naming the problem.
+ * The name rules of iproute2's `ip netns` (netnsNameProblem). Throws an NsnetError naming the problem.
  */
 export function validateNetnsName(name: string): void {
-  let why: string | undefined;
-  if (typeof name !== 'string' || name.length === 0) why = 'it is empty';
-  else if (Buffer.byteLength(name) > NAME_MAX) why = `it is ${Buffer.byteLength(name)} bytes long (at most ${NAME_MAX})`;
-  else if (name.includes('/')) why = "it contains '/'";
-  else if (name === '.' || name === '..') why = `'${name}' is reserved`;
-  else if (name.includes('\0')) why = 'it contains a NUL byte';
+  const why = netnsNameProblem(name);
   if (why) throw new NsnetError('INVALID_NAME', `invalid namespace name ${JSON.stringify(name)}: ${why}`, `namespace ${name}`, 'use letters, digits, dots, dashes or underscores');
 }
 

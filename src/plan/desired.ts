@@ -5,7 +5,7 @@
 import type { BridgeSpec, Endpoint, LabSpec, LinkSpec, NodeSpec, RouteSpec } from '../topology/model.js';
 import { bridgeBackend } from './bridges/index.js';
 import { HOST } from './host.js';
-import { canonCidr } from './keys.js';
+import { canonCidr, MAIN_TABLE } from './keys.js';
 
 export { HOST };
 
@@ -165,5 +165,5 @@ export function orphanInterfaces(d: DesiredLab): { node: string; iface: string }
 
 /** The routing tables a node's routes use (main always). */
 export function tablesOf(routes: RouteSpec[]): number[] {
-  return [...new Set([254, ...routes.map((r) => r.table ?? 254)])].sort((a, b) => a - b);
+  return [...new Set([MAIN_TABLE, ...routes.map((r) => r.table ?? MAIN_TABLE)])].sort((a, b) => a - b);
 }

@@ -2,17 +2,19 @@
  * Name rules of the topology format and the kernel, and deterministic kernel names for long
  * logical names and unnamed bridge ports. Pure functions.
  *
- * The kernel's rule for interface names (net/core/dev.c dev_valid_name): not empty, shorter than
- * IFNAMSIZ (16) bytes, not "." or "..", no '/', ':' or whitespace. The file format is stricter
- * (ASCII letters, digits, '_', '.', '-') so names are safe to paste into shells and file names.
+ * The kernel's rule for interface names lives in the wire layer (ifnameProblem: dev_valid_name);
+ * the namespace-name rule in kernel/netnsname.ts. The file format is stricter (ASCII letters,
+ * digits, '_', '.', '-') so names are safe to paste into shells and file names.
  */
+import { netnsNameProblem as netnsRule, NETNS_NAME_MAX } from '../kernel/netnsname.js';
+import { ALTIFNAMSIZ_MAX, IFNAMSIZ_MAX, ifnameProblem } from '../wire/rtnl/ifla.js';
 
 /** Largest kernel interface name, in bytes (IFNAMSIZ - 1). */
-export const IFNAME_MAX = 15;
+export const IFNAME_MAX = IFNAMSIZ_MAX;
 /** Largest alternative name (ALTIFNAMSIZ - 1), the limit of a logical interface name. */
-export const ALTNAME_MAX = 127;
+export const ALTNAME_MAX = ALTIFNAMSIZ_MAX;
 /** Largest namespace name: a file name in /run/netns. */
-export const NETNS_MAX = 255;
+export const NETNS_MAX = NETNS_NAME_MAX;
 
 export const LAB_NAME_RE = /^[a-z0-9][a-z0-9_-]{0,23}$/;
 export const NODE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -28,17 +30,8 @@ export const ENDPOINT_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9
 /** The name that means "the host namespace" in endpoints; no node or bridge may take it. */
 export const HOST = 'host';
 
-const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
-
-/** Why `s` is not an acceptable kernel interface name (dev_valid_name + length), or undefined. */
-export function kernelNameProblem(s: string): string | undefined {
-  if (s.length === 0) return 'it is empty';
-  if (byteLength(s) > IFNAME_MAX) return `it is ${byteLength(s)} bytes; kernel names are at most ${IFNAME_MAX}`;
-  if (s === '.' || s === '..') return `'${s}' is not allowed`;
-  // eslint-disable-next-line no-control-regex
-  if (/[/:\s\x00-\x1f\x7f]/.test(s)) return "it contains '/', ':', a space or a control character";
-  return undefined;
-}
+/** Why `s` is not an acceptable kernel interface name (the wire layer's rule), or undefined. */
+export const kernelNameProblem = (s: string): string | undefined => ifnameProblem(s);
 
 /** True when `s` can be used as a kernel interface name as is. */
 export const isKernelName = (s: string): boolean => kernelNameProblem(s) === undefined;
@@ -70,15 +63,8 @@ export const labNameProblem = (s: string): NameProblem | undefined =>
   nameRule(s, LAB_NAME_RE, /^[a-z0-9][a-z0-9_-]*$/, 24,
     "use lower-case letters, digits, '_' and '-', starting with a letter or digit (at most 24)");
 
-/** Why `s` is not a namespace name iproute2 accepts, or undefined. */
-export function netnsNameProblem(s: string): string | undefined {
-  if (s.length === 0) return 'it is empty';
-  if (byteLength(s) > NETNS_MAX) return `it is ${byteLength(s)} bytes; the limit is ${NETNS_MAX}`;
-  if (s === '.' || s === '..') return `'${s}' is not allowed`;
-  if (s.includes('/')) return "'/' is not allowed";
-  if (s.includes('\0')) return 'NUL is not allowed';
-  return undefined;
-}
+/** Why `s` is not a namespace name iproute2 accepts, or undefined (kernel/netnsname.ts). */
+export const netnsNameProblem = (s: string): string | undefined => netnsRule(s);
 
 /** 32-bit FNV-1a of the UTF-8 bytes of `s`. */
 export function fnv1a(s: string): number {

@@ -7,9 +7,13 @@ export function formatIp(b: Uint8Array): string {
   if (b.length !== 16) throw new WireError('MALFORMED', 'address', 0, `${b.length} bytes is neither IPv4 nor IPv6`);
   const words: number[] = [];
   for (let i = 0; i < 16; i += 2) words.push((b[i]! << 8) | b[i + 1]!);
-  // IPv4-mapped ::ffff:a.b.c.d
+  // As glibc's inet_ntop: IPv4-mapped ::ffff:a.b.c.d, and ::a.b.c.d when exactly the first six
+  // words are zero (IPv4-compatible; ::1 and :: stay as they are).
   if (words.slice(0, 5).every((x) => x === 0) && words[5] === 0xffff) {
     return `::ffff:${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  }
+  if (words.slice(0, 6).every((x) => x === 0) && words[6] !== 0) {
+    return `::${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
   }
   // longest run of zero words (length >= 2) becomes '::' (RFC 5952)
   let best = -1, bestLen = 0;

@@ -8,6 +8,7 @@ import type { LabSpec } from '../../src/topology/model.js';
 import type { Action } from '../../src/plan/actions.js';
 import { IP_FORWARD, IPV6_SYSCTLS } from '../../src/plan/constants.js';
 import { HOST, indexLab, tablesOf } from '../../src/plan/desired.js';
+import { MAIN_TABLE } from '../../src/plan/keys.js';
 import { simulate, type SimLink, type SimNs, type SimWorld } from '../../src/plan/kinds/index.js';
 import { emptyEffects, markFor, type HostEffects, type ObservedLab, type ObservedLink } from '../../src/plan/observed.js';
 
@@ -128,7 +129,7 @@ export class SimKernel implements SimWorld {
       const lo = s.links.get('lo')!;
       const owner = lo.alias?.startsWith('nsnet:') ? lo.alias.slice(6) : undefined;
       const node = d.nodeOfNs.get(name);
-      const tables = new Set([254, ...tablesOf(node?.routes ?? [])]);
+      const tables = new Set([MAIN_TABLE, ...tablesOf(node?.routes ?? [])]);
       const keys = [...IPV6_SYSCTLS, ...Object.keys(node?.sysctls ?? {})];
       const x = {
         name, exists: true, links: [...s.links.values()].map((l) => view(name, l)), addresses: [...s.addrs],

@@ -138,14 +138,13 @@ async function pickLab(file: string | undefined, name: string | undefined, what:
   throw new Usage(`${what}: give a topology FILE or --lab NAME (${await labsHere()})`);
 }
 
-const LAB_NAME = /^[a-z0-9][a-z0-9_-]{0,23}$/;
-
 /**
  * The name a topology file gives on its top-level `name:` line (or a JSON object's name), read
  * without parsing the whole file; undefined when it is not plainly there.
  */
 async function quickLabName(file: string): Promise<string | undefined> {
   const { readFileSync } = await import('node:fs');
+  const { LAB_NAME_RE } = await import('../../topology/names.js');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -155,7 +154,7 @@ async function quickLabName(file: string): Promise<string | undefined> {
   if (/^\s*\{/u.test(text)) {
     try {
       const name = (JSON.parse(text) as { name?: unknown }).name;
-      return typeof name === 'string' && LAB_NAME.test(name) ? name : undefined;
+      return typeof name === 'string' && LAB_NAME_RE.test(name) ? name : undefined;
     } catch {
       return undefined;
     }
@@ -164,7 +163,7 @@ async function quickLabName(file: string): Promise<string | undefined> {
   const found = [...text.matchAll(/^name:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"]+))[ \t]*(?:#[^\n]*)?$/gmu)];
   if (found.length !== 1) return undefined;
   const name = found[0]![1] ?? found[0]![2] ?? found[0]![3];
-  return name !== undefined && LAB_NAME.test(name) ? name : undefined;
+  return name !== undefined && LAB_NAME_RE.test(name) ? name : undefined;
 }
 
 /**
@@ -194,13 +193,14 @@ async function labNameOfFile(file: string): Promise<string> {
     if (!(e instanceof TopologyError)) throw e;
     const { readFileSync } = await import('node:fs');
     const { readYaml } = await import('../../topology/source.js');
+    const { LAB_NAME_RE } = await import('../../topology/names.js');
     let name: unknown;
     try {
       name = (readYaml(readFileSync(file, 'utf8')).value as { name?: unknown } | undefined)?.name;
     } catch {
       name = undefined;
     }
-    if (typeof name === 'string' && LAB_NAME.test(name)) {
+    if (typeof name === 'string' && LAB_NAME_RE.test(name)) {
       err(`nsnet: ${file} has problems, so nothing is taken down on its word; to take lab ${name} down as its record knows it: nsnet down --lab ${name}`);
     }
     throw e;

@@ -1,6 +1,6 @@
 /** A route of the file is added (protocol static: the lab's own). */
 import type { LabSpec, RouteSpec } from '../../topology/model.js';
-import { canonDst, routeKey } from '../keys.js';
+import { canonDst, MAIN_TABLE, routeKey } from '../keys.js';
 import type { ObservedRoute } from '../observed.js';
 import { defineKind, type ActionBase, type DocPath } from './kind.js';
 import type { SimWorld } from './sim.js';
@@ -18,7 +18,7 @@ export function simRoute(w: SimWorld, netns: string, route: RouteSpec, replace: 
   const k = routeKey(route);
   const i = s.routes.findIndex((r) => routeKey(r) === k);
   if (i >= 0 && !replace) throw new Error(`sim: route ${route.to} exists`);
-  const r: ObservedRoute = { to: route.to === 'default' ? 'default' : canonDst(route.to, route.family), family: route.family, table: route.table ?? 254, protocol: 'static' };
+  const r: ObservedRoute = { to: route.to === 'default' ? 'default' : canonDst(route.to, route.family), family: route.family, table: route.table ?? MAIN_TABLE, protocol: 'static' };
   if (route.via) r.via = route.via;
   if (route.dev) r.dev = route.dev;
   else if (route.via) r.dev = [...s.links.keys()].find((d) => d !== 'lo');

@@ -29,6 +29,9 @@ export const RTM_GETNSID = 90;
 export const RTM_NEWLINKPROP = 108;
 export const RTM_DELLINKPROP = 109;
 
+/** The loopback device's ifindex in every network namespace (LOOPBACK_IFINDEX, <net/net_namespace.h>). */
+export const LOOPBACK_IFINDEX = 1;
+
 // ---- address families (<linux/socket.h>) ----
 export const AF_UNSPEC = 0;
 export const AF_INET = 2;
@@ -106,6 +109,20 @@ export const RT_TABLE_COMPAT = 252;
 export const RT_TABLE_DEFAULT = 253;
 export const RT_TABLE_MAIN = 254;
 export const RT_TABLE_LOCAL = 255;
+/** The table names iproute2 knows without /etc/iproute2/rt_tables (rtnl_rttable_n2a). */
+const TABLE_NAMES = new Map<number, string>([[RT_TABLE_DEFAULT, 'default'], [RT_TABLE_MAIN, 'main'], [RT_TABLE_LOCAL, 'local']]);
+const TABLE_NUMBERS = new Map<string, number>([...TABLE_NAMES].map(([n, s]) => [s, n]));
+/** 'main', 'local', 'default', or the number itself, as `ip -j route` prints a table. */
+export const tableName = (n: number): string | number => TABLE_NAMES.get(n) ?? n;
+/** The number of a table given as ip prints or takes it ('main', 254, '254'); undefined when it is neither. */
+export function tableNumber(t: string | number): number | undefined {
+  if (typeof t === 'number') return Number.isInteger(t) && t >= 0 && t <= 0xffffffff ? t : undefined;
+  const known = TABLE_NUMBERS.get(t);
+  if (known !== undefined) return known;
+  return /^(0|[1-9][0-9]{0,9})$/u.test(t) && Number(t) <= 0xffffffff ? Number(t) : undefined;
+}
+/** True for the main table, by number or name. */
+export const isMainTable = (t: string | number | undefined): boolean => t === RT_TABLE_MAIN || t === 'main';
 
 // ---- route protocols (RTPROT_*) ----
 export const RTPROT_UNSPEC = 0;
@@ -150,6 +167,8 @@ export const RT_SCOPE_NOWHERE = 255;
 const SCOPE_NAMES = new Map<number, string>([[0, 'global'], [200, 'site'], [253, 'link'], [254, 'host'], [255, 'nowhere']]);
 /** 'global', 'site', 'link', 'host', 'nowhere', or the number as a string, as ip prints scopes. */
 export const scopeName = (n: number): string => SCOPE_NAMES.get(n) ?? String(n);
+/** The scope number of a name ip takes ('global', 'site', 'link', 'host', 'nowhere'). */
+export const scopeNumber = (name: string): number | undefined => [...SCOPE_NAMES].find(([, s]) => s === name)?.[0];
 
 // ---- route types (RTN_*) ----
 export const RTN_UNSPEC = 0;

@@ -97,23 +97,36 @@ export const IFNAMSIZ_MAX = 15;
 export const ALTIFNAMSIZ_MAX = 127;
 
 /**
- * Why `name` is not a valid interface name by the kernel's dev_valid_name() rules, or
- * undefined when it is: 1..15 bytes, not '.' or '..', no '/', ':' or whitespace.
+ * The bytes the kernel's isspace() is true for (lib/ctype.c: \t \n \v \f \r, space, and 0xa0,
+ * Latin-1's no-break space, which is also the second byte of UTF-8 characters such as 'à').
+ */
+const KERNEL_SPACE = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0]);
+
+/**
+ * Why `name` is not a valid interface name, or undefined when it is. The one rule for interface
+ * names in nsnet: the kernel's dev_valid_name() (net/core/dev.c), on the UTF-8 bytes: 1..`max`
+ * bytes, not '.' or '..', no '/', ':' or byte the kernel's isspace() accepts; and no NUL (the
+ * kernel would cut the name there). The reason reads after "invalid NAME: ".
  */
 export function ifnameProblem(name: string, max = IFNAMSIZ_MAX): string | undefined {
-  const bytes = Buffer.byteLength(name, 'utf8');
-  if (bytes === 0) return 'is empty';
-  if (bytes > max) return `is ${bytes} bytes long, the limit is ${max}`;
-  if (name === '.' || name === '..') return `may not be "${name}"`;
-  if (/[/:\s]/.test(name)) return "may not contain '/', ':' or whitespace";
-  if (name.includes('\0')) return 'may not contain a NUL byte';
+  if (typeof name !== 'string' || name.length === 0) return 'it is empty';
+  const bytes = Buffer.from(name, 'utf8');
+  if (bytes.length > max) return `it is ${bytes.length} bytes long (at most ${max})`;
+  if (name === '.' || name === '..') return `'${name}' is reserved`;
+  if (bytes.includes(0)) return 'it contains a NUL byte';
+  for (const b of bytes) {
+    if (b === 0x2f || b === 0x3a || KERNEL_SPACE.has(b)) return "it contains '/', ':' or white space (the kernel's isspace)";
+  }
   return undefined;
 }
 
 /** Throw WireError('BAD_VALUE') naming `what` when `name` breaks dev_valid_name(). */
 export function checkIfname(name: string, what: string, max = IFNAMSIZ_MAX): void {
   const p = ifnameProblem(name, max);
-  if (p) throw new WireError('BAD_VALUE', what, 0, `interface name "${name}" ${p}; choose a shorter name and keep the long one as an altname`);
+  if (p) {
+    const hint = p.includes('bytes long') && max === IFNAMSIZ_MAX ? '; choose a shorter name and keep the long one as an altname' : '';
+    throw new WireError('BAD_VALUE', what, 0, `interface name ${JSON.stringify(name)} is invalid: ${p}${hint}`);
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { AttrTable, type CustomCodec } from '../attr.js';
 import { WireError } from '../errors.js';
+import { parseCidr } from '../cidr.js';
 import { formatIp } from '../ip.js';
 import { message, NLM_F_DUMP, type NlMsg, NLMSG_HDRLEN } from '../nlmsg.js';
 import { attrU32, parseAttrs, Reader, type RawAttr } from '../reader.js';
@@ -144,17 +145,12 @@ export const routeAttrs = new AttrTable('route', [
   [RTA_NH_ID, 'nhid', 'u32'],
 ]);
 
-/** Split 'a.b.c.d/n', a bare address or 'default'. */
+/** Split 'a.b.c.d/n', a bare address or 'default' (wire/cidr.ts reads the prefix). */
 function parseDst(dst: string | undefined): { addr?: Buffer; version?: 4 | 6; len: number } {
   if (dst === undefined || dst === 'default') return { len: 0 };
-  const slash = dst.indexOf('/');
-  const { bytes, version } = addrBytes(slash < 0 ? dst : dst.slice(0, slash), 'route destination');
-  const full = version === 4 ? 32 : 128;
-  if (slash < 0) return { addr: bytes, version, len: full };
-  const lenText = dst.slice(slash + 1);
-  const len = /^\d{1,3}$/.test(lenText) ? Number(lenText) : NaN;
-  if (!(len >= 0 && len <= full)) throw new WireError('BAD_VALUE', 'route destination', 0, `"${dst}": prefix length must be 0..${full}`);
-  return { addr: bytes, version, len };
+  const c = parseCidr(dst, true);
+  if (typeof c === 'string') throw new WireError('BAD_VALUE', 'route destination', 0, c);
+  return { addr: Buffer.from(c.bytes), version: c.family, len: c.len };
 }
 
 /**
