@@ -3,6 +3,7 @@ import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/nlmsg.js';
 import { decodeAddr, encodeAddr, encodeAddrDump, RTM_DELADDR, RTM_NEWADDR, IFA_F_NODAD, IFA_F_NOPREFIXROUTE, scopeNumber, type Addr, type AddrSpec } from '../wire/rtnl/index.js';
 import { parseCidr } from './cidr.js';
 import type { Handle } from './handle.js';
+import { nsnetIn } from './hints.js';
 import type { AddrInfo, DevRef } from './types.js';
 
 export interface AddrAddOptions {
@@ -60,7 +61,12 @@ export class Addresses {
   async add(dev: DevRef, cidr: string, opts: AddrAddOptions = {}): Promise<void> {
     this.h.check();
     const { spec, object } = this.spec(dev, cidr, opts);
-    this.h.sock.request(encodeAddr(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, spec), { op: 'add', object });
+    const n = nsnetIn(this.h);
+    this.h.sock.request(encodeAddr(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, spec), {
+      op: 'add', object, hints: {
+        EEXIST: { lib: 'the link has it already: delete it first (addr.del) or change it with addr.replace()', cli: `the link has it already: delete it first (${n} addr del ${cidr} dev ${dev}) or change it with ${n} addr replace` },
+      },
+    });
   }
 
   /** Same as: ip addr replace CIDR dev DEV. */
@@ -74,7 +80,9 @@ export class Addresses {
   async del(dev: DevRef, cidr: string): Promise<void> {
     this.h.check();
     const { spec, object } = this.spec(dev, cidr);
-    this.h.sock.request(encodeAddr(RTM_DELADDR, 0, spec), { op: 'delete', object });
+    this.h.sock.request(encodeAddr(RTM_DELADDR, 0, spec), {
+      op: 'delete', object, hints: { EADDRNOTAVAIL: { lib: 'the link has no such address: addr.list() shows the addresses there are', cli: `the link has no such address: ${nsnetIn(this.h)} addr show dev ${dev} lists them` } },
+    });
   }
 
   /** All addresses (of one family), decoded as the kernel sends them, device names not resolved: one dump. @internal */

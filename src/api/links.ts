@@ -1,10 +1,11 @@
-import { KernelError, NsnetError } from '../kernel/errors.js';
+import { KernelError, NsnetError, type Hint } from '../kernel/errors.js';
 import { NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL } from '../wire/nlmsg.js';
 import {
   decodeLink, encodeLink, IFF_RUNNING, IFF_UP, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
   type Link, type LinkAttrs, type LinkInfo as WireLinkInfo,
 } from '../wire/rtnl/index.js';
 import type { Handle } from './handle.js';
+import { nsnetIn } from './hints.js';
 import { nsFdFor, openNetnsSync } from './handle.js';
 import type { DevRef, LinkAddSpec, LinkInfo, LinkSetSpec, NsRef } from './types.js';
 import { checkIfName } from './names.js';
@@ -79,6 +80,11 @@ export class Links {
   private where(): string {
     return this.h.isHost ? '' : ` in ${this.h.label}`;
   }
+  /** What to do about a link that is not there. */
+  private listHint(): Hint {
+    return { lib: 'link.list() shows the links there are', cli: `${nsnetIn(this.h)} link show lists the links there are` };
+  }
+
   /** "link veth0 in namespace blue" */
   obj(dev: DevRef): string {
     return `${typeof dev === 'number' ? `link #${dev}` : `link ${dev}`}${this.where()}`;
@@ -110,7 +116,7 @@ export class Links {
     } catch (e) {
       // (The kernel matches IFLA_IFNAME against altnames too, so a short altname is found above.)
       if (e instanceof KernelError && e.code === 'ENODEV' && typeof dev === 'string') {
-        throw new NsnetError('ENODEV', `${this.obj(dev)} does not exist`, this.obj(dev), `list links with nsnet${this.h.name ? ` -n ${this.h.name}` : ''} link list`);
+        throw new NsnetError('ENODEV', `${this.obj(dev)} does not exist`, this.obj(dev), this.listHint());
       }
       throw e;
     }
@@ -126,7 +132,7 @@ export class Links {
     } catch (e) {
       if (!(e instanceof KernelError && e.code === 'ENODEV')) throw e;
     }
-    throw new NsnetError('ENODEV', `${this.obj(dev)} does not exist`, this.obj(dev), `list links with nsnet${this.h.name ? ` -n ${this.h.name}` : ''} link list`);
+    throw new NsnetError('ENODEV', `${this.obj(dev)} does not exist`, this.obj(dev), this.listHint());
   }
 
   /** The ifindex of a device (a number is returned as is). */
@@ -269,7 +275,7 @@ export class Links {
   /** Same as: ip link set DEV [up|down] [mtu N] [address MAC] [name NEW] [master BR|nomaster] [netns NS] [alias A]. */
   async set(dev: DevRef, spec: LinkSetSpec): Promise<void> {
     this.h.check();
-    if (spec.name !== undefined) checkIfName(spec.name, 'new link name');
+    if (spec.name !== undefined) checkIfName(spec.name, 'new link');
     const index = this.index(dev);
     const attrs: LinkAttrs = { mtu: spec.mtu, address: spec.address, name: spec.name, alias: spec.alias, txqlen: spec.txqlen };
     if (spec.master === null) attrs.master = 0;

@@ -6,6 +6,7 @@ import {
 } from '../wire/rtnl/index.js';
 import { parseCidr } from './cidr.js';
 import type { Handle } from './handle.js';
+import { nsnetIn } from './hints.js';
 import type { RouteInfo, RouteSpec } from './types.js';
 
 const TYPES = { unicast: 1, local: 2, blackhole: 6, unreachable: 7, prohibit: 8 } as const;
@@ -86,7 +87,16 @@ export class Routes {
   async add(r: RouteSpec): Promise<void> {
     this.h.check();
     const { spec, object } = this.wire(r);
-    this.h.sock.request(encodeRoute(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, spec), { op: 'add', object });
+    const n = nsnetIn(this.h);
+    this.h.sock.request(encodeRoute(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, spec), {
+      op: 'add', object, hints: {
+        ENETUNREACH: {
+          lib: 'the gateway is on no subnet of a link here that is up: add an address on its subnet (addr.add) and bring that link up first, or give dev with onlink: true',
+          cli: `the gateway is on no subnet of a link here that is up: add an address on its subnet (${n} addr add CIDR dev DEV) and bring that link up (${n} link set DEV up) first, or add "dev DEV onlink"`,
+        },
+        EEXIST: { lib: 'it is there already: route.replace() changes it', cli: `it is there already: ${n} route replace ... changes it` },
+      },
+    });
   }
 
   /** Same as: ip route replace ... (adds it if missing). */
@@ -100,7 +110,9 @@ export class Routes {
   async del(r: RouteSpec): Promise<void> {
     this.h.check();
     const { spec, object } = this.wire(r, true);
-    this.h.sock.request(encodeRoute(RTM_DELROUTE, 0, spec), { op: 'delete', object });
+    this.h.sock.request(encodeRoute(RTM_DELROUTE, 0, spec), {
+      op: 'delete', object, hints: { ESRCH: { lib: 'there is no such route: route.list() shows the routes there are', cli: `there is no such route: ${nsnetIn(this.h)} route show lists the routes there are` } },
+    });
   }
 
   /**

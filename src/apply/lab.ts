@@ -89,7 +89,7 @@ export class Lab {
   static byName(name: string): Lab {
     const r = readRecord(name);
     const spec = r?.spec ?? r?.pending;
-    if (!spec) throw new NsnetError('NO_LAB', `lab ${name} is not up on this host (no record)`, `lab ${name}`, 'list labs with nsnet labs');
+    if (!spec) throw new NsnetError('NO_LAB', `lab ${name} is not up on this host (no record)`, `lab ${name}`, { lib: 'build it with lab.up() first', cli: 'list labs with nsnet labs' });
     return new Lab(spec, r?.file);
   }
 

@@ -8,6 +8,7 @@
 import './started.js'; // first: its clock reading is Node's start-up (up --profile)
 import { Command, CommanderError } from 'commander';
 import { COMMANDS, commandNames } from './commands/index.js';
+import { cliMessage } from './message.js';
 
 /** The objects of `ip`, in ip's order so that abbreviations resolve as ip resolves them. */
 const IP_OBJECTS = [
@@ -70,10 +71,9 @@ export function expandObject(word: string): string {
 /** One line for an error: expected errors by message only; anything else flagged as internal. */
 export function errorLine(e: unknown): { line: string; code: number } {
   const err = e instanceof Error ? e : new Error(String(e));
-  const oneLine = (s: string): string => s.replace(/\s*\n\s*/gu, ' ').trim();
-  if (err.name === 'UsageError') return { line: `nsnet: ${oneLine(err.message)}`, code: 2 };
-  if (['NsnetError', 'KernelError', 'WireError'].includes(err.name)) return { line: `nsnet: ${oneLine(err.message)}`, code: 1 };
-  return { line: `nsnet: internal error: ${oneLine(err.message)} (set NSNET_DEBUG=1 for details)`, code: 1 };
+  if (err.name === 'UsageError') return { line: `nsnet: ${cliMessage(err)}`, code: 2 };
+  if (['NsnetError', 'KernelError', 'WireError'].includes(err.name)) return { line: `nsnet: ${cliMessage(err)}`, code: 1 };
+  return { line: `nsnet: internal error: ${cliMessage(err)} (set NSNET_DEBUG=1 for details)`, code: 1 };
 }
 
 async function readVersion(): Promise<string> {

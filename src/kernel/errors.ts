@@ -1,19 +1,45 @@
 import { errnoName } from '../wire/nlmsg.js';
 
 /**
+ * What to do next, in the words of whoever called: the library's (its calls: `netns.add(name)`)
+ * and the command line's (its commands: `nsnet netns add NAME`). A plain string is the same
+ * for both.
+ */
+export interface Hint {
+  lib: string;
+  cli: string;
+}
+export type Caller = keyof Hint;
+
+/**
  * Base class of every error nsnet throws on purpose. `code` is stable and machine-readable
  * (an errno name such as 'EEXIST' for kernel errors, an nsnet code such as 'INVALID_NAME'
  * otherwise); `object` names the thing the error is about ("link veth0", "namespace blue").
+ * `message` ends with the hint in the library's words; the CLI prints `messageFor('cli')`.
  */
 export class NsnetError extends Error {
   override name = 'NsnetError';
+  /** What to do next, in the library's words. */
+  readonly hint?: string;
+  /** The message without the hint. */
+  readonly detail: string;
+  private readonly hints?: Hint;
   constructor(
     readonly code: string,
     message: string,
     readonly object?: string,
-    readonly hint?: string,
+    hint?: string | Hint,
   ) {
-    super(hint ? `${message}; ${hint}` : message);
+    const hints = typeof hint === 'string' ? { lib: hint, cli: hint } : hint;
+    super(hints ? `${message}; ${hints.lib}` : message);
+    this.detail = message;
+    this.hints = hints;
+    this.hint = hints?.lib;
+  }
+
+  /** The message with the hint in the words of `caller`. */
+  messageFor(caller: Caller): string {
+    return this.hints ? `${this.detail}; ${this.hints[caller]}` : this.message;
   }
 }
 
@@ -39,13 +65,15 @@ const errnoText: Record<string, string> = {
   ENOSPC: 'no space left on device',
 };
 
-const errnoHint: Record<string, string> = {
+/** What to do about an errno when the caller gave no hint of its own for it (Ctx.hints). */
+const errnoHint: Record<string, string | Hint> = {
   EPERM: 'run as root (CAP_NET_ADMIN and CAP_SYS_ADMIN are needed)',
   EACCES: 'run as root (CAP_NET_ADMIN and CAP_SYS_ADMIN are needed)',
   EEXIST: 'delete it first or choose another name',
-  ENODEV: 'check the name with `nsnet link list`',
+  ENODEV: { lib: 'check the name with link.list()', cli: 'check the name with nsnet link show' },
   EOPNOTSUPP: 'this kernel lacks the feature (is the module loaded?)',
   EBUSY: 'something still uses it',
+  ENETUNREACH: { lib: 'no link here reaches it: add an address on its subnet (addr.add) and bring the link up first', cli: 'no link here reaches it: add an address on its subnet (nsnet addr add) and bring the link up first' },
 };
 
 /**
@@ -60,10 +88,11 @@ export class KernelError extends NsnetError {
     readonly op: string,
     object: string,
     readonly extack?: string,
+    hints?: Readonly<Record<string, Hint>>,
   ) {
     const code = errnoName(errno);
     const cause = extack ? `${extack} (${code})` : `${errnoText[code] ?? 'error'} (${code})`;
-    super(code, `${op} ${object}: ${cause}`, object, errnoHint[code]);
+    super(code, `${op} ${object}: ${cause}`, object, hints?.[code] ?? errnoHint[code]);
   }
 }
 

@@ -113,7 +113,7 @@ export function createNamed<T = undefined>(name: string, opts: CreateOptions<T> 
     f = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new NsnetError('EEXIST', `namespace ${name} already exists`, `namespace ${name}`, `delete it first (nsnet netns del ${name}) or choose another name`);
+    if (code === 'EEXIST') throw new NsnetError('EEXIST', `namespace ${name} already exists`, `namespace ${name}`, { lib: `delete it first (netns.del('${name}')) or choose another name`, cli: `delete it first (nsnet netns del ${name}) or choose another name` });
     throw new NsnetError(code ?? 'EIO', `cannot create namespace file ${path}: ${(e as Error).message}`, `namespace ${name}`);
   }
   fs.closeSync(f);
@@ -182,7 +182,7 @@ export function attachNamed(name: string, pid: number): void {
 export function deleteNamed(name: string): void {
   validateNetnsName(name);
   const path = netnsPath(name);
-  if (!fs.existsSync(path)) throw new NsnetError('ENOENT', `namespace ${name} does not exist`, `namespace ${name}`, 'list namespaces with nsnet netns list');
+  if (!fs.existsSync(path)) throw new NsnetError('ENOENT', `namespace ${name} does not exist`, `namespace ${name}`, { lib: 'netns.list() shows the namespaces there are', cli: 'nsnet netns list shows the namespaces there are' });
   n.umount2(path, n.MNT_DETACH);
   try {
     fs.unlinkSync(path);
@@ -208,7 +208,7 @@ export function openNamed(name: string): number {
     return fs.openSync(netnsPath(name), fs.constants.O_RDONLY);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new NsnetError('ENOENT', `namespace ${name} does not exist`, `namespace ${name}`, `create it with nsnet netns add ${name}`);
+      throw new NsnetError('ENOENT', `namespace ${name} does not exist`, `namespace ${name}`, { lib: `create it with netns.add('${name}')`, cli: `create it with nsnet netns add ${name}` });
     }
     throw new NsnetError((e as NodeJS.ErrnoException).code ?? 'EIO', `cannot open namespace ${name}: ${(e as Error).message}`, `namespace ${name}`);
   }

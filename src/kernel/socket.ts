@@ -3,7 +3,7 @@ import {
   decodeError, NLM_F_ACK, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP,
   NLMSG_OVERRUN, parseMessages, type NlMsg,
 } from '../wire/nlmsg.js';
-import { KernelError, syscallError } from './errors.js';
+import { KernelError, syscallError, type Hint } from './errors.js';
 import * as n from './native.js';
 
 const EINTR = 4;
@@ -27,10 +27,11 @@ export function bindNetlink(fd: number, what: string): void {
   throw syscallError(e, 'bind', what);
 }
 
-/** What a request is about, for error messages: "create link veth0". */
+/** What a request is about, for error messages: "create link veth0"; `hints`: what to do, by errno name, for this request. */
 export interface Ctx {
   op: string;
   object: string;
+  hints?: Readonly<Record<string, Hint>>;
 }
 
 /** A reply to one request: the data messages (for a GET or dump) before the ACK or DONE. */
@@ -163,7 +164,7 @@ export class NetlinkSocket {
         if (m.flags & NLM_F_DUMP_INTR) interrupted = true;
         if (m.type === NLMSG_ERROR) {
           const err = decodeError(m);
-          if (err.errno !== 0) throw new KernelError(err.errno, ctx.op, ctx.object, err.extack);
+          if (err.errno !== 0) throw new KernelError(err.errno, ctx.op, ctx.object, err.extack, ctx.hints);
           finished = true;
         } else if (m.type === NLMSG_DONE) {
           finished = true;

@@ -5,7 +5,9 @@ isolate(import.meta.url);
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ip, labSkip, ok } from '../helpers/lab.js';
+import { spawnSync } from 'node:child_process';
+import { ip, labSkip, nsnet, ok } from '../helpers/lab.js';
+import { hostNetns, NsnetError, openNetns } from '../../src/index.js';
 
 const skip = labSkip;
 type Link = { ifname: string; linkinfo?: { info_kind: string; info_data?: Record<string, unknown> } };
@@ -64,4 +66,53 @@ test('-n NS netns list shows ids as NS numbers them; a peer in an unnamed namesp
   assert.match(ok('-n', 'k-blue', 'link', 'show', 'k-b'), /link-netnsid \d+$/m);
   assert.match(ok('link', 'show', 'k-h'), /link-netns k-blue$/m);
   ok('netns', 'del', 'k-blue', 'k-red');
+});
+
+test('errors end with what to do, in the caller\'s words: nsnet commands from the CLI, library calls from the library', { skip }, async () => {
+  ok('link', 'add', 'k-e0', 'type', 'veth', 'peer', 'name', 'k-e1');
+  ok('addr', 'add', '10.7.0.1/24', 'dev', 'k-e0');
+  const cases: Array<[string[], RegExp]> = [
+    [['addr', 'add', '10.7.0.1/24', 'dev', 'k-e0'], /^nsnet: add address 10\.7\.0\.1\/24 on link k-e0: .*\(EEXIST\); the link has it already: delete it first \(nsnet addr del 10\.7\.0\.1\/24 dev k-e0\) or change it with nsnet addr replace$/],
+    [['route', 'add', '10.5.0.0/16', 'via', '10.9.9.9'], /^nsnet: add route 10\.5\.0\.0\/16 via 10\.9\.9\.9 .*\(ENETUNREACH\); the gateway is on no subnet of a link here that is up: .*nsnet addr add CIDR dev DEV.*nsnet link set DEV up/],
+    [['route', 'del', '10.6.0.0/16'], /^nsnet: delete route 10\.6\.0\.0\/16 .*\(ESRCH\); there is no such route: nsnet route show lists the routes there are$/],
+    [['link', 'set', 'k-nosuch', 'up'], /^nsnet: link k-nosuch does not exist; nsnet link show lists the links there are$/],
+    [['-n', 'k-nons', 'link', 'show'], /^nsnet: namespace k-nons does not exist; create it with nsnet netns add k-nons$/],
+    [['link', 'set', 'k-e0', 'name', 'bad/name'], /^nsnet: invalid new link name "bad\/name": /],
+  ];
+  for (const [args, re] of cases) {
+    const r = nsnet(...args);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.err}`);
+    assert.equal(r.err.split('\n').length, 2, `one line: ${r.err}`);
+    assert.match(r.err.trim(), re);
+  }
+  // ip refuses the same, with the kernel's own words (nsnet keeps them and adds what to do).
+  assert.match(spawnSync('ip', ['route', 'add', '10.5.0.0/16', 'via', '10.9.9.9'], { encoding: 'utf8' }).stderr, /invalid gateway|unreachable/i);
+
+  // The library: the same refusals name library calls, never an nsnet command.
+  const host = hostNetns();
+  const libErr = async (p: Promise<unknown>): Promise<NsnetError> => {
+    try {
+      await p;
+    } catch (e) {
+      assert.ok(e instanceof NsnetError);
+      return e;
+    }
+    throw new Error('no error');
+  };
+  const lib = [
+    await libErr(host.addr.add('k-e0', '10.7.0.1/24')),
+    await libErr(host.route.add({ to: '10.5.0.0/16', via: '10.9.9.9' })),
+    await libErr(host.route.del({ to: '10.6.0.0/16' })),
+    await libErr(host.link.set('k-nosuch', { up: true })),
+    await libErr(openNetns('k-nons')),
+  ];
+  assert.deepEqual(lib.map((e) => e.code), ['EEXIST', 'ENETUNREACH', 'ESRCH', 'ENODEV', 'ENOENT']);
+  for (const e of lib) {
+    assert.doesNotMatch(e.message, /nsnet /, `library message names a command: ${e.message}`);
+    assert.ok(e.hint, `a hint: ${e.message}`);
+  }
+  assert.match(lib[0]!.message, /addr\.del/);
+  assert.match(lib[2]!.message, /route\.list\(\)/);
+  assert.match(lib[4]!.message, /netns\.add\('k-nons'\)/);
+  ok('link', 'del', 'k-e0');
 });

@@ -13,6 +13,7 @@ import { parseNetnsCommand, parseSysctlCommand } from '../parse-netns.js';
 import { parseRouteCommand } from '../parse-route.js';
 import { renderAddrs, renderLinks, renderNeighs, renderNetns, renderRoutes, toJson } from '../render.js';
 import { wantsHelp, type GlobalOptions } from '../words.js';
+import { cliMessage } from '../message.js';
 
 export type IpObject = 'link' | 'addr' | 'route' | 'neigh' | 'netns' | 'sysctl';
 
@@ -270,6 +271,5 @@ function help(object: IpObject): number {
 
 /** One line on stderr for an error (the same format main.ts uses). */
 export function reportError(e: unknown): void {
-  const msg = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`nsnet: ${msg.replace(/\s*\n\s*/gu, ' ')}\n`);
+  process.stderr.write(`nsnet: ${cliMessage(e)}\n`);
 }

@@ -8,6 +8,7 @@
  */
 import type { Command } from 'commander';
 import { count } from '../count.js';
+import { cliMessage } from '../message.js';
 
 interface JsonOpt {
   json?: boolean;
@@ -57,7 +58,9 @@ async function report(e: unknown): Promise<number> {
     // A kernel refusal halfway: the object, its place in the file, and what to do next.
     const { file, spec } = applyFile.get(e)!;
     const { pathOfAction } = await import('../../plan/index.js');
-    err(await locateRefusal({ code: e.code, message: e.message, path: pathOfAction(spec, e.action) ?? [] }, file));
+    // The kernel's refusal inside it with its hint in the command line's words.
+    const message = e.cause instanceof Error ? e.message.replace(e.cause.message, cliMessage(e.cause)) : e.message;
+    err(await locateRefusal({ code: e.code, message, path: pathOfAction(spec, e.action) ?? [] }, file));
     return 1;
   }
   if (e instanceof RefusedError) {
@@ -66,9 +69,8 @@ async function report(e: unknown): Promise<number> {
     err(`nsnet: lab ${e.lab}: nothing was changed`);
     return 1;
   }
-  const msg = e instanceof Error ? e.message : String(e);
   const expected = e instanceof Error && /Error$/.test(e.name) && e.name !== 'Error' && e.name !== 'TypeError' && e.name !== 'RangeError';
-  err(`nsnet: ${expected ? msg.replace(/\s*\n\s*/gu, ' ') : `internal error: ${msg} (set NSNET_DEBUG=1 for details)`}`);
+  err(`nsnet: ${expected ? cliMessage(e) : `internal error: ${cliMessage(e)} (set NSNET_DEBUG=1 for details)`}`);
   if (process.env.NSNET_DEBUG === '1' && e instanceof Error && e.stack) err(e.stack);
   return 1;
 }
