@@ -20,7 +20,7 @@ export interface AddrAddOptions {
 }
 
 
-/** One kernel address as `ip -j addr show` describes it; `names` maps ifindex to device name. */
+/** One kernel address as `ip -j addr show` describes it; `names` maps ifindex to device name. @internal (wire types stay out of the public declarations) */
 export function addrInfoOf(a: Addr, names: ReadonlyMap<number, string>): AddrInfo {
   const out: AddrInfo = {
     ifindex: a.index,

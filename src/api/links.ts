@@ -35,7 +35,7 @@ function ipFlags(l: Link, byIndex: ReadonlyMap<number, Link>, lookup: (index: nu
 
 /**
  * One kernel link as `ip -j link show` describes it: `byIndex` holds the links dumped with it,
- * `lookup` finds another by index (or not), `nsNames` names the nsids of veth peers.
+ * `lookup` finds another by index (or not), `nsNames` names the nsids of veth peers. @internal
  */
 export function linkInfoOf(l: Link, byIndex: ReadonlyMap<number, Link>, lookup: (index: number) => Link | undefined, nsNames: ReadonlyMap<number, string>): LinkInfo {
   const out: LinkInfo = {

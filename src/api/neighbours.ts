@@ -4,7 +4,7 @@ import { parseCidr } from './cidr.js';
 import type { Handle } from './handle.js';
 import type { DevRef, NeighInfo } from './types.js';
 
-/** One kernel neighbour as `ip -j neigh show` describes it; `names` maps ifindex to device name. */
+/** One kernel neighbour as `ip -j neigh show` describes it; `names` maps ifindex to device name. @internal */
 export function neighInfoOf(x: Neigh, names: ReadonlyMap<number, string>): NeighInfo {
   const out: NeighInfo = { dst: x.address, dev: names.get(x.index) ?? `if${x.index}`, state: x.state };
   if (x.lladdr) out.lladdr = x.lladdr;

@@ -15,7 +15,7 @@ const PROTOS = { kernel: 2, boot: 3, static: 4 } as const;
 /** Table numbers and names for the layers above (the wire layer's one definition). */
 export { RT_TABLE_MAIN, tableName, tableNumber, isMainTable } from '../wire/rtnl/constants.js';
 
-/** One kernel route as `ip -j route show` describes it; `names` maps ifindex to device name. */
+/** One kernel route as `ip -j route show` describes it; `names` maps ifindex to device name. @internal */
 export function routeInfoOf(x: Route, names: ReadonlyMap<number, string>): RouteInfo {
   const out: RouteInfo = {
     dst: x.dst,
