@@ -131,13 +131,27 @@ export function snapshot(prefix: string, hostSkip: readonly string[]): string[] 
   return lines.sort();
 }
 
-/** Wait until no IPv6 address on a link with carrier is tentative (DAD done), at most `ms`. */
-export async function settle(prefix: string, ms = 4000): Promise<void> {
+/**
+ * Whether a namespace is still settling: an IPv6 address is tentative (DAD), or a link with
+ * carrier in a namespace with IPv6 on (lo has ::1) has no link-local address yet (the kernel adds
+ * it when the carrier change reaches addrconf through linkwatch, up to a second after up returns).
+ */
+function settling(ns: string | undefined): boolean {
+  const links = ipj(ns, 'addr', 'show');
+  const v6on = links.some((l) => l.ifname === 'lo' && ((l.addr_info as J[]) ?? []).some((a) => a.local === '::1'));
+  return links.some((l) => {
+    if (!(l.flags as string[]).includes('LOWER_UP')) return false;
+    const addrs = (l.addr_info as J[]) ?? [];
+    if (addrs.some((a) => a.tentative === true && a.dadfailed !== true)) return true;
+    return v6on && l.ifname !== 'lo' && !addrs.some((a) => a.family === 'inet6' && a.scope === 'link');
+  });
+}
+
+/** Wait until no namespace of the lab (nor the host) is settling, at most `ms`. */
+export async function settle(prefix: string, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
-  const busy = (ns: string | undefined) => ipj(ns, 'addr', 'show').some((l) => (l.flags as string[]).includes('LOWER_UP') &&
-    ((l.addr_info as J[]) ?? []).some((a) => a.tentative === true && a.dadfailed !== true));
   while (Date.now() < end) {
-    if (![...labNamespaces(prefix), undefined].some(busy)) return;
+    if (![...labNamespaces(prefix), undefined].some(settling)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
