@@ -1,5 +1,5 @@
 /**
- * Where the ui's events come from: api/monitor, loaded when the ui starts. A lab's subject
+ * Where the ui's events and host map come from: api/monitor and api/map, loaded when the ui starts. A lab's subject
  * watches its nodes' namespaces, and of the host namespace only the lab's own objects (its
  * bridges and host-side link ends); 'host' watches every namespace on the host.
  */
@@ -29,8 +29,9 @@ export function aboutLab(e: MonitorEvent, names: Set<string>): boolean {
   }
 }
 
-export async function uiSources(): Promise<Pick<UiOptions, 'events'>> {
+export async function uiSources(): Promise<Pick<UiOptions, 'events' | 'map'>> {
   const { monitor } = await import('../api/monitor.js');
+  const { map } = await import('../api/map.js');
   const events = (subject: string): Source => async function* (signal: AbortSignal) {
     const spec = subject.startsWith('lab:') ? Lab.byName(subject.slice(4)).spec : undefined;
     const m = spec ? monitor({ netns: spec.nodes.map((n) => n.netns), host: true }) : monitor();
@@ -46,5 +47,5 @@ export async function uiSources(): Promise<Pick<UiOptions, 'events'>> {
       m.close();
     }
   };
-  return { events };
+  return { events, map: () => map() };
 }

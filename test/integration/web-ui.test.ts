@@ -144,3 +144,25 @@ test('a terminal ends when the lab goes down; no shell outlives the ui process',
   await ui.stop('SIGTERM');
   assert.ok(await until(() => !alive(r1.pid)), 'the shell in r1 ended with the server');
 });
+
+test('with no lab, the page draws the host map: the host and the lab\'s namespaces, veths between them', { skip }, async () => {
+  ok('up', join(examples, 'router.yaml'));
+  const hostUi = await startUiProcess();
+  const p = await ctx.newPage();
+  try {
+    await p.goto(hostUi.url);
+    await p.waitForFunction(() => (window as unknown as { nsnet?: { ready?: boolean } }).nsnet?.ready === true, undefined, { timeout: 15_000 });
+    const drawn = await p.evaluate(() => {
+      const cy = (window as unknown as { nsnet: { cy: { nodes(): { map(f: (n: { data(k: string): string }) => string): string[] }; edges(): { length: number } } } }).nsnet.cy;
+      return { labels: cy.nodes().map((n) => n.data('label')).sort(), edges: cy.edges().length };
+    });
+    for (const n of ['h1', 'h2', 'r1']) assert.ok(drawn.labels.includes(n), `${n} in ${drawn.labels.join(', ')}`);
+    assert.ok(drawn.labels.some((l) => l.startsWith('host')), 'the host namespace is drawn');
+    assert.equal(drawn.edges, 2, 'h1-r1 and h2-r1');
+    await p.screenshot({ path: join(dir, 'host-map.png') });
+  } finally {
+    await p.close();
+    await hostUi.stop();
+    ok('down', '--lab', 'router');
+  }
+});

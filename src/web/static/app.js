@@ -71,7 +71,7 @@ function draw(elements, layout) {
 
 let pending = null;
 async function refresh() {
-  if (!state.lab) return;
+  if (!state.lab) return refreshMap().catch((e) => status(e.message));
   try {
     state.view = await api(`/api/labs/${enc(state.lab)}`);
     state.refreshes++;
@@ -87,7 +87,7 @@ function scheduleRefresh() {
   pending = setTimeout(() => {
     pending = null;
     void refresh();
-  }, 100);
+  }, state.lab ? 100 : 500);
 }
 
 /** A link event changes its end's state on the diagram at once; the refresh that follows fills in the rest. */
@@ -116,7 +116,7 @@ function watchEvents(query) {
     } catch {
       return;
     }
-    if (ev.type === 'link' && state.view) applyLinkEvent(ev);
+    if (ev.type === 'link' && state.lab && state.view) applyLinkEvent(ev);
     scheduleRefresh();
   };
   ws.onclose = () => {
@@ -134,22 +134,52 @@ async function showLab(name) {
   watchEvents({ lab: name });
 }
 
+function showNetns(ns) {
+  if (!ns) return;
+  $('panel').replaceChildren(
+    h('h2', { textContent: `namespace ${ns.label}` }),
+    h('p', { className: 'hint', textContent: [`inode ${ns.inode}`, ...ns.mounts, ...ns.processes.map((p) => `${p.comm} (${p.pids.join(' ')})`)].join('; ') }),
+    h('h3', { textContent: 'links' }),
+    table(['name', 'kind', 'state', 'addresses', 'peer'], ns.links.map((l) => [l.name, l.kind ?? '', l.state, l.addresses.join(' '), l.peer ? `${l.peer.netns}:${l.peer.name}` : (l.master ? `port of ${l.master}` : '')])),
+  );
+}
+
 async function showMap() {
   state.lab = null;
   status('host map');
   try {
     const map = await api('/api/map');
-    draw(mapElements(map), { name: 'cose', animate: false });
+    state.map = map;
+    drawMap(map);
+    watchEvents({});
   } catch (e) {
     status(`host map: ${e.message}`);
   }
 }
 
+/** The map again: new or vanished namespaces or pairs redraw it; otherwise states and labels change in place. */
+async function refreshMap() {
+  const map = await api('/api/map');
+  state.map = map;
+  state.refreshes++;
+  const els = mapElements(map);
+  const ids = new Set(els.map((e) => e.data.id));
+  if (ids.size !== state.cy.elements().length || state.cy.elements().some((e) => !ids.has(e.id()))) return drawMap(map);
+  for (const el of els) state.cy.getElementById(el.data.id).data(el.data).classes(el.classes);
+  status(`host map: ${map.netns.length} namespaces, ${map.veths.length} veth pairs`);
+}
+
+function drawMap(map) {
+  draw(mapElements(map), map.netns.length <= 60 ? { name: 'breadthfirst', directed: false, spacingFactor: 1.4, padding: 40, animate: false } : { name: 'grid' });
+  state.cy.on('tap', 'node', (e) => showNetns(state.map.netns.find((n) => n.id === e.target.id())));
+  status(`host map: ${map.netns.length} namespaces, ${map.veths.length} veth pairs`);
+}
+
 async function main() {
   const [session, labs] = await Promise.all([api('/api/session'), api('/api/labs')]);
-  const want = decodeURIComponent(location.hash.replace(/^#lab=/, '')) || session.lab;
+  const want = location.hash === '#map' ? null : location.hash.startsWith('#lab=') ? decodeURIComponent(location.hash.slice(5)) : session.lab;
   $('labs').replaceChildren(
-    h('a', { href: '#', textContent: 'host map', className: want ? '' : 'current' }),
+    h('a', { href: '#map', textContent: 'host map', className: want ? '' : 'current' }),
     ...labs.map((l) => h('a', { href: `#lab=${enc(l.name)}`, textContent: `${l.name} (${l.nodes})`, className: l.name === want ? 'current' : '' })),
   );
   if (want) await showLab(want);

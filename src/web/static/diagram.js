@@ -38,19 +38,19 @@ export function updateLab(cy, view) {
   for (const b of view.bridges) cy.getElementById(`b:${b.logical}`).removeClass('up down missing').addClass(stateClass(b.up));
 }
 
-/** The host map: each namespace a node, each veth joined to its peer an edge. */
+/** The host map (GET /api/map): each namespace a node (the host's own grey), each veth pair an edge. */
 export function mapElements(map) {
   const els = [];
-  const nsList = map.namespaces ?? [];
-  const key = (ns) => `ns:${ns.inode ?? ns.id ?? ns.name}`;
-  for (const ns of nsList) {
-    const names = ns.names?.length ? ns.names.join(', ') : ns.name ?? (ns.host ? 'host' : `inode:${ns.inode}`);
-    els.push({ data: { id: key(ns), label: ns.host ? `host (${names})` : names, kind: 'node' }, classes: ns.host ? 'host' : 'node' });
+  const link = (end) => map.netns.find((n) => n.id === end.netns)?.links.find((l) => l.name === end.name);
+  for (const ns of map.netns) {
+    els.push({ data: { id: ns.id, label: ns.host ? `host (${ns.label})` : ns.label, kind: 'netns' }, classes: ns.host ? 'host' : 'node' });
   }
-  for (const [i, e] of (map.veths ?? map.edges ?? []).entries()) {
-    const s = `ns:${e.a?.inode ?? e.source}`;
-    const t = `ns:${e.b?.inode ?? e.target}`;
-    els.push({ data: { id: `v:${i}`, source: s, target: t, sourceLabel: e.a?.ifname ?? '', targetLabel: e.b?.ifname ?? '' }, classes: `link ${stateClass(e.up ?? true)}` });
+  for (const [a, b] of map.veths) {
+    const la = link(a);
+    const lb = link(b);
+    const up = la && lb ? la.up && lb.up : null;
+    const label = (l, e) => [e.name, ...(l?.addresses ?? [])].join('\n');
+    els.push({ data: { id: `v:${a.netns}/${a.name}`, source: a.netns, target: b.netns, sourceLabel: label(la, a), targetLabel: label(lb, b) }, classes: `link ${stateClass(up)}` });
   }
   return els;
 }
