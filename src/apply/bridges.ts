@@ -6,6 +6,7 @@
  */
 import type { ObservedLab } from '../plan/observed.js';
 import type { LabSpec } from '../topology/model.js';
+import { ovsObserver } from './ovs.js';
 
 export interface BridgeObserver {
   /** The backend's `type` (as in src/plan/bridges/). */
@@ -24,4 +25,5 @@ export interface BridgeObserver {
 
 export const BRIDGE_OBSERVERS: readonly BridgeObserver[] = [
   // The Linux bridge: nothing (the link dump shows it).
+  ovsObserver,
 ];

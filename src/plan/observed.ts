@@ -4,6 +4,7 @@
  * tests build it by hand. Namespaces are keyed by their /run/netns name; the host namespace
  * is never a key (its objects are under `host`).
  */
+import type { ObservedBridge } from '../api/ovs/switch.js';
 import type { LabSpec } from '../topology/model.js';
 
 /** The ownership mark a lab puts on what it makes: ifalias of host links and of each namespace's lo. */
@@ -131,6 +132,18 @@ export interface ObservedLab {
   effects: HostEffects;
   /** Commands already run per node (node name → argv list), as recorded. */
   execDone: Record<string, string[][]>;
+  /** Open vSwitch, observed when the file (or an earlier one) has OVS bridges. */
+  ovs?: ObservedOvs;
+}
+
+/** What Open vSwitch holds, as far as the lab's plan needs it. */
+export interface ObservedOvs {
+  /** Why OVS cannot be used (not installed), in one line; undefined when it can. */
+  missing?: string;
+  /** Whether an ovsdb-server answers (the host's or nsnet's); if not, there are no bridges yet. */
+  running: boolean;
+  /** Every bridge, with its ports and owners. */
+  bridges: ObservedBridge[];
 }
 
 export function emptyEffects(): HostEffects {

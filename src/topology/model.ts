@@ -70,6 +70,8 @@ export interface BridgeSpec {
   addresses: string[];
   mtu?: number;
   stp?: boolean;
+  /** 'ovs': an Open vSwitch bridge (made by ovs-vswitchd, in the host namespace); absent: a Linux bridge. */
+  type?: 'ovs';
 }
 
 /** One end of a link: which interface, in which namespace, joined to which bridge. */
@@ -87,8 +89,12 @@ export interface Endpoint {
 }
 
 export type LinkSpec =
-  /** A veth pair. `id` is stable across runs, e.g. 'h1:eth0--r1:eth0'. An interface's own mtu wins over the link's. */
-  | { kind: 'veth'; id: string; a: Endpoint; b: Endpoint; mtu?: number }
+  /**
+   * A veth pair. `id` is stable across runs, e.g. 'h1:eth0--r1:eth0'. An interface's own mtu wins
+   * over the link's. `vlan`: its bridge end is an access port of that VLAN; `trunks`: both ends
+   * (each an OVS bridge port) carry those VLANs tagged.
+   */
+  | { kind: 'veth'; id: string; a: Endpoint; b: Endpoint; mtu?: number; vlan?: number; trunks?: number[] }
   /** A macvlan on host NIC `parent`, moved into `end`'s namespace. */
   | { kind: 'macvlan'; id: string; end: Endpoint; parent: string; mode: 'bridge' | 'private' | 'vepa' | 'passthru' }
   /** A vxlan device made in the host namespace (underlay), then moved to `end`'s namespace / bridge. */
@@ -96,7 +102,7 @@ export type LinkSpec =
 
 export type UplinkSpec =
   /** Host NIC `nic` becomes a port of host bridge `bridge` (restored on down). */
-  | { kind: 'bridge'; bridge: string; nic: string }
+  | { kind: 'bridge'; bridge: string; nic: string; trunks?: number[] }
   /** Masquerade `subnets` (the bridge's IPv4 subnets, network form) out of `out` or the host's default route. */
   | { kind: 'nat'; bridge: string; subnets: string[]; out?: string };
 

@@ -48,8 +48,14 @@ export function buildSchemas(namedKeys: boolean) {
     examples: ['h1:eth0', 'br0', 'br0:veth0', 'host:veth9'],
   });
 
+  const VlanId = intIn(1, 4094, 'VLAN id').meta({ description: 'An 802.1Q VLAN id (1..4094).' });
+  const Trunks = z.array(VlanId).min(1, { error: 'trunks lists at least one VLAN id' });
   const Interface = z
     .strictObject({
+      vlan: z.strictObject({
+        parent: z.string().meta({ description: 'The interface of this node the VLAN rides on, e.g. eth0.' }),
+        id: VlanId,
+      }).meta({ description: 'Make this interface an 802.1Q VLAN sub-interface of `parent` (needs the kernel\'s 8021q support).' }).optional(),
       addresses: maybe(z.array(Cidr)).meta({ description: 'Addresses with prefix length (like `ip addr add`).' }),
       mtu: Mtu.optional(),
       mac: z.string().meta({
@@ -91,12 +97,13 @@ export function buildSchemas(namedKeys: boolean) {
 
   const Bridge = z
     .strictObject({
+      type: z.enum(['linux', 'ovs']).meta({ description: 'linux (default): a Linux bridge. ovs: an Open vSwitch bridge (its ports may carry VLANs: `vlan:` / `trunks:` on links).' }).optional(),
       addresses: maybe(z.array(Cidr)).meta({ description: 'Addresses on the bridge itself (its gateway address, typically).' }),
       node: z.string().meta({ description: 'The node whose namespace holds the bridge; not set: the host namespace.' }).optional(),
       mtu: Mtu.optional(),
       stp: z.boolean().meta({ description: 'Spanning tree on (true) or off (false); not set: the kernel default (off).' }).optional(),
     })
-    .meta({ description: 'A Linux bridge (ip link add NAME type bridge).' });
+    .meta({ description: 'A Linux bridge (ip link add NAME type bridge) or an Open vSwitch bridge (type: ovs).' });
 
   const pairError = 'a veth link is a pair of endpoints: [h1:eth0, r1:eth0]';
   const VethPair = z.tuple([EndpointStr, EndpointStr], { error: pairError }).meta({ description: 'A veth pair between two endpoints: [h1:eth0, r1:eth0] or [h2:eth0, br0].' });
@@ -105,8 +112,10 @@ export function buildSchemas(namedKeys: boolean) {
       type: z.literal('veth').optional(),
       endpoints: z.tuple([EndpointStr, EndpointStr], { error: pairError }).meta({ description: 'The two ends.' }),
       mtu: Mtu.optional(),
+      vlan: VlanId.meta({ description: 'The bridge end is an access port of this VLAN: [h1:eth0, sw1] with vlan: 10.' }).optional(),
+      trunks: Trunks.meta({ description: 'Both ends are bridge ports trunking these VLANs (802.1Q tagged): [sw1, sw2] with trunks: [10, 20].' }).optional(),
     })
-    .meta({ description: 'A veth pair, object form (to set its mtu).' });
+    .meta({ description: 'A veth pair, object form (to set its mtu, or the VLANs of its bridge ports).' });
   const Macvlan = z
     .strictObject({
       type: z.literal('macvlan'),
@@ -134,6 +143,7 @@ export function buildSchemas(namedKeys: boolean) {
       type: z.literal('bridge'),
       bridge: z.string().meta({ description: 'A bridge in the host namespace.' }),
       interface: IfName.meta({ description: 'Host NIC that becomes a port of the bridge (restored on down).' }),
+      trunks: Trunks.meta({ description: 'The NIC trunks these VLANs of the lab (802.1Q tagged) to the physical network (an OVS bridge).' }).optional(),
     })
     .meta({ description: 'Connect a bridge to the physical network by making a host NIC one of its ports.' });
   const NatUplink = z

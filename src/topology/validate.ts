@@ -23,6 +23,7 @@ import {
 import { Registry, type NamedObj, type Path } from './registry.js';
 import { buildSchemas } from './schema.js';
 import { addZodIssues, defaultErrorMap, describe } from './zodissues.js';
+import { checkVlans, type VlanBridge, type VlanEnd, type VlanIface, type VlanLink, type VlanUplink } from './vlans.js';
 
 const S = buildSchemas(false);
 type IfaceIn = z.output<typeof S.Interface>;
@@ -81,7 +82,7 @@ interface EndRef {
 }
 
 type LinkRec =
-  | { kind: 'veth'; path: Path; a: EndRef; b: EndRef; mtu?: number }
+  | { kind: 'veth'; path: Path; a: EndRef; b: EndRef; mtu?: number; vlan?: number; trunks?: number[] }
   | { kind: 'macvlan'; path: Path; end: EndRef; parent: string; mode: 'bridge' | 'private' | 'vepa' | 'passthru' }
   | { kind: 'vxlan'; path: Path; end: EndRef; vni: number; remote?: string; group?: string; local?: string; dev?: string; port: number };
 
@@ -109,6 +110,7 @@ class Checker {
   /** Lab-wide: address → where it is. */
   private readonly addrOwners = new Map<string, { label: string; path: Path }>();
   private readonly macOwners = new Map<string, string>();
+  private readonly vlanIfaces: VlanIface[] = [];
 
   run(raw: unknown): CheckResult {
     const o = this.out;
@@ -129,6 +131,7 @@ class Checker {
     this.collectBridges(raw.bridges);
     this.collectLinks(raw.links);
     this.collectUplinks(raw.uplinks);
+    this.checkVlans();
     this.checkUnlinked();
     this.reg.allocate();
     const nodes = [...this.nodes.values()].map((n) => this.finishNode(n));
@@ -308,6 +311,7 @@ class Checker {
     obj.listed = true;
     obj.path = path;
     if (obj.role !== 'lo') node.ifaces.push(obj);
+    if (data.vlan) this.vlanIfaces.push({ path, node: node.name, name: ifname });
     this.ifaceSettings(obj, data, path);
   }
 
@@ -430,7 +434,7 @@ class Checker {
       if (type === undefined || type === 'veth') {
         const d = this.parse(S.VethObject, el, path);
         if (!d) return void (this.linksBroken = true);
-        this.veth(path, d.endpoints[0], [...path, 'endpoints', 0], d.endpoints[1], [...path, 'endpoints', 1], d.mtu);
+        this.veth(path, d.endpoints[0], [...path, 'endpoints', 0], d.endpoints[1], [...path, 'endpoints', 1], d.mtu, { vlan: d.vlan, trunks: d.trunks });
       } else if (type === 'macvlan') {
         const d = this.parse(S.Macvlan, el, path);
         if (!d) return void (this.linksBroken = true);
@@ -516,7 +520,7 @@ class Checker {
     return { obj, node, bridge, label: obj.label, path };
   }
 
-  private veth(path: Path, sa: string, pa: Path, sb: string, pb: Path, mtu?: number): void {
+  private veth(path: Path, sa: string, pa: Path, sb: string, pb: Path, mtu?: number, v: { vlan?: number; trunks?: number[] } = {}): void {
     const what = 'a veth end may be a bridge';
     const ea = this.endpoint(sa, pa, true, what);
     const eb = this.endpoint(sb, pb, true, what);
@@ -537,7 +541,12 @@ class Checker {
     };
     const ra = ea && this.endRef(ea, pa, path, base(ea, eb));
     const rb = eb && this.endRef(eb, pb, path, base(eb, ea));
-    if (ra && rb) this.links.push({ kind: 'veth', path, a: ra, b: rb, ...(mtu !== undefined ? { mtu } : {}) });
+    if (ra && rb) {
+      this.links.push({
+        kind: 'veth', path, a: ra, b: rb, ...(mtu !== undefined ? { mtu } : {}),
+        ...(v.vlan !== undefined ? { vlan: v.vlan } : {}), ...(v.trunks !== undefined ? { trunks: [...new Set(v.trunks)].sort((x, y) => x - y) } : {}),
+      });
+    }
   }
 
   private nic(name: string, path: Path, usedAs: string): boolean {
@@ -625,6 +634,18 @@ class Checker {
     });
   }
 
+  /** VLAN and OVS rules (src/topology/vlans.ts) over what was gathered. */
+  private checkVlans(): void {
+    const bridges = new Map([...this.bridges.values()].map((b): [string, VlanBridge] => [b.name, {
+      name: b.name, path: b.path, type: b.data?.type ?? 'linux', ...(b.node !== undefined ? { node: b.node } : {}),
+      set: (['addresses', 'mtu', 'stp'] as const).filter((k) => b.data?.[k] !== undefined && b.data?.[k] !== null),
+    }]));
+    const end = (e: EndRef): VlanEnd => ({ label: e.label, ...(e.bridge !== undefined ? { bridge: e.bridge } : {}), ...(e.node !== undefined ? { node: e.node } : {}) });
+    const links = this.links.flatMap((l): VlanLink[] => (l.kind === 'veth' ? [{ path: l.path, a: end(l.a), b: end(l.b), vlan: l.vlan, trunks: l.trunks }] : []));
+    const uplinks = this.uplinks.flatMap((u): VlanUplink[] => (u.kind === 'bridge' ? [{ path: u.path, bridge: u.bridge, trunks: u.trunks }] : []));
+    checkVlans(bridges, links, uplinks, this.vlanIfaces, (code, path, message) => this.out.error(code, path, message));
+  }
+
   // ---------------------------------------------------------------- uplinks
 
   private collectUplinks(raw: unknown): void {
@@ -654,7 +675,8 @@ class Checker {
       }
       if (d.type === 'bridge') {
         if (!this.nic(d.interface, [...path, 'interface'], `uplink of ${d.bridge}`)) return;
-        this.uplinks.push({ kind: 'bridge', bridge: d.bridge, nic: d.interface, path });
+        const trunks = d.trunks !== undefined ? { trunks: [...new Set(d.trunks)].sort((x, y) => x - y) } : {};
+        this.uplinks.push({ kind: 'bridge', bridge: d.bridge, nic: d.interface, ...trunks, path });
         return;
       }
       if (natOn.has(d.bridge)) {
@@ -904,6 +926,7 @@ class Checker {
       addresses: s.addresses,
       ...(s.mtu !== undefined ? { mtu: s.mtu } : {}),
       ...(b.data?.stp !== undefined ? { stp: b.data.stp } : {}),
+      ...(b.data?.type === 'ovs' ? { type: 'ovs' as const } : {}),
     };
   }
 
@@ -929,7 +952,10 @@ class Checker {
     return this.links.map((l): LinkSpec => {
       switch (l.kind) {
         case 'veth':
-          return { kind: 'veth', id: unique(`${label(l.a)}--${label(l.b)}`), a: this.endpointSpec(l.a), b: this.endpointSpec(l.b), ...(l.mtu !== undefined ? { mtu: l.mtu } : {}) };
+          return {
+            kind: 'veth', id: unique(`${label(l.a)}--${label(l.b)}`), a: this.endpointSpec(l.a), b: this.endpointSpec(l.b), ...(l.mtu !== undefined ? { mtu: l.mtu } : {}),
+            ...(l.vlan !== undefined ? { vlan: l.vlan } : {}), ...(l.trunks !== undefined ? { trunks: l.trunks } : {}),
+          };
         case 'macvlan':
           return { kind: 'macvlan', id: unique(`macvlan:${label(l.end)}`), end: this.endpointSpec(l.end), parent: l.parent, mode: l.mode };
         case 'vxlan': {

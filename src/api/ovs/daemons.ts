@@ -18,6 +18,8 @@ import { hostNetns } from '../handle.js';
  * bridges come back.
  */
 export const OVS_STATE_DIR = '/run/nsnet/ovs';
+/** nsnet's own ovsdb-server socket. */
+export const OVS_DB_SOCKET = join(OVS_STATE_DIR, 'db.sock');
 export const HOST_DB_SOCKETS = ['/run/openvswitch/db.sock', '/var/run/openvswitch/db.sock'];
 const SCHEMAS = ['/usr/share/openvswitch/vswitch.ovsschema', '/usr/local/share/openvswitch/vswitch.ovsschema'];
 const DEBIAN_HINT = 'install the Debian package openvswitch-switch (apt-get install openvswitch-switch)';
@@ -210,6 +212,16 @@ export async function acquireOvs(lab: string, hostUsable: (sock: string) => Prom
     fs.writeFileSync(join(paths().users, lab), `${process.pid}\n`);
     return { dbSocket: paths().sock, owner: 'nsnet', datapathType: datapathType(), started };
   });
+}
+
+/**
+ * Restart nsnet's daemons if labs still hold them but one died (its database is kept, so its
+ * bridges come back). Records no user. Returns the daemons restarted.
+ */
+export async function reviveOvs(): Promise<Daemon[]> {
+  if (hostDbSocket() || ovsUsers().length === 0) return [];
+  if (daemonPid('ovsdb-server') !== undefined && daemonPid('ovs-vswitchd') !== undefined) return [];
+  return withLock(async () => (ovsUsers().length ? ensureDaemons() : []));
 }
 
 /** Labs that hold nsnet's daemons. */

@@ -2,9 +2,11 @@
 import type { BridgeSpec } from '../../topology/model.js';
 import { bridgeType, type BridgeBackend } from './backend.js';
 import { linuxBridge } from './linux.js';
+import { ovsBridge } from './ovs.js';
 
 export const BRIDGES: readonly BridgeBackend[] = [
   linuxBridge,
+  ovsBridge,
 ];
 
 /** The backend of a bridge of the file (by its `type:`). */

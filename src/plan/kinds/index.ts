@@ -12,6 +12,7 @@ import attachUplink from './attach-uplink.js';
 import createBridge from './create-bridge.js';
 import createMacvlan from './create-macvlan.js';
 import createNetns from './create-netns.js';
+import createOvsBridge from './create-ovs-bridge.js';
 import createVeth from './create-veth.js';
 import createVxlan from './create-vxlan.js';
 import delAddress from './del-address.js';
@@ -19,6 +20,7 @@ import delNat from './del-nat.js';
 import delRoute from './del-route.js';
 import deleteLink from './delete-link.js';
 import deleteNetns from './delete-netns.js';
+import deleteOvsBridge from './delete-ovs-bridge.js';
 import detachUplink from './detach-uplink.js';
 import mark from './mark.js';
 import replaceRoute from './replace-route.js';
@@ -31,6 +33,7 @@ export const KINDS = [
   detachUplink,
   deleteNetns,
   deleteLink,
+  deleteOvsBridge,
   delAddress,
   delRoute,
   delNat,
@@ -41,6 +44,7 @@ export const KINDS = [
   createVeth,
   createMacvlan,
   createVxlan,
+  createOvsBridge,
   setLink,
   addAddress,
   addRoute,

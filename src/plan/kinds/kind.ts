@@ -9,9 +9,10 @@
  * Order: actions run sorted by `order` (stable: a planner step's own order is kept within a
  * rank). The ranks in use, lowest first:
  *
- *   10 detach-uplink   20 delete-netns   30 delete-link   40 del-address   50 del-route
+ *   10 detach-uplink   20 delete-netns   30 delete-link, delete-ovs-bridge    40 del-address   50 del-route
  *   60 del-nat         70 restore-sysctl 80 mark          100 create-netns 110 create-bridge
- *   120 create-veth, create-macvlan, create-vxlan         130 set-link     140 add-address
+ *   120 create-veth, create-macvlan, create-vxlan         125 create-ovs-bridge
+ *   130 set-link     140 add-address
  *   150 add-route, replace-route         160 set-sysctl (a node's)         170 attach-uplink,
  *   add-nat, set-sysctl (the host's)     180 run-exec
  *

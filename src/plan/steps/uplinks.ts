@@ -24,6 +24,12 @@ export function uplinks(p: Planner): void {
       return;
     }
     const brName = br?.name ?? u.bridge;
+    if (br?.type === 'ovs') {
+      // The NIC is one of the OVS bridge's ports (../bridges/ovs.ts); NAT is not offered on OVS bridges.
+      if (u.kind === 'nat') p.refuse({ code: 'UNSUPPORTED', object: `uplink ${i}`, path, message: `NAT uplink on OVS bridge ${u.bridge} is not supported; use a Linux bridge for NAT` });
+      else if (!host.nics[u.nic]?.exists) nicMissing(u.nic, [...path, 'interface'], `uplink ${i}`);
+      return;
+    }
     if (u.kind === 'bridge') {
       const nic = host.nics[u.nic];
       if (!nic || !nic.exists) return nicMissing(u.nic, [...path, 'interface'], `uplink ${i}`);

@@ -1,0 +1,79 @@
+/**
+ * Open vSwitch for the lab's observation and teardown: what OVSDB holds (only looked at when
+ * the file, or an earlier one, has OVS bridges, or the lab holds nsnet's daemons), and `down`'s
+ * removal of every OVS bridge marked with the lab, then the lab's hold on the daemons.
+ */
+import { NsnetError } from '../kernel/errors.js';
+import {
+  daemonPid, deleteBridge, findInstalled, hostDbSocket, observeSwitch, OVS_DB_SOCKET, OvsdbClient, ovsUsers, releaseOvs, reviveOvs,
+} from '../api/ovs/index.js';
+import type { ObservedOvs } from '../plan/observed.js';
+import type { LabSpec } from '../topology/model.js';
+import type { BridgeObserver } from './bridges.js';
+
+const hasOvs = (s: LabSpec): boolean => s.bridges.some((b) => b.type === 'ovs');
+
+/** The Open vSwitch bridges' observer (src/apply/bridges.ts): OVSDB into ObservedLab.ovs; down removes the lab's. */
+export const ovsObserver: BridgeObserver = {
+  type: 'ovs',
+  async observe(spec, previous, o) {
+    const ovs = await observeOvs(spec.name, [spec, ...previous]);
+    if (ovs) o.ovs = ovs;
+  },
+  removeLab: downOvs,
+};
+
+/** The ovsdb-server socket that answers now, if any (a dead daemon of nsnet's is restarted first). */
+async function liveSocket(): Promise<string | undefined> {
+  const host = hostDbSocket();
+  if (host) return host;
+  await reviveOvs();
+  return daemonPid('ovsdb-server') !== undefined ? OVS_DB_SOCKET : undefined;
+}
+
+export async function observeOvs(lab: string, specs: LabSpec[]): Promise<ObservedOvs | undefined> {
+  if (!specs.some(hasOvs) && !ovsUsers().includes(lab)) return undefined;
+  let missing: string | undefined;
+  if (!hostDbSocket()) {
+    try {
+      findInstalled();
+    } catch (e) {
+      if (!(e instanceof NsnetError)) throw e;
+      missing = e.message;
+    }
+  }
+  const sock = await liveSocket();
+  if (!sock) return { ...(missing !== undefined ? { missing } : {}), running: false, bridges: [] };
+  const c = await OvsdbClient.connect(sock);
+  try {
+    return { ...(missing !== undefined ? { missing } : {}), running: true, bridges: await observeSwitch(c) };
+  } finally {
+    c.close();
+  }
+}
+
+/**
+ * Remove every OVS bridge marked with the lab (whatever the file says now), then drop the lab's
+ * hold on nsnet's daemons (they stop with the last lab). Returns the bridges removed.
+ */
+export async function downOvs(lab: string): Promise<string[]> {
+  const holds = ovsUsers().includes(lab);
+  if (!holds && !hostDbSocket()) return [];
+  const removed: string[] = [];
+  try {
+    const sock = await liveSocket();
+    if (sock) {
+      const c = await OvsdbClient.connect(sock);
+      try {
+        for (const b of await observeSwitch(c)) {
+          if (b.lab === lab && (await deleteBridge(c, lab, b.name))) removed.push(`OVS bridge ${b.name}`);
+        }
+      } finally {
+        c.close();
+      }
+    }
+  } finally {
+    if (holds) await releaseOvs(lab);
+  }
+  return removed;
+}
