@@ -42,13 +42,13 @@ const pair = async (a: TopologyInput, b: TopologyInput) => {
   assert.deepEqual(problems, [], problems.join('\n'));
 };
 
-test('finding 1: changing an address keeps the default route through the gateway', { skip, todo: 'issue 12 finding 1: the planner fix lands after the action registry' }, async () => {
+test('finding 1: changing an address keeps the default route through the gateway', { skip }, async () => {
   await pair(router(), edit((n) => { n.h1!.interfaces.eth0!.addresses = ['10.0.1.20/24']; }));
 });
 
 const v6 = () => edit((n) => { n.h1!.interfaces.eth0!.addresses!.push('2001:db8:1::10/64'); n.r1!.interfaces.eth0!.addresses!.push('2001:db8:1::1/64'); });
 
-test('finding 2: IPv6 turned on for an existing node', { skip, todo: 'issue 12 finding 2' }, async () => {
+test('finding 2: IPv6 turned on for an existing node', { skip }, async () => {
   await pair(router(), v6());
 });
 

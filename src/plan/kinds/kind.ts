@@ -10,7 +10,8 @@
  * rank). The ranks in use, lowest first:
  *
  *   10 detach-uplink   20 delete-netns   30 delete-link, delete-ovs-bridge    40 del-address   50 del-route
- *   60 del-nat         70 restore-sysctl 80 mark          100 create-netns 110 create-bridge
+ *   60 del-nat         70 restore-sysctl 80 mark          100 create-netns 105 set-sysctl (IPv6
+ *   turned on in a node)   110 create-bridge
  *   120 create-veth, create-macvlan, create-vxlan         125 create-ovs-bridge
  *   130 set-link     140 add-address
  *   150 add-route, replace-route         160 set-sysctl (a node's)         170 attach-uplink,

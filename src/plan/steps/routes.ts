@@ -1,7 +1,7 @@
 /** Routes: the lab's static routes as the file has them. */
 import type { RouteSpec } from '../../topology/model.js';
-import { tablesOf } from '../desired.js';
-import { canonIp, describeRoute, routeFromObserved, routeKey } from '../keys.js';
+import { HOST, tablesOf } from '../desired.js';
+import { canonCidr, canonIp, describeRoute, routeFromObserved, routeKey } from '../keys.js';
 import { key, type Planner } from '../planner.js';
 
 export function routes(p: Planner): void {
@@ -11,7 +11,9 @@ export function routes(p: Planner): void {
     const x = p.nsObserved(ns);
     const fresh = p.created.has(ns);
     const seen = new Map<string, (typeof x.routes)[number]>();
-    if (!fresh) for (const r of x.routes) if (r.dev === undefined || !p.gone.has(key(ns, r.dev))) seen.set(routeKey(r), r);
+    const flushed = fresh ? new Set<string>() : losesIpv4(p, ns);
+    const stays = (r: (typeof x.routes)[number]) => r.dev === undefined || (!p.gone.has(key(ns, r.dev)) && !(r.family === 4 && flushed.has(r.dev)));
+    if (!fresh) for (const r of x.routes) if (stays(r)) seen.set(routeKey(r), r);
     const want = new Map<string, RouteSpec>();
     n.routes.forEach((r) => want.set(routeKey(r), r));
     // Removals: static routes (the lab's protocol) the file does not have, in the tables it uses.
@@ -34,4 +36,20 @@ export function routes(p: Planner): void {
       if (diffs.length) p.add({ op: 'replace-route', netns: ns, route: r, target, reason: diffs.join('; ') });
     }
   }
+}
+
+/**
+ * Links of a namespace that the plan leaves without any IPv4 address for a moment (it deletes
+ * every one they have before adding the file's): the kernel then drops every IPv4 route out of
+ * them, so those routes are added again after the addresses.
+ */
+function losesIpv4(p: Planner, ns: string): Set<string> {
+  const deleted = new Set<string>();
+  for (const a of p.planned) if (a.op === 'del-address' && (a.netns ?? HOST) === ns) deleted.add(`${a.dev}\0${canonCidr(a.cidr)}`);
+  const kept = new Map<string, boolean>();
+  for (const a of p.nsObserved(ns).addresses) {
+    if (a.family !== 4) continue;
+    kept.set(a.dev, (kept.get(a.dev) ?? false) || !deleted.has(`${a.dev}\0${canonCidr(a.cidr)}`));
+  }
+  return new Set([...kept].filter(([, k]) => !k).map(([dev]) => dev));
 }
