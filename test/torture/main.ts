@@ -3,6 +3,8 @@
  * table, then as its last line:
  *
  *   torture: crash_trials=A leaks=B foreign_touched=C concurrency_runs=D concurrency_errors=E fuzz_cases=F fuzz_crashes=G bad_files=H bad_file_crashes=I fd_growth=J converge_cases=K converge_diverged=L
+ *     web_clients=M web_events=N web_lost=O web_fd_growth=P web_rss_growth_mb=Q web_shells_left=R
+ *   (web_rss_growth_mb is reported, not counted as a failure: V8 keeps heap it grew, so RSS alone cannot tell a leak)
  *
  * Sections (one module each, shared with the reduced run in test/integration/torture.test.ts):
  *   1-2 crash.ts        nsnet up/down of a 50-node lab killed at random moments, foreign objects, a second lab
@@ -11,9 +13,10 @@
  *   5   hostile.ts      bad topology files through the library and the CLI
  *   6   fds.ts          open fds before and after 10,000 library operations
  *   7   ../converge     random labs and edits: up A; up B against a fresh up B (issue 12)
+ *   8   web.ts          nsnet ui with 50 clients (events + a terminal each) while a 200-node lab comes up
  *
  * Options: --seed N, --crash N (kills per phase: N in up, N in down), --rounds N, --races N,
- * --fuzz N, --bad N, --big N, --fd-ops N, --converge N, --only 1,3,4 (sections).
+ * --fuzz N, --bad N, --big N, --fd-ops N, --converge N, --web-clients N, --web-nodes N, --only 1,3,4 (sections).
  * NSNET_CONVERGE_SEED=N replays one convergence case. Progress goes to stderr.
  * Exit status: 0 when every count of a failure is 0, 1 otherwise, 2 when a section could not run.
  */
@@ -25,6 +28,7 @@ import { fuzzDecoders, type FuzzResult } from './fuzz.js';
 import { hostileFiles, type HostileResult } from './hostile.js';
 import { caseSeed, kernelUnavailable } from './util.js';
 import { removeInternet } from './world.js';
+import { webClients, type WebResult } from './web.js';
 
 interface Args {
   seed: number;
@@ -36,11 +40,13 @@ interface Args {
   big: number;
   fdOps: number;
   converge: number;
+  webClients: number;
+  webNodes: number;
   only: Set<number>;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { seed: Date.now() % 1_000_000_007, crash: 50, rounds: 5, races: 2, fuzz: 1_000_000, bad: 240, big: 5, fdOps: 10_000, converge: 150, only: new Set([1, 2, 3, 4, 5, 6, 7]) };
+  const a: Args = { seed: Date.now() % 1_000_000_007, crash: 50, rounds: 5, races: 2, fuzz: 1_000_000, bad: 240, big: 5, fdOps: 10_000, converge: 150, webClients: 50, webNodes: 200, only: new Set([1, 2, 3, 4, 5, 6, 7, 8]) };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
     const v = argv[i + 1];
@@ -59,6 +65,8 @@ function parseArgs(argv: string[]): Args {
       case '--bad': a.bad = num(); break;
       case '--big': a.big = num(); break;
       case '--fd-ops': a.fdOps = num(); break;
+      case '--web-clients': a.webClients = num(); break;
+      case '--web-nodes': a.webNodes = num(); break;
       case '--converge': a.converge = num(); break;
       case '--only': a.only = new Set((v ?? '').split(',').map(Number)); i++; break;
       default: throw new Error(`torture: unknown option ${k} (see the header of test/torture/main.ts)`);
@@ -81,6 +89,7 @@ async function main(): Promise<number> {
   let fuzz: FuzzResult | undefined;
   let bad: HostileResult | undefined;
   let fd: FdResult | undefined;
+  let web: WebResult | undefined;
   let conv: ConvergeResult | undefined;
   const examples: string[] = [];
 
@@ -136,6 +145,16 @@ async function main(): Promise<number> {
       examples.push(...conv.failures.map(describeCase));
     }
   }
+  if (args.only.has(8)) {
+    if (noKernel) skipped = true;
+    else {
+      log(`[8] the ui under load: ${args.webClients} clients (events + a terminal each) while a ${args.webNodes}-node lab comes up`);
+      web = await webClients({ clients: args.webClients, nodes: args.webNodes, seed: args.seed, log });
+      rows.push(['8 ui under load', `${web.clients} clients with events + terminal, ${web.garbageClients} sending garbage, ${web.vanished} vanishing mid-stream; ${web.nodes}-node lab up`,
+        `lost=${web.lost} of ${web.events} events each (eth0 of ${web.eth0Seen}/${web.nodes} nodes seen by all); server ${web.survived ? 'alive' : 'DEAD'}; shells left ${web.shellsLeft}; fds ${web.fd.before} → peak ${web.fd.peak} → ${web.fd.after}; RSS ${web.rssMb.before} → peak ${web.rssMb.peak} → ${web.rssMb.after} MB`, secs(web.ms)]);
+      examples.push(...web.examples);
+    }
+  }
   if (!noKernel) removeInternet();
 
   const head = ['section', 'size', 'result', 'time'];
@@ -161,10 +180,17 @@ async function main(): Promise<number> {
     fd_growth: fd?.growth ?? 0,
     converge_cases: conv?.cases ?? 0,
     converge_diverged: conv?.diverged ?? 0,
+    web_clients: web?.clients ?? 0,
+    web_events: web?.events ?? 0,
+    web_lost: web?.lost ?? 0,
+    web_fd_growth: web ? web.fd.after - web.fd.before : 0,
+    web_rss_growth_mb: web ? web.rssMb.after - web.rssMb.before : 0,
+    web_shells_left: web?.shellsLeft ?? 0,
   };
   console.log(`torture: ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   const failures = counts.leaks + counts.foreign_touched + counts.concurrency_errors + counts.fuzz_crashes + counts.bad_file_crashes + Math.abs(counts.fd_growth) + counts.converge_diverged
-    + (crash?.incomplete ?? 0) + (fd?.unexpected ?? 0);
+    + (crash?.incomplete ?? 0) + (fd?.unexpected ?? 0)
+    + counts.web_lost + Math.abs(counts.web_fd_growth) + counts.web_shells_left + (web && !web.survived ? 1 : 0);
   return failures > 0 ? 1 : skipped ? 2 : 0;
 }
 

@@ -1,0 +1,191 @@
+/**
+ * Section 7, the ui under load: `nsnet ui` (no lab: every namespace's events) with `clients`
+ * clients at once, each with the event stream and a terminal in a node, while a lab of `nodes`
+ * nodes comes up. Beside them, clients that send garbage on both sockets and clients that vanish
+ * mid-stream. Every well-behaved client must receive the same events in the same order (lost =
+ * how many fewer than the most any client got, plus streams that differ); the server must still
+ * answer; when all leave, its shells are gone and its open fds and memory are back at baseline.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { alive, startUiProcess, until, type UiProcess } from '../helpers/ui.js';
+import { NSNET, prng } from './util.js';
+
+export interface WebOptions {
+  clients: number;
+  nodes: number;
+  seed: number;
+  log: (s: string) => void;
+}
+
+export interface WebResult {
+  clients: number;
+  nodes: number;
+  /** Events each well-behaved client got (the most any got). */
+  events: number;
+  lost: number;
+  /** Namespaces of the big lab whose eth0 every client saw come (of `nodes`). */
+  eth0Seen: number;
+  garbageClients: number;
+  vanished: number;
+  survived: boolean;
+  shellsLeft: number;
+  fd: { before: number; peak: number; after: number };
+  rssMb: { before: number; peak: number; after: number };
+  ms: number;
+  examples: string[];
+}
+
+const fds = (pid: number): number => readdirSync(`/proc/${pid}/fd`).length;
+const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/u.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+function nsnetAsync(...args: string[]): Promise<{ code: number | null; err: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [NSNET, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('close', (code) => resolve({ code, err }));
+  });
+}
+
+interface Client {
+  events: WebSocket;
+  term: WebSocket;
+  count: number;
+  /** sha1 over the stream so far, chained message by message. */
+  chain: string;
+  eth0: Set<string>;
+  pid: number;
+  last: number;
+}
+
+function wsUrl(ui: UiProcess, path: string): string {
+  return `${ui.base.replace('http', 'ws')}${path}${path.includes('?') ? '&' : '?'}token=${ui.token}`;
+}
+
+/** A client with both sockets; resolves once its shell has answered with its PID. */
+function connect(ui: UiProcess, node: string): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const c: Client = { events: new WebSocket(wsUrl(ui, '/api/events')), term: new WebSocket(wsUrl(ui, `/api/labs/wterm/nodes/${node}/terminal`)), count: 0, chain: '', eth0: new Set(), pid: 0, last: Date.now() };
+    c.events.on('message', (d) => {
+      const text = d.toString();
+      c.count++;
+      c.last = Date.now();
+      c.chain = createHash('sha1').update(c.chain).update(text).digest('hex');
+      const e = JSON.parse(text) as { type: string; action?: string; netns: string; link?: { ifname: string } };
+      if (e.type === 'link' && e.action === 'new' && e.link?.ifname === 'eth0') c.eth0.add(e.netns);
+    });
+    let out = '';
+    c.term.on('open', () => c.term.send(JSON.stringify({ type: 'input', data: 'echo PID=$$\n' })));
+    c.term.on('message', (d, bin) => {
+      if (!bin || c.pid) return;
+      out += d.toString();
+      const m = /PID=(\d+)/u.exec(out);
+      if (m) {
+        c.pid = Number(m[1]);
+        resolve(c);
+      }
+    });
+    for (const ws of [c.events, c.term]) ws.on('error', reject);
+  });
+}
+
+/** Garbage on both sockets: random bytes, binary frames, broken JSON, a frame over the size limit. */
+function garbage(ui: UiProcess, rand: () => number): void {
+  for (const path of ['/api/events', '/api/labs/wterm/nodes/t1/terminal']) {
+    const ws = new WebSocket(wsUrl(ui, path));
+    ws.on('error', () => {});
+    ws.on('open', () => {
+      for (let i = 0; i < 50; i++) {
+        const bytes = Buffer.from(Array.from({ length: 1 + Math.floor(rand() * 300) }, () => Math.floor(rand() * 256)));
+        ws.send(i % 3 === 0 ? bytes : i % 3 === 1 ? bytes.toString('latin1') : '{"type":"resize","cols":-1}');
+      }
+      ws.send('x'.repeat(2 * 1024 * 1024)); // over maxPayload: the server closes this socket (1009)
+    });
+  }
+}
+
+function labFile(dir: string, name: string, nodes: number): string {
+  const lines = [`name: ${name}`, 'ipv6: false', 'nodes:'];
+  for (let i = 1; i <= nodes; i++) lines.push(`  ${name === 'wterm' ? 't' : 'w'}${i}: { interfaces: { eth0: { addresses: [10.${name === 'wterm' ? 99 : 98}.${i >> 8}.${i & 255}/16] } } }`);
+  lines.push('bridges:', `  ${name === 'wterm' ? 'brt' : 'brw'}: {}`, 'links:');
+  for (let i = 1; i <= nodes; i++) lines.push(`  - [${name === 'wterm' ? 't' : 'w'}${i}:eth0, ${name === 'wterm' ? 'brt' : 'brw'}]`);
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+export async function webClients(opts: WebOptions): Promise<WebResult> {
+  const t0 = performance.now();
+  const rand = prng(opts.seed);
+  const dir = mkdtempSync(join(tmpdir(), 'nsnet-torture-web-'));
+  const examples: string[] = [];
+  const must = async (...args: string[]) => {
+    const r = await nsnetAsync(...args);
+    if (r.code !== 0) throw new Error(`nsnet ${args.join(' ')}: ${r.err}`);
+  };
+  await must('up', labFile(dir, 'wterm', 2));
+  const ui = await startUiProcess();
+  const pid = ui.proc.pid!;
+  try {
+    // Warm-up: what lives as long as the server (libraries, the pty module) is loaded before the baseline.
+    const w = await connect(ui, 't1');
+    w.events.close();
+    w.term.close();
+    await until(() => !alive(w.pid));
+    await new Promise((r) => setTimeout(r, 1500));
+    const fd = { before: fds(pid), peak: 0, after: 0 };
+    const rss = { before: rssMb(pid), peak: 0, after: 0 };
+    const sample = () => {
+      fd.peak = Math.max(fd.peak, fds(pid));
+      rss.peak = Math.max(rss.peak, rssMb(pid));
+    };
+    const sampler = setInterval(sample, 200);
+    opts.log(`  ${opts.clients} clients connecting (server pid ${pid}: ${fd.before} fds, ${rss.before.toFixed(0)} MB)`);
+    const clients = await Promise.all(Array.from({ length: opts.clients }, (_, i) => connect(ui, `t${1 + (i % 2)}`)));
+    const garbageClients = 5;
+    for (let i = 0; i < garbageClients; i++) garbage(ui, rand);
+    const vanishing = await Promise.all(Array.from({ length: 5 }, () => connect(ui, 't2')));
+    opts.log(`  up of a ${opts.nodes}-node lab while they watch`);
+    const up = nsnetAsync('up', labFile(dir, 'wbig', opts.nodes));
+    setTimeout(() => vanishing.forEach((c) => { c.events.terminate(); c.term.terminate(); }), 300 + Math.floor(rand() * 700));
+    const upDone = await up;
+    if (upDone.code !== 0) examples.push(`web: up of the big lab failed: ${upDone.err.trim()}`);
+    await until(() => clients.every((c) => Date.now() - c.last > 2000), 120_000, 250);
+    await until(() => clients.every((c) => c.count === clients[0]!.count), 10_000, 100); // a last event on its way to some
+    const counts = clients.map((c) => c.count);
+    const most = Math.max(...counts);
+    const hashes = clients.map((c) => c.chain);
+    const majority = hashes.find((h, i) => counts[i] === most)!;
+    const differing = hashes.filter((h) => h !== majority).length;
+    const lost = counts.reduce((s, c) => s + (most - c), 0) + (differing && counts.every((c) => c === most) ? differing : 0);
+    if (lost) examples.push(`web: clients got ${Math.min(...counts)}..${most} events; ${differing} streams differ`);
+    const eth0Seen = Math.min(...clients.map((c) => [...c.eth0].filter((n) => n.startsWith('w')).length));
+    const survived = (await fetch(`${ui.base}/api/labs`, { headers: { authorization: `Bearer ${ui.token}` } })).status === 200 && alive(pid);
+    opts.log(`  ${most} events each; clients leave`);
+    const pids = [...clients, ...vanishing].map((c) => c.pid);
+    for (const c of clients) {
+      c.events.close();
+      c.term.close();
+    }
+    await until(() => pids.every((p) => !alive(p)), 15_000);
+    const shellsLeft = pids.filter(alive).length;
+    if (shellsLeft) examples.push(`web: ${shellsLeft} shells still run after their clients left: ${pids.filter(alive).join(' ')}`);
+    clearInterval(sampler);
+    await until(() => fds(pid) <= fd.before, 10_000, 250);
+    await new Promise((r) => setTimeout(r, 2000));
+    fd.after = fds(pid);
+    rss.after = rssMb(pid);
+    if (fd.after !== fd.before) examples.push(`web: server fds ${fd.before} -> ${fd.after} after every client left`);
+    return { clients: opts.clients, nodes: opts.nodes, events: most, lost, eth0Seen, garbageClients, vanished: vanishing.length, survived, shellsLeft,
+      fd, rssMb: { before: Math.round(rss.before), peak: Math.round(rss.peak), after: Math.round(rss.after) }, ms: Math.round(performance.now() - t0), examples };
+  } finally {
+    await ui.stop();
+    await nsnetAsync('down', '--lab', 'wbig');
+    await nsnetAsync('down', '--lab', 'wterm');
+  }
+}
