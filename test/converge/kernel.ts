@@ -7,7 +7,7 @@
  * Normalised so that what the kernel chooses does not count: ifindexes (a veth's peer is named
  * "NS:IF"), MACs nobody set (only 02:00:00:... ones, the generator's, are kept; a bridge's MAC
  * follows its ports and is dropped), IPv6 link-local addresses (derived from the MAC: kept as
- * "fe80::LL"), address and route flags, lifetimes and nft handles.
+ * "fe80::LL"), address and route flags, lifetimes, nft handles and counters (traffic is not state).
  * The state is a flat list of lines "where: what", so a difference reads as lines.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -112,7 +112,7 @@ function nftLines(): string[] {
   const r = spawnSync('nft', ['-j', 'list', 'ruleset'], { encoding: 'utf8' });
   if (r.status !== 0) return [];
   const items = ((JSON.parse(r.stdout) as { nftables: J[] }).nftables ?? []).filter((x) => !x.metainfo);
-  return items.map((x) => `host nft: ${JSON.stringify(x, (k, v) => (k === 'handle' ? undefined : v))}`);
+  return items.map((x) => `host nft: ${JSON.stringify(x, (k, v) => (k === 'handle' || k === 'packets' || k === 'bytes' ? undefined : v))}`);
 }
 
 /** The kernel state of everything under `prefix` and the host (but `hostSkip`), as sorted lines. */
