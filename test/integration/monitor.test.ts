@@ -93,3 +93,34 @@ test('nsnet monitor -j --all: JSON lines tagged with the namespace, Ctrl-C ends 
   assert.ok(mine.length >= 1);
   for (const l of mine) assert.equal(l.netns, 'mo-cli');
 });
+
+test('nsnet monitor --lab: its nodes and its own links in the host, nothing else of the host', { skip }, async (t) => {
+  const { Lab } = await import('../../src/index.js');
+  const lab = await Lab.upFor(t, { name: 'mol', nodes: { 'mol-n1': { interfaces: { eth0: { addresses: ['10.62.0.2/24'] } } } }, bridges: { 'mol-br': {} }, links: [['mol-n1:eth0', 'mol-br']] });
+  const br = lab.spec.bridges[0]!.name;
+  const p = spawn(process.execPath, [BIN, 'monitor', '-j', '--lab', 'mol'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let errText = '';
+  p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  p.stderr.on('data', (d: Buffer) => (errText += d.toString()));
+  const host = hostNetns();
+  for (let i = 0; i < 100 && !out.includes(`"ifname":"${br}"`); i++) {
+    await host.link.add({ kind: 'bridge', name: `mol-x${i}` });
+    await host.link.set(br, { up: i % 2 === 1 });
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const n1 = await openNetns('mol-n1');
+  await n1.link.set('eth0', { mtu: 1400 });
+  n1.close();
+  for (let i = 0; i < 50 && !out.includes('"mtu":1400'); i++) await new Promise((r) => setTimeout(r, 100));
+  p.kill('SIGINT');
+  assert.equal(await new Promise<number | null>((r) => p.on('exit', r)), 0, errText);
+  const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { netns: string; type: string; link?: { ifname: string; mtu?: number } });
+  assert.ok(lines.some((l) => l.netns === 'host' && l.link?.ifname === br), 'the lab bridge in the host is heard');
+  assert.ok(lines.some((l) => l.netns === 'mol-n1' && l.link?.mtu === 1400), 'the node is heard');
+  assert.deepEqual(lines.filter((l) => JSON.stringify(l).includes('mol-x')), [], 'other host links are not shown');
+  for (let i = 0; ; i++) {
+    if (!(await host.link.exists(`mol-x${i}`))) break;
+    await host.link.del(`mol-x${i}`);
+  }
+});

@@ -5,10 +5,12 @@
  *   [h1] 2: eth0@if7: <BROADCAST,MULTICAST> mtu 1500 state DOWN
  *   [h1] Deleted 10.0.1.0/24 dev eth0 proto kernel scope link src 10.0.1.10
  *
- * -j prints one JSON object per line (ip -j field names plus netns, type, action). Ctrl-C ends it.
+ * A lab's events are those of its nodes' namespaces and of its own links in the host (bridges,
+ * veth ends). -j prints one JSON object per line (ip -j field names plus netns, type, action). Ctrl-C ends it.
  */
 import type { Command } from 'commander';
 import type { MonitorEvent } from '../../api/monitor.js';
+import type { LabSpec } from '../../topology/model.js';
 import { addrLine, addrJson, linkJson, linkLines, neighJson, neighLine, routeJson, routeLine } from '../render.js';
 import { labSpecOf, UsageError } from './lab-source.js';
 
@@ -44,6 +46,22 @@ export function eventJson(e: MonitorEvent): Record<string, unknown> {
   return o;
 }
 
+/** The lab's own links in the host namespace (host bridges, host ends of veths): the host events a lab monitor shows. */
+function hostLinkNames(spec: LabSpec): Set<string> {
+  const out = new Set(spec.bridges.filter((b) => b.node === undefined).map((b) => b.name));
+  for (const l of spec.links) for (const e of l.kind === 'veth' ? [l.a, l.b] : [l.end]) if (e.node === undefined) out.add(e.name);
+  return out;
+}
+
+/** The device an event is about. */
+function deviceOf(e: MonitorEvent): string | undefined {
+  if (e.type === 'link') return e.link.ifname;
+  if (e.type === 'addr') return e.addr.ifname;
+  if (e.type === 'route') return e.route.dev;
+  if (e.type === 'neigh') return e.neigh.dev;
+  return undefined;
+}
+
 const tag = (e: MonitorEvent, text: string): string => text.split('\n').map((l, i) => (i === 0 ? `[${e.netns}] ${l}` : l)).join('\n');
 
 export function register(program: Command): void {
@@ -57,14 +75,16 @@ export function register(program: Command): void {
     .action(async (file: string | undefined, o: { lab?: string; all?: boolean; json?: boolean }, cmd: Command) => {
       if (o.all && (file !== undefined || o.lab !== undefined)) throw new UsageError('monitor: give FILE, --lab NAME or --all, not several');
       const json = o.json || cmd.parent?.opts<{ json?: boolean }>().json;
-      const netns = file !== undefined || o.lab !== undefined ? (await labSpecOf(file, o.lab, 'monitor')).spec.nodes.map((n) => n.netns) : undefined;
+      const spec = file !== undefined || o.lab !== undefined ? (await labSpecOf(file, o.lab, 'monitor')).spec : undefined;
+      const hostNames = spec ? hostLinkNames(spec) : undefined;
       const { monitor } = await import('../../api/monitor.js');
-      const m = monitor(netns ? { netns } : {});
+      const m = monitor(spec ? { netns: spec.nodes.map((n) => n.netns), host: hostNames!.size > 0 } : {});
       const stop = (): void => m.close();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       process.stdout.on('error', stop); // `nsnet monitor | head`
       for await (const e of m) {
+        if (hostNames && e.netns === 'host' && !hostNames.has(deviceOf(e) ?? '')) continue;
         process.stdout.write(`${json ? JSON.stringify(eventJson(e)) : tag(e, eventText(e))}\n`);
       }
       process.removeListener('SIGINT', stop);
