@@ -14,17 +14,17 @@ export interface RpcNotification { kind: 'notification'; method: string; params:
 export interface RpcResponse { kind: 'response'; id: unknown; result: unknown; error: unknown }
 export type RpcMessage = RpcRequest | RpcNotification | RpcResponse;
 
-/** The bytes of a request. */
+/** The bytes of a request. @internal */
 export function encodeRequest(method: string, params: unknown[], id: RpcId): Buffer {
   return Buffer.from(JSON.stringify({ method, params, id }), 'utf8');
 }
 
-/** The bytes of a notification (id null). */
+/** The bytes of a notification (id null). @internal */
 export function encodeNotification(method: string, params: unknown[]): Buffer {
   return Buffer.from(JSON.stringify({ method, params, id: null }), 'utf8');
 }
 
-/** The bytes of a response to the request with `id`. */
+/** The bytes of a response to the request with `id`. @internal */
 export function encodeResponse(id: unknown, result: unknown, error: unknown = null): Buffer {
   return Buffer.from(JSON.stringify({ id, result, error }), 'utf8');
 }
