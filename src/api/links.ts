@@ -184,8 +184,8 @@ export class Links {
     let peerNs: ReturnType<typeof nsFdFor> | undefined;
     try {
       // Inside the try: when the peer's namespace cannot be opened, the target's fd is still released.
-      peerNs = spec.kind === 'veth' && spec.peer.netns !== undefined ? nsFdFor(spec.peer.netns) : undefined;
-      if (spec.kind === 'veth') checkIfName(spec.peer.name, 'veth peer');
+      peerNs = spec.kind === 'veth' && spec.peer?.netns !== undefined ? nsFdFor(spec.peer.netns) : undefined;
+      if (spec.kind === 'veth' && spec.peer) checkIfName(spec.peer.name, 'veth peer');
       const attrs: LinkAttrs = { name: spec.name, mtu: spec.mtu, address: spec.address, alias: spec.alias, txqlen: spec.txqlen };
       if (target) attrs.netnsFd = target.fd;
       if (spec.master !== undefined) attrs.master = this.index(spec.master);
@@ -194,7 +194,7 @@ export class Links {
       attrs.info = this.linkInfo(spec, peerNs?.fd ?? target?.fd);
       const where = target ? ` in ${target.label}` : this.where();
       const object = spec.kind === 'veth'
-        ? `veth ${spec.name} (peer ${spec.peer.name}${peerNs ? ` in ${peerNs.label}` : ''})${where}`
+        ? `veth ${spec.name} (peer ${spec.peer?.name ?? 'named by the kernel'}${peerNs ? ` in ${peerNs.label}` : ''})${where}`
         : `${spec.kind} ${spec.name}${where}`;
       const msg = encodeLink(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, spec.up ? { flags: IFF_UP, change: IFF_UP } : {}, attrs);
       try {
@@ -214,7 +214,7 @@ export class Links {
           if (h !== this.h && !(typeof spec.netns === 'object' && 'handle' in spec.netns)) h.close();
         }
       }
-      if (spec.kind === 'veth' && (spec.peer.up || spec.peer.alias !== undefined)) {
+      if (spec.kind === 'veth' && spec.peer && (spec.peer.up || spec.peer.alias !== undefined)) {
         await this.peerSet(spec.peer.name, spec.peer.netns ?? spec.netns, { up: spec.peer.up || undefined, alias: spec.peer.alias }, object);
       }
       if (spec.altnames?.length) {
@@ -230,6 +230,8 @@ export class Links {
   private linkInfo(spec: LinkAddSpec, peerFd: number | undefined): WireLinkInfo {
     switch (spec.kind) {
       case 'veth':
+        // No peer: no VETH_INFO_PEER, and the kernel names the peer (ip does the same).
+        if (!spec.peer) return { kind: 'veth' };
         return {
           kind: 'veth',
           // The peer cannot come up inside the creating request: the kernel opens it before the

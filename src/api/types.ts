@@ -43,7 +43,8 @@ export interface VethPeerSpec {
 
 /** What `ip link add` can make. A union keyed by kind. */
 export type LinkAddSpec = LinkAddCommon & (
-  | { kind: 'veth'; peer: VethPeerSpec }
+  /** Without `peer`, the kernel names the peer (veth0, veth1, ...), as `ip link add NAME type veth`. */
+  | { kind: 'veth'; peer?: VethPeerSpec }
   | { kind: 'bridge'; stp?: boolean; forwardDelay?: number; ageingTime?: number; vlanFiltering?: boolean; multicastSnooping?: boolean }
   | { kind: 'macvlan' | 'macvtap'; parent: DevRef; mode?: 'private' | 'vepa' | 'bridge' | 'passthru' | 'source' }
   | { kind: 'vxlan'; id: number; remote?: string; group?: string; local?: string; dev?: DevRef; port?: number; ttl?: number; learning?: boolean }

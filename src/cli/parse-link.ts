@@ -203,8 +203,8 @@ export function parseLinkAdd(w: Words): LinkAddSpec {
   }
   switch (kind) {
     case 'veth':
-      if (!peer) w.fail(`a veth needs its peer: link add ${c.name} type veth peer name PEER`);
-      return { ...base, kind, peer };
+      // Without a peer the kernel names it, as with ip.
+      return peer ? { ...base, kind, peer } : { ...base, kind };
     case 'bridge':
       return { ...base, kind, ...clean({ stp: k.stp as boolean | undefined, forwardDelay: k.forwardDelay as number | undefined, ageingTime: k.ageingTime as number | undefined, vlanFiltering: k.vlanFiltering as boolean | undefined, multicastSnooping: k.multicastSnooping as boolean | undefined }) };
     case 'macvlan':

@@ -81,7 +81,8 @@ test('link add: bad words give the exact error', () => {
     'link add: unknown link type "wireguard" (expected one of: veth, bridge, macvlan, macvtap, vxlan, vlan, dummy, ifb, bond, vrf)');
   assert.equal(usage(() => parseLinkCommand(w('add veth0'))),
     'link add: missing "type KIND" for veth0 (expected one of: veth, bridge, macvlan, macvtap, vxlan, vlan, dummy, ifb, bond, vrf)');
-  assert.equal(usage(() => parseLinkCommand(w('add veth0 type veth'))), 'link add: a veth needs its peer: link add veth0 type veth peer name PEER');
+  // As ip: a veth without a peer name is made, the kernel names the peer.
+  assert.deepEqual(parseLinkCommand(w('add veth0 type veth')), { verb: 'add', spec: { name: 'veth0', kind: 'veth' } });
   assert.equal(usage(() => parseLinkCommand(w('add veth0 type veth peer'))), 'link add: "peer" needs a name: peer name PEER');
   assert.equal(usage(() => parseLinkCommand(w('add veth0 mtu big type veth peer x'))), 'link add: invalid mtu "big" (expected an integer 0..4294967295)');
   assert.equal(usage(() => parseLinkCommand(w('add veth0 mtu'))), 'link add: "mtu" needs a number');

@@ -116,3 +116,13 @@ test('errors end with what to do, in the caller\'s words: nsnet commands from th
   assert.match(lib[4]!.message, /netns\.add\('k-nons'\)/);
   ok('link', 'del', 'k-e0');
 });
+
+test('link add NAME type veth without a peer: the kernel names the peer, as with ip', { skip }, () => {
+  ok('netns', 'add', 'k-peerless');
+  ok('-n', 'k-peerless', 'link', 'add', 'k-solo', 'type', 'veth');
+  ip('-n', 'k-peerless', 'link', 'add', 'k-ipsolo', 'type', 'veth');
+  const names = links(ok('-n', 'k-peerless', '-j', 'link', 'show')).map((l) => l.ifname).sort();
+  assert.deepEqual(names, ['k-ipsolo', 'k-solo', 'lo', 'veth0', 'veth1'], 'each veth got a kernel-named peer');
+  assert.match(ok('-n', 'k-peerless', 'link', 'show', 'k-solo'), /^\d+: k-solo@veth0: /);
+  ok('netns', 'del', 'k-peerless');
+});

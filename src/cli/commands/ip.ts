@@ -67,7 +67,7 @@ async function runLink(words: string[], g: GlobalOptions): Promise<number> {
       case 'add': {
         const spec = { ...c.spec };
         if (spec.netns !== undefined) spec.netns = nsArg(spec.netns as string);
-        if (spec.kind === 'veth' && spec.peer.netns !== undefined) spec.peer = { ...spec.peer, netns: nsArg(spec.peer.netns as string) };
+        if (spec.kind === 'veth' && spec.peer?.netns !== undefined) spec.peer = { ...spec.peer, netns: nsArg(spec.peer.netns as string) };
         await h.link.add(spec);
         break;
       }
