@@ -3,8 +3,11 @@ import { NsnetError } from '../../kernel/errors.js';
 import { WireError } from '../../wire/errors.js';
 import {
   decodeMessage, decodeTableUpdates, decodeTransactResult, decodeUpdateNotification, encodeRequest, encodeResponse, JsonStream,
-  monitorParams, responseError, transactParams, type MonitorTable, type OpResult, type Operation, type RowUpdate,
+  monitorParams, responseError, transactParams,
 } from '../../wire/ovsdb/index.js';
+// Types from their own modules, so the public declarations do not reach the codec's Buffer types.
+import type { MonitorTable, RowUpdate } from '../../wire/ovsdb/monitor.js';
+import type { OpResult, Operation } from '../../wire/ovsdb/transact.js';
 
 /** Why a request to ovsdb-server did not get an answer. */
 export class OvsdbGoneError extends NsnetError {
