@@ -18,3 +18,4 @@ export type { TopologyIssue } from './topology/issues.js';
 export { Qdiscs, type QdiscOptions, type QdiscInfo, type FilterInfo } from './api/qdisc.js';
 export { impair, clearImpairment, readImpairment, impairProblems, type ImpairSpec, type Endpoint, type ImpairProblem } from './api/impair.js';
 export { kernelFeatures, type Feature, type Features } from './api/features.js';
+export { capture, type Capture, type CaptureTarget, type CaptureOptions, type CaptureResult } from './api/capture.js';

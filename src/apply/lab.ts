@@ -28,6 +28,9 @@ import { planFor, upLab, type Progress, type UpResult } from './apply.js';
 import { downLab, type DownResult } from './down.js';
 import { checkLabName, readRecord } from './state.js';
 import { labStatus, type LabStatus } from './status.js';
+import type { Capture, CaptureOptions } from '../api/capture.js';
+import type { ImpairSpec } from '../api/impair.js';
+import { labCapture, labImpair, labImpairments, labLinkState } from './impair-lab.js';
 
 /** A topology with problems: every issue, each with its place (file:line:column when from a file). */
 export class TopologyError extends NsnetError {
@@ -152,6 +155,31 @@ export class Lab {
   /** Run a command in a node, as `ip netns exec NODE CMD...` would, and collect its output. */
   exec(node: string, cmd: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     return this.node(node).exec(cmd, opts);
+  }
+
+  /** Set the impairment of traffic leaving NODE:IF (tc units: `{ rate: '10mbit', loss: '1%' }`); `{}` clears it. */
+  impair(endpoint: string, spec: ImpairSpec): Promise<void> {
+    return labImpair(this.spec, endpoint, spec);
+  }
+
+  /** The impairments in force on the lab's cables. */
+  impairments(): Promise<Array<{ endpoint: string; impair: ImpairSpec }>> {
+    return labImpairments(this.spec);
+  }
+
+  /** Pull the cable at NODE:IF: the node's end shows NO-CARRIER and stays up. */
+  linkDown(endpoint: string): Promise<void> {
+    return labLinkState(this.spec, endpoint, false);
+  }
+
+  /** Plug the cable at NODE:IF back in. */
+  linkUp(endpoint: string): Promise<void> {
+    return labLinkState(this.spec, endpoint, true);
+  }
+
+  /** Capture on NODE:IF ends (pcapng, one interface per end); see api/capture.ts. */
+  capture(endpoints: string[], opts: CaptureOptions = {}): Capture {
+    return labCapture(this.spec, endpoints, opts);
   }
 
   /** Close the handles node() opened. */

@@ -47,6 +47,7 @@ export const poll = libc.func('int poll(void *fds, uint64_t nfds, int timeout)')
 export const eventfd = libc.func('int eventfd(unsigned int initval, int flags)') as (initval: number, flags: number) => number;
 export const read = libc.func('intptr_t read(int fd, void *buf, size_t len)') as (fd: number, buf: Buffer, len: number) => number;
 export const write = libc.func('intptr_t write(int fd, void *buf, size_t len)') as (fd: number, buf: Buffer, len: number) => number;
+export const ioctl = libc.func('int ioctl(int fd, unsigned long req, void *arg)') as (fd: number, req: number, arg: Buffer) => number;
 
 export const lastErrno = (): number => koffi.errno();
 

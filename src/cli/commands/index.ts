@@ -33,6 +33,10 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'monitor', summary: 'print kernel events of a lab or of every namespace (as ip monitor)', load: () => import('./monitor.js') },
   { name: 'ui', summary: 'a web page: live diagram, node panels, terminals', load: () => import('./ui.js') },
   { name: 'map', summary: 'every network namespace on the host as one network', load: () => import('./map.js') },
+  { name: 'impair', summary: 'set, clear or list impairments (rate, loss, ...) on cables of a lab', load: () => import('./impair.js') },
+  { name: 'link-down', summary: 'pull a cable of a lab (its node end shows NO-CARRIER)', load: () => import('./link-state.js') },
+  { name: 'link-up', summary: 'plug a cable of a lab back in', load: () => import('./link-state.js') },
+  { name: 'capture', summary: 'capture packets on cables of a lab as pcapng (one interface per NODE:IF)', load: () => import('./capture.js') },
   { name: 'schema', summary: "print the topology file's JSON Schema", load: lab },
 ];
 
