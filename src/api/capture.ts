@@ -25,7 +25,7 @@ export interface CaptureOptions {
   /** Stop after this many milliseconds. */
   durationMs?: number;
   /** Where the pcapng bytes go as they come (a file or stdout); without it they are kept and returned. */
-  write?: (chunk: Buffer) => void;
+  write?: (chunk: Uint8Array) => void;
 }
 
 export interface CaptureResult {
@@ -33,7 +33,7 @@ export interface CaptureResult {
   packets: number;
   perInterface: Record<string, number>;
   /** The whole file, when no `write` was given. */
-  pcapng?: Buffer;
+  pcapng?: Uint8Array;
 }
 
 export interface Capture {

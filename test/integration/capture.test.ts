@@ -35,7 +35,7 @@ test('a capture during a ping holds the echo requests and replies on both ends, 
   c.stop();
   const res = await c.done;
   assert.ok(res.pcapng);
-  const file = parsePcapng(res.pcapng);
+  const file = parsePcapng(Buffer.from(res.pcapng));
   assert.deepEqual(file.interfaces.map((i) => i.name), ['ca:eth0', 'cb:eth1']);
   // 4 requests + 4 replies on each end.
   assert.ok(res.perInterface['ca:eth0']! >= 8 && res.perInterface['cb:eth1']! >= 8, JSON.stringify(res.perInterface));
@@ -65,5 +65,5 @@ test('count ends a capture; a missing interface is refused naming it, with nothi
   await h.exec(['ping', '-c', '5', '-i', '0.05', '127.0.0.1']);
   const res = await c.done;
   assert.equal(res.packets, 3);
-  assert.equal(parsePcapng(res.pcapng!).packets.length, 3);
+  assert.equal(parsePcapng(Buffer.from(res.pcapng!)).packets.length, 3);
 });

@@ -45,8 +45,8 @@ export function register(program: Command): void {
       const { parsePcapng } = await import('../../wire/pcapng.js');
       const stream = o.write === undefined ? undefined : o.write === '-' ? process.stdout : createWriteStream(o.write);
       let names: string[] = [];
-      const write = stream ? (b: Buffer) => void stream.write(b) : (b: Buffer) => {
-        const f = parsePcapng(b);
+      const write = stream ? (b: Uint8Array) => void stream.write(b) : (b: Uint8Array) => {
+        const f = parsePcapng(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
         if (f.interfaces.length) names = f.interfaces.map((i) => i.name ?? '?');
         for (const p of f.packets) {
           const t = new Date(Number(p.timestampUs / 1000n)).toISOString().slice(11, 23);
