@@ -36,6 +36,22 @@ export class Sysctls {
     });
   }
 
+  /** Several keys in one switch into the namespace; keys this namespace does not have are left out. */
+  readManySync(keys: string[]): Record<string, string> {
+    const paths = keys.map((k) => [k, sysctlPath(k)] as const);
+    return this.h.inside(() => {
+      const out: Record<string, string> = {};
+      for (const [k, p] of paths) {
+        try {
+          out[k] = fs.readFileSync(p, 'utf8').trim();
+        } catch {
+          /* no such key here */
+        }
+      }
+      return out;
+    });
+  }
+
   /** Same as: ip netns exec NS sysctl -w KEY=VALUE; returns the value it had before. */
   async set(key: string, value: string | number): Promise<string> {
     return this.setSync(key, value);

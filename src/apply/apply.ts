@@ -14,8 +14,8 @@
  * nothing just made is listed again; handles are closed after their last use.
  */
 import * as fs from 'node:fs';
-import { NsnetError } from '../kernel/errors.js';
-import { netnsPath } from '../kernel/netns.js';
+import { NsnetError } from '../api/errors.js';
+import { netnsFile } from '../api/netns-files.js';
 import { opSign, type Action, type Plan, type Refusal } from '../plan/actions.js';
 import { HOST } from '../plan/desired.js';
 import { createdBy, namespacesOf } from '../plan/kinds/index.js';
@@ -147,12 +147,8 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   record.state = 'up';
   record.namespaces = {};
   for (const n of spec.nodes) {
-    try {
-      const st = fs.statSync(netnsPath(n.netns));
-      record.namespaces[n.netns] = { dev: st.dev, ino: st.ino };
-    } catch {
-      /* gone: down will not need it */
-    }
+    const f = netnsFile(n.netns);
+    if (f) record.namespaces[n.netns] = { dev: f.dev, ino: f.ino }; // gone: down will not need it
   }
   const nodes = new Set(spec.nodes.map((n) => n.name));
   for (const k of Object.keys(record.execDone)) if (!nodes.has(k)) delete record.execDone[k];

@@ -17,8 +17,8 @@ import type { Handle } from '../api/handle.js';
 import { openNetnsSync } from '../api/handle.js';
 import { LOOPBACK_IFINDEX } from '../api/links.js';
 import { netns } from '../api/namespaces.js';
-import { KernelError, NsnetError } from '../kernel/errors.js';
-import { listNamed, netnsPath } from '../kernel/netns.js';
+import { KernelError, NsnetError } from '../api/errors.js';
+import { namedNetns, netnsFile } from '../api/netns-files.js';
 import { HOST } from '../plan/desired.js';
 import { labOfMark, markFor } from '../plan/observed.js';
 import { natTableName } from '../plan/constants.js';
@@ -194,16 +194,12 @@ function findNamespaces(lab: string, record: LabRecord | undefined, out: DownRes
     for (const n of intended) candidates.add(n);
     for (const n of Object.keys(record.namespaces)) candidates.add(n);
   } else {
-    for (const n of listNamed()) candidates.add(n);
+    for (const n of namedNetns()) candidates.add(n);
   }
   const found: string[] = [];
   for (const ns of candidates) {
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(netnsPath(ns));
-    } catch {
-      continue; // not there
-    }
+    const st = netnsFile(ns);
+    if (!st) continue; // not there
     const known = record?.namespaces[ns];
     if (known && known.dev === st.dev && known.ino === st.ino) {
       found.push(ns);
@@ -215,7 +211,7 @@ function findNamespaces(lab: string, record: LabRecord | undefined, out: DownRes
     } catch (e) {
       // An empty file that is not a namespace, named by the record: what an up or down killed
       // between making the file and mounting on it (or unmounting and removing it) leaves.
-      if (record && e instanceof KernelError && e.code === 'EINVAL' && st.isFile() && st.size === 0) {
+      if (record && e instanceof KernelError && e.code === 'EINVAL' && st.emptyFile) {
         found.push(ns);
         continue;
       }

@@ -19,7 +19,7 @@
 import { resolve } from 'node:path';
 import { openNetnsSync, type Handle } from '../api/handle.js';
 import type { ExecOptions, ExecResult } from '../api/types.js';
-import { NsnetError } from '../kernel/errors.js';
+import { NsnetError } from '../api/errors.js';
 import type { Plan } from '../plan/actions.js';
 import type { LabSpec } from '../topology/model.js';
 import { formatIssue, loadTopologyFile, validateTopology, type TopologyIssue, type TopologyResult } from '../topology/parse.js';

@@ -5,7 +5,7 @@
  * any other table.
  */
 import { spawnSync } from 'node:child_process';
-import { NsnetError } from '../kernel/errors.js';
+import { NsnetError } from '../api/errors.js';
 import { ifNameProblem } from '../api/names.js';
 import { parseCidr } from '../topology/cidr.js';
 

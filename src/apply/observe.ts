@@ -9,15 +9,13 @@
  * No writes. A few dumps per namespace; each namespace's handle is closed once it is read
  * (a socket per namespace adds up in a big lab), unless `keepOpen`.
  */
-import * as fs from 'node:fs';
 import type { Handle } from '../api/handle.js';
 import { isUp } from '../api/flags.js';
 import { LOOPBACK_IFINDEX } from '../api/links.js';
 import { nsidOf } from '../api/namespaces.js';
 import { tableNumber } from '../api/routes.js';
-import { sysctlPath } from '../api/sysctl.js';
-import { NsnetError } from '../kernel/errors.js';
-import { listNamed } from '../kernel/netns.js';
+import { NsnetError } from '../api/errors.js';
+import { namedNetns } from '../api/netns-files.js';
 import { HOST, indexLab, tablesOf, type DesiredLab } from '../plan/desired.js';
 import {
   labOfMark, markFor, type ObservedAddr, type ObservedHost, type ObservedLab, type ObservedLink, type ObservedNamespace, type ObservedNic, type ObservedRoute,
@@ -75,7 +73,7 @@ export async function observeLab(spec: LabSpec, record?: LabRecord, handles = ne
   /** Links in namespaces whose peer should be in the host: confirmed from the host side below. */
   const wantHostPeer: { ns: string; link: ObservedLink }[] = [];
   // One look at /run/netns instead of a failed open per missing namespace (a fresh lab has none).
-  const present = new Set(listNamed());
+  const present = new Set(namedNetns());
   for (const name of names) {
     const x = present.has(name)
       ? await observeNamespace(name, lab, intendedNs.has(name), handles, all)
@@ -228,18 +226,7 @@ export async function readRoutes(h: Handle, tables: Set<number>): Promise<Observ
 
 /** Values of sysctl keys in the handle's namespace (one switch for all); missing keys are left out. */
 export function readSysctls(h: Handle, keys: string[]): Record<string, string> {
-  const paths = keys.map((k) => [k, sysctlPath(k)] as const);
-  return h.inside(() => {
-    const out: Record<string, string> = {};
-    for (const [k, p] of paths) {
-      try {
-        out[k] = fs.readFileSync(p, 'utf8').trim();
-      } catch {
-        /* no such key here */
-      }
-    }
-    return out;
-  });
+  return h.sysctl.readManySync(keys);
 }
 
 async function observeHost(

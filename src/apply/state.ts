@@ -12,8 +12,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { NsnetError } from '../kernel/errors.js';
-import { lockFd, tryLockFd, unlockFd } from '../kernel/flock.js';
+import { NsnetError } from '../api/errors.js';
+import { lockFd, tryLockFd, unlockFd } from '../api/locks.js';
 import { emptyEffects, type HostEffects } from '../plan/observed.js';
 import type { LabSpec } from '../topology/model.js';
 import { LAB_NAME_RE } from '../topology/names.js';

@@ -4,7 +4,7 @@
  * One per applyPlan run.
  */
 import type { Handle } from '../../api/handle.js';
-import { KernelError, NsnetError } from '../../kernel/errors.js';
+import { KernelError, NsnetError } from '../../api/errors.js';
 import type { FreedLink } from '../../plan/actions.js';
 import { HOST } from '../../plan/desired.js';
 import { markFor } from '../../plan/observed.js';

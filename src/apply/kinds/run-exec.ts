@@ -1,4 +1,4 @@
-import { NsnetError } from '../../kernel/errors.js';
+import { NsnetError } from '../../api/errors.js';
 import type { ActionFor } from '../../plan/actions.js';
 import type { ApplyFn } from './context.js';
 

@@ -226,26 +226,7 @@ async function runNetns(words: string[], g: GlobalOptions): Promise<number> {
       return 0;
     }
     case 'exec':
-      return execIn(c.name, c.cmd);
-  }
-}
-
-/** `netns exec NAME CMD...`: stdio inherited, the command's exit status (128+N for signal N, as a shell reports it). */
-async function execIn(name: string, cmd: string[]): Promise<number> {
-  const { openNetns } = await import('../../api/handle.js');
-  const { constants } = await import('node:os');
-  const { NsnetError } = await import('../../kernel/errors.js');
-  const h = await openNetns(name);
-  try {
-    const child = h.spawn(cmd, { stdio: 'inherit' });
-    return await new Promise<number>((resolve, reject) => {
-      child.on('error', (e) => reject(new NsnetError('EXEC', `cannot run ${cmd[0]} in namespace ${name}: ${e.message}`, `namespace ${name}`)));
-      child.on('close', (code, signal) => {
-        resolve(code ?? (signal ? 128 + (constants.signals[signal as NodeJS.Signals] ?? 0) : 1));
-      });
-    });
-  } finally {
-    h.close();
+      return (await import('../exec-in.js')).execInNetns(c.name, c.cmd);
   }
 }
 

@@ -375,7 +375,7 @@ function registerStatus(program: Command): void {
     .option('-j, --json', 'print the status as JSON')
     .action(action(async (file: string | undefined, o: JsonOpt & { lab?: string }, cmd: Command) => {
       const lab = await pickLab(file, o.lab, 'status');
-      const { renderStatus } = await import('../../apply/index.js');
+      const { renderStatus } = await import('../status-text.js');
       const s = await lab.status();
       if (wantJson(cmd)) json(s);
       else out(renderStatus(s));
@@ -434,12 +434,8 @@ function registerExec(program: Command): void {
       const cmd = words[0] === '--' ? words.slice(1) : words;
       if (!cmd.length) throw new Usage(`exec: give the command to run in ${node}: nsnet exec ${node} CMD...`);
       const ns = (await labOfNode(node, o.lab)).netnsOf(node);
-      const { spawn } = await import('node:child_process');
-      const child = spawn('ip', ['netns', 'exec', ns, ...cmd], { stdio: 'inherit' });
-      return new Promise<number>((resolve, reject) => {
-        child.on('error', (e) => reject(new Error(`cannot run ip netns exec: ${e.message}`)));
-        child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + (({ SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[signal] ?? 1) : 1)));
-      });
+      const { execInNetns } = await import('../exec-in.js');
+      return execInNetns(ns, cmd);
     }));
 }
 
