@@ -25,6 +25,7 @@ import { natTableName } from '../plan/constants.js';
 import { BRIDGE_OBSERVERS } from './bridges.js';
 import { restoreHostSysctl, restoreUplink } from './effects.js';
 import { Handles } from './handles.js';
+import { waitFreed } from './settle.js';
 import { forgetLab } from './speccache.js';
 import { delNat, nftAvailable, nftTableExists } from './nft.js';
 import { checkLabName, lockLab, readRecord, recordPath, removeRecord, type LabRecord, type LockOptions } from './state.js';
@@ -118,40 +119,15 @@ export async function downLab(lab: string, opts: DownOptions = {}): Promise<Down
       await deleteLink(l.index, l.name);
       if (l.kind === 'veth' && l.link) deleted.add(l.link);
     }
-    const exists = (index: number): boolean => {
-      try {
-        host.link.raw(index);
-        return true;
-      } catch (e) {
-        if (e instanceof KernelError && e.code === 'ENODEV') return false;
-        throw e;
-      }
-    };
     lap('links');
-    const settleMs = opts.settleMs ?? 30_000;
-    const start = Date.now();
-    let pause = 1;
-    let forced = false;
-    for (;;) {
-      while (going.length && !exists(going[going.length - 1]!.index)) going.pop();
-      if (!going.length) {
-        // One dump to be sure: nothing with the mark is left (made meanwhile, or missed).
-        const left = host.link.rawList().filter(ours);
-        if (!left.length) break;
-        going.push(...left.map((l) => ({ index: l.index, name: l.name })));
-      }
-      // Peers of namespaces that a process still holds open do not go by themselves.
-      if (!forced && Date.now() - start > 3_000) {
-        forced = true;
-        for (const l of going) await deleteLink(l.index, l.name);
-        continue;
-      }
-      if (Date.now() - start > settleMs) {
-        throw new NsnetError('ETIMEDOUT', `lab ${lab}: ${going.length} device(s) with its mark are still in the host namespace after ${settleMs / 1000} s (${going.slice(0, 5).map((l) => l.name).join(', ')})`, `lab ${lab}`, 'a process may hold one of its namespaces open; see nsnet labs, then run down again');
-      }
-      await new Promise((r) => setTimeout(r, pause));
-      pause = Math.min(pause * 2, 10);
-    }
+    // Wait for the veths that go with the namespaces; then one dump to be sure: nothing with the
+    // mark is left (made meanwhile, or missed).
+    const forced = await waitFreed(handles, going, {
+      timeoutMs: opts.settleMs,
+      more: () => host.link.rawList().filter(ours).map((l) => ({ index: l.index, name: l.name })),
+      timeout: (left, ms) => new NsnetError('ETIMEDOUT', `lab ${lab}: ${left.length} device(s) with its mark are still in the host namespace after ${ms / 1000} s (${left.slice(0, 5).map((l) => l.name).join(', ')})`, `lab ${lab}`, 'a process may hold one of its namespaces open; see nsnet labs, then run down again'),
+    });
+    out.links.push(...forced);
 
     lap('settle');
     out.nothing = !record && !out.namespaces.length && !out.links.length && !out.restored.length;

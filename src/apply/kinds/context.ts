@@ -4,11 +4,12 @@
  * One per applyPlan run.
  */
 import type { Handle } from '../../api/handle.js';
-import { KernelError, NsnetError } from '../../api/errors.js';
+import { NsnetError } from '../../api/errors.js';
 import type { FreedLink } from '../../plan/actions.js';
 import { HOST } from '../../plan/desired.js';
 import { markFor } from '../../plan/observed.js';
 import type { Handles } from '../handles.js';
+import { waitFreed } from '../settle.js';
 import type { LabRecord } from '../state.js';
 
 export class ApplyContext {
@@ -53,50 +54,21 @@ export class ApplyContext {
     for (const f of links) this.forget(f.netns, f.name);
   }
 
-  /** Wait until links that go with deleted namespaces are gone (so their names can be used again). */
   /** Whether settle() has links to wait for. */
   get settling(): boolean {
     return this.frees.length > 0;
   }
 
+  /** Wait until links that go with deleted namespaces are gone (so their names can be used again). */
   async settle(): Promise<void> {
     if (!this.frees.length) return;
-    const start = Date.now();
-    const deadline = start + 15_000;
-    let forced = false;
-    let pause = 1;
-    while (this.frees.length) {
-      const f = this.frees[this.frees.length - 1]!;
-      let exists = true;
-      try {
-        this.h(f.netns).link.raw(f.index); // by ifindex: one GETLINK, ENODEV once it is gone
-      } catch (e) {
-        if (e instanceof KernelError && e.code === 'ENODEV') exists = false;
-        else if (e instanceof NsnetError && (e.code === 'ENOENT' || e.code === 'EINVAL')) exists = false; // its namespace went too
-        else throw e;
-      }
-      if (!exists) {
-        this.frees.pop();
-        continue;
-      }
-      if (!forced && Date.now() - start > 2_000) {
-        // A process still holds the deleted namespace open: delete these ends (the lab's) instead.
-        forced = true;
-        for (const x of this.frees) {
-          try {
-            await this.h(x.netns).link.del(x.index);
-          } catch (e) {
-            if (!(e instanceof NsnetError)) throw e;
-          }
-        }
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new NsnetError('ETIMEDOUT', `link ${f.name}${f.netns ? ` in ${f.netns}` : ''} is still there 15 s after its peer's namespace was deleted`, `link ${f.name}`, 'a process may hold that namespace open; run up again once it is gone');
-      }
-      await new Promise((r) => setTimeout(r, pause));
-      pause = Math.min(pause * 2, 10);
-    }
+    const links = this.frees.splice(0);
+    await waitFreed(this.handles, links, {
+      timeout: (left, ms) => {
+        const f = left[left.length - 1]!;
+        return new NsnetError('ETIMEDOUT', `link ${f.name}${f.netns ? ` in ${f.netns}` : ''} is still there ${ms / 1000} s after its peer's namespace was deleted`, `link ${f.name}`, 'a process may hold that namespace open; run up again once it is gone');
+      },
+    });
   }
 }
 
