@@ -21,6 +21,7 @@ import { KernelError, NsnetError } from '../api/errors.js';
 import { namedNetns, netnsFile } from '../api/netns-files.js';
 import { HOST } from '../plan/desired.js';
 import { labOfMark, markFor } from '../plan/observed.js';
+import { hostLinkOwnership, namespaceOwnership } from '../plan/ownership.js';
 import { natTableName } from '../plan/constants.js';
 import { BRIDGE_OBSERVERS } from './bridges.js';
 import { restoreHostSysctl, restoreUplink } from './effects.js';
@@ -95,7 +96,10 @@ export async function downLab(lab: string, opts: DownOptions = {}): Promise<Down
     lap('namespaces');
     // 3. Host links that do not go with the namespaces; wait for those that do.
     const intended = new Set(record?.intended.hostLinks ?? []);
-    const ours = (l: { name: string; alias?: string }) => l.alias === mark || (l.alias === undefined && intended.has(l.name));
+    const ours = (l: { name: string; alias?: string }) => {
+      const own = hostLinkOwnership(lab, l.alias, intended.has(l.name));
+      return own.is === 'ours' || own.is === 'take-back';
+    };
     const deleted = new Set<number>();
     const deleteLink = async (index: number, name: string) => {
       if (deleted.has(index)) return;
@@ -162,7 +166,6 @@ async function undoEffects(record: LabRecord, host: Handle, mark: string, out: D
 
 /** The lab's namespaces that exist: from the record (checked), or by scanning for the mark. */
 function findNamespaces(lab: string, record: LabRecord | undefined, out: DownResult): string[] {
-  const mark = markFor(lab);
   const candidates = new Set<string>();
   const intended = new Set(record?.intended.namespaces ?? []);
   if (record) {
@@ -196,12 +199,10 @@ function findNamespaces(lab: string, record: LabRecord | undefined, out: DownRes
     }
     try {
       const lo = h.link.raw(LOOPBACK_IFINDEX);
-      if (lo.alias === mark) found.push(ns);
-      else if (lo.alias === undefined && intended.has(ns) && h.link.rawList().length === 1) found.push(ns);
-      else if (record) {
-        const other = labOfMark(lo.alias);
-        out.skipped.push(`namespace ${ns}: ${other ? `belongs to lab ${other}` : `not made by lab ${lab}`}, left alone`);
-      }
+      const owner = labOfMark(lo.alias);
+      const own = namespaceOwnership(lab, owner, intended.has(ns), lo.alias === undefined && intended.has(ns) && h.link.rawList().length === 1);
+      if (own.is === 'ours' || own.is === 'take-back') found.push(ns);
+      else if (record) out.skipped.push(`namespace ${ns}: ${own.is === 'other-lab' ? `belongs to lab ${own.lab}` : `not made by lab ${lab}`}, left alone`);
     } catch (e) {
       if (!(e instanceof KernelError)) throw e;
       out.skipped.push(`namespace ${ns}: ${e.message}`);

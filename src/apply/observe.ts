@@ -17,6 +17,7 @@ import { tableNumber } from '../api/routes.js';
 import { NsnetError } from '../api/errors.js';
 import { namedNetns } from '../api/netns-files.js';
 import { HOST, indexLab, tablesOf, type DesiredLab } from '../plan/desired.js';
+import { mayBeOurs } from '../plan/ownership.js';
 import {
   labOfMark, markFor, type ObservedAddr, type ObservedHost, type ObservedLab, type ObservedLink, type ObservedNamespace, type ObservedNic, type ObservedRoute,
 } from '../plan/observed.js';
@@ -171,7 +172,7 @@ async function observeNamespace(name: string, lab: string, intended: boolean, ha
   const lo = raw.find((l) => l.index === LOOPBACK_IFINDEX) ?? h.link.raw(LOOPBACK_IFINDEX);
   const owner = labOfMark(lo.alias);
   if (owner !== undefined) out.owner = owner;
-  if (owner !== lab && !(owner === undefined && intended)) {
+  if (!mayBeOurs(lab, owner, intended)) {
     // Not ours: nothing of it is kept or read further.
     handles.close(name);
     return out;

@@ -3,6 +3,7 @@ import type { NodeSpec } from '../../topology/model.js';
 import type { Action } from '../actions.js';
 import { HOST, linkTarget, type DesiredLink, type Path } from '../desired.js';
 import { labOfMark, type ObservedLink } from '../observed.js';
+import { hostLinkOwnership, namespaceOwnership } from '../ownership.js';
 import type { Planner } from '../planner.js';
 
 /** Whether the namespace is ours to change, and refusals for desired ones that are not. */
@@ -27,12 +28,13 @@ export function namespaces(p: Planner): void {
       if (node) p.refuse({ code: 'STALE_NETNS', object, path, message: `namespace ${ns} (node ${node.name}): /run/netns/${ns} exists but is not a namespace; remove the file (ip netns del ${ns}) or rename the node` });
       return;
     }
-    if (x.owner === p.lab) {
+    const own = namespaceOwnership(p.lab, x.owner, intended.has(ns), x.empty === true);
+    if (own.is === 'ours') {
       p.owned.add(ns);
-    } else if (x.owner !== undefined) {
-      if (node) p.refuse({ code: 'OTHER_LAB', object, path, message: `namespace ${ns} (node ${node.name}) belongs to lab ${x.owner}; take that lab down (nsnet down --lab ${x.owner}) or rename the node` });
+    } else if (own.is === 'other-lab') {
+      if (node) p.refuse({ code: 'OTHER_LAB', object, path, message: `namespace ${ns} (node ${node.name}) belongs to lab ${own.lab}; take that lab down (nsnet down --lab ${own.lab}) or rename the node` });
       return;
-    } else if (intended.has(ns) && x.empty) {
+    } else if (own.is === 'take-back') {
       p.owned.add(ns);
       p.add({ op: 'mark', netns: ns, name: 'lo', target: object, reason: 'made by an earlier up that did not finish; taking it back' });
     } else {
@@ -53,8 +55,9 @@ export function hostLinks(p: Planner): void {
   const byAlt = new Map<string, ObservedLink>();
   for (const l of p.o.host.links) for (const a of l.altnames ?? []) byAlt.set(a, l);
   for (const l of p.o.host.links) {
-    if (l.alias === p.mark) p.ownedHost.add(l.name);
-    else if (labOfMark(l.alias) === undefined && intended.has(l.name) && !p.d.spec.uplinks.some((u) => u.kind === 'bridge' && u.nic === l.name)) {
+    const own = hostLinkOwnership(p.lab, l.alias, intended.has(l.name));
+    if (own.is === 'ours') p.ownedHost.add(l.name);
+    else if (own.is === 'take-back' && !p.d.spec.uplinks.some((u) => u.kind === 'bridge' && u.nic === l.name)) {
       p.ownedHost.add(l.name);
       p.add({ op: 'mark', name: l.name, target: linkTarget(HOST, l.name), reason: 'made by an earlier up that did not finish; taking it back' });
     }
