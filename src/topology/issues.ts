@@ -15,6 +15,8 @@ export interface TopologyIssue {
   line?: number;
   /** 1-based. */
   column?: number;
+  /** The other entry a problem is about (the first of two duplicates), located like the issue. */
+  related?: { path: (string | number)[]; line?: number; column?: number };
 }
 
 /** An issue while it is being collected: `at: 'key'` points it at the map key, not the value. */
@@ -29,6 +31,14 @@ export class Issues {
 
   error(code: string, path: (string | number)[], message: string, at?: 'key'): void {
     this.errors.push(at ? { code, message, path, at } : { code, message, path });
+  }
+
+  /**
+   * An error about two entries: the message names the other one by its path (formatPath), and
+   * when the document came from a file its file:line:column is added after that path.
+   */
+  errorWith(code: string, path: (string | number)[], related: (string | number)[], message: string): void {
+    this.errors.push({ code, message, path, related: { path: related } });
   }
 
   warn(code: string, path: (string | number)[], message: string, at?: 'key'): void {

@@ -3,7 +3,7 @@
  * or every problem found, each with file:line:column when there is a file.
  */
 import { readFileSync } from 'node:fs';
-import { formatIssue, type RawIssue, type TopologyIssue } from './issues.js';
+import { formatIssue, formatPath, type RawIssue, type TopologyIssue } from './issues.js';
 import type { LabSpec } from './model.js';
 import { readYaml, type YamlSource } from './source.js';
 import { checkTopology } from './validate.js';
@@ -26,6 +26,7 @@ function finish(list: RawIssue[], src: YamlSource | undefined, file: string | un
         i.column = p.column;
       }
     }
+    if (src && i.related) locateRelated(i, src, file);
     return file !== undefined ? { ...i, file } : i;
   });
   if (src) {
@@ -33,6 +34,16 @@ function finish(list: RawIssue[], src: YamlSource | undefined, file: string | un
     out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   }
   return out;
+}
+
+/** Give the issue's other entry its position, and name that position in the message after its path. */
+function locateRelated(i: TopologyIssue, src: YamlSource, file: string | undefined): void {
+  const p = src.locate(i.related!.path);
+  if (!p) return;
+  i.related = { ...i.related!, line: p.line, column: p.column };
+  const name = formatPath(i.related.path);
+  const where = [file, p.line, p.column].filter((x) => x !== undefined && x !== '').join(':');
+  i.message = i.message.replace(name, `${name} (${where})`);
 }
 
 /** Parse and validate YAML or JSON text. `file` is only used in the issues. */

@@ -67,10 +67,13 @@ export function buildSchemas(namedKeys: boolean) {
 
   const Route = z
     .strictObject({
-      to: z.string().meta({ description: "Destination: 'default' or a CIDR such as 10.0.2.0/24 (IPv6 default: ::/0).", examples: ['default', '10.0.2.0/24'] }),
+      to: z.string().meta({
+        description: "Destination: 'default' or a network CIDR such as 10.0.2.0/24 (IPv6 default: ::/0). Host bits are refused as ip refuses them (10.0.2.7/24: write 10.0.2.0/24); a bare address is a host route. Compared in canonical form: fd00:1:0::/64 is fd00:1::/64.",
+        examples: ['default', '10.0.2.0/24'],
+      }),
       via: z.string().meta({ description: 'Gateway address; it must be in a subnet of one of the node\'s interfaces. Optional if dev is given.' }).optional(),
       dev: z.string().meta({ description: 'Output interface (an interface of this node).' }).optional(),
-      metric: intIn(0, 4294967295, 'metric').meta({ description: 'Route metric (priority); lower wins.' }).optional(),
+      metric: intIn(0, 4294967295, 'metric').meta({ description: 'Route metric (priority); lower wins. Not set: 0 for IPv4, 1024 for IPv6 (as the kernel, which also makes an IPv6 0 into 1024). Two routes with the same destination, table and metric are one route: refused as DUPLICATE_ROUTE.' }).optional(),
       table: intIn(1, 4294967295, 'table').meta({ description: 'Routing table id (1..4294967295); not set: main (254).' }).optional(),
     })
     .meta({ description: 'A static route, as `ip route add TO via VIA dev DEV metric M table T`.' });

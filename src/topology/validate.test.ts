@@ -466,3 +466,71 @@ test('validateTopology: objects built in code, issues without positions', () => 
     assert.equal(v.ok, false);
   }
 });
+
+test('duplicate routes: one identity with the planner (IPv6 no metric = 1024, canonical destinations), both entries named', () => {
+  const text = y`
+    name: t
+    nodes:
+      h1:
+        interfaces:
+          eth0: { addresses: [fd00:9::10/64] }
+        routes:
+          - { to: fd00:1::/64, via: fd00:9::1 }
+          - { to: fd00:1:0::/64, via: fd00:9::2, metric: 1024 }
+          - { to: 10.7.0.0/16, dev: eth0 }
+          - { to: 10.7.0.0/16, dev: eth0, metric: 0 }
+          - { to: fd00:2::/64, via: fd00:9::1, metric: 0 }
+          - { to: fd00:2::/64, via: fd00:9::2 }
+          - { to: fd00:3::/64, via: fd00:9::1, metric: 1024, table: 100 }
+          - { to: fd00:3::/64, via: fd00:9::1, metric: 1024 }
+      r1:
+        interfaces:
+          eth0: { addresses: [fd00:9::1/64, fd00:9::2/64] }
+    links:
+      - [h1:eth0, r1:eth0]
+  `;
+  const list = issuesOf(text);
+  assert.deepEqual(list.map((i) => [i.code, formatPath(i.path)]), [
+    ['DUPLICATE_ROUTE', 'nodes.h1.routes[1]'],
+    ['DUPLICATE_ROUTE', 'nodes.h1.routes[3]'],
+    ['DUPLICATE_ROUTE', 'nodes.h1.routes[5]'],
+  ]);
+  const first = expectIssue(text, 'DUPLICATE_ROUTE', ['nodes', 'h1', 'routes', 1], '{ to: fd00:1:0::/64');
+  const where = at(text, '{ to: fd00:1::/64');
+  assert.deepEqual(first.related, { path: ['nodes', 'h1', 'routes', 0], ...where });
+  assert.ok(first.message.includes(`is already nodes.h1.routes[0] (${FILE}:${where.line}:${where.column})`), first.message);
+  assert.match(first.message, /route to fd00:1::\/64 \(table main, metric 1024\)/);
+  // Built in code (no file): the other entry is named by its path.
+  const doc = { name: 't', nodes: { h1: { routes: [{ to: '10.1.0.0/16', dev: 'lo' }, { to: '10.1.0.0/16', dev: 'lo', metric: 0 }] } } };
+  const r = validateTopology(doc);
+  assert.ok(!r.ok && r.issues.length === 1 && /is already nodes\.h1\.routes\[0\]:/.test(r.issues[0]!.message), JSON.stringify(r));
+});
+
+test('a route destination with host bits is refused, as ip refuses it ("Invalid prefix for given prefix length")', () => {
+  const text = router.replace('- { to: default, via: 10.0.1.1 }', '- { to: 10.9.8.7/16, via: 10.0.1.1 }');
+  const i = expectOnly(text, 'BAD_ROUTE_TO', ['nodes', 'h1', 'routes', 0, 'to'], '10.9.8.7/16');
+  assert.match(i.message, /write 10\.9\.0\.0\/16/);
+});
+
+test('one pass: a duplicate address does not hide an unreachable gateway', () => {
+  const text = router
+    .replace('eth0: { addresses: [10.0.2.10/24] }', 'eth0: { addresses: [10.0.1.10/24, 10.0.2.10/24] }\n    routes:\n      - { to: 10.9.0.0/16, via: 10.0.7.1 }');
+  const list = issuesOf(text);
+  assert.deepEqual(list.map((i) => i.code), ['DUPLICATE_ADDRESS', 'UNREACHABLE_GATEWAY']);
+  // A duplicate on the node with the route too: its subnet is still known, so the route is judged.
+  const both = router.replace('eth0: { addresses: [10.0.1.10/24] }', 'eth0: { addresses: [10.0.1.10/24, 10.0.2.1/24] }')
+    .replace('- { to: default, via: 10.0.1.1 }', '- { to: default, via: 10.0.1.1 }\n      - { to: 10.9.0.0/16, via: 10.0.8.1 }');
+  assert.deepEqual(issuesOf(both).map((i) => i.code), ['UNREACHABLE_GATEWAY', 'DUPLICATE_ADDRESS']);
+  // An address that cannot be read still keeps the node's gateways from being judged.
+  const unread = router.replace('eth0: { addresses: [10.0.1.10/24] }', 'eth0: { addresses: [10.0.1.10/99] }');
+  assert.deepEqual(issuesOf(unread).map((i) => i.code), ['BAD_CIDR']);
+});
+
+test('the two ends of a link with different prefix lengths: a warning, not an error', () => {
+  const text = router.replace('eth0: { addresses: [10.0.1.10/24] }', 'eth0: { addresses: [10.0.1.10/25] }');
+  const r = ok(text);
+  assert.deepEqual(r.warnings.map((w) => [w.code, formatPath(w.path), w.line]), [['PREFIX_MISMATCH', 'links[0]', at(text, '[h1:eth0, r1:eth0]').line]]);
+  assert.match(r.warnings[0]!.message, /h1:eth0 has 10\.0\.1\.10\/25, r1:eth0 has 10\.0\.1\.1\/24/);
+  // Different subnets on the two ends are not this warning (nor is the same length).
+  assert.deepEqual(ok(router.replace('eth0: { addresses: [10.0.1.1/24] }', 'eth0: { addresses: [10.0.1.1/24, 10.5.0.1/16] }')).warnings, []);
+});

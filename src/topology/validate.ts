@@ -6,7 +6,7 @@
  * pairwise loops), so 10,000-node labs validate quickly.
  */
 import type { z } from 'zod';
-import { parseCidr, parseIp, SubnetIndex, type Cidr, type Ip } from './cidr.js';
+import { maskBytes, parseCidr, parseIp, SubnetIndex, type Cidr, type Ip } from './cidr.js';
 import { didYouMean, formatPath, Issues, listNames, show, type RawIssue } from './issues.js';
 import type { BridgeSpec, Endpoint, IfaceSpec, LabSpec, LinkSpec, NodeSpec, RouteSpec, UplinkSpec } from './model.js';
 import {
@@ -21,6 +21,7 @@ import {
   SYSCTL_KEY_RE,
 } from './names.js';
 import { Registry, type NamedObj, type Path } from './registry.js';
+import { canonDst, effectiveMetric, routeKey } from './routekey.js';
 import { buildSchemas } from './schema.js';
 import { addZodIssues, defaultErrorMap, describe } from './zodissues.js';
 import { checkVlans, type VlanBridge, type VlanEnd, type VlanIface, type VlanLink, type VlanUplink } from './vlans.js';
@@ -44,6 +45,20 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array);
 
 const entries = (v: Record<string, unknown>) => Object.entries(v);
+
+/** `a` and `b` are in the same network of prefix length `len`. */
+const sameNetwork = (a: Cidr, b: Cidr, len: number): boolean => {
+  const x = maskBytes(a.bytes, len);
+  const y = maskBytes(b.bytes, len);
+  return x.every((v, i) => v === y[i]);
+};
+
+/**
+ * The addresses of a raw interface or bridge mapping are not all known: they did not parse as a
+ * list of strings, or the mapping has a key its schema lacks (a misspelt `addresses:`?).
+ */
+const addressesLost = (raw: unknown, data: { addresses?: unknown } | undefined, known: readonly string[]): boolean =>
+  isPlainObject(raw) && ((raw.addresses !== undefined && raw.addresses !== null && data?.addresses === undefined) || Object.keys(raw).some((k) => !known.includes(k)));
 
 interface NodeState {
   name: string;
@@ -89,6 +104,8 @@ type LinkRec =
 type UplinkRec = UplinkSpec & { path: Path };
 
 const TOP_KEYS = Object.keys(S.Topology.shape);
+const IFACE_KEYS = Object.keys(S.Interface.shape);
+const BRIDGE_KEYS = Object.keys(S.Bridge.shape);
 
 /** Validate and normalize `raw` (the parsed file). */
 export function checkTopology(raw: unknown): CheckResult {
@@ -136,6 +153,7 @@ class Checker {
     this.reg.allocate();
     const nodes = [...this.nodes.values()].map((n) => this.finishNode(n));
     this.checkNics();
+    this.checkPrefixLengths();
     if (o.errors.length > 0) return { errors: o.errors, warnings: o.warnings };
     const lab: LabSpec = {
       name: this.labName,
@@ -288,40 +306,48 @@ class Checker {
       if (!f) continue;
       if (typeof f.ipv6 === 'boolean') node.ipv6 = f.ipv6;
       const v = (value ?? {}) as Record<string, unknown>;
-      const before = o.errors.length;
-      for (const [ifname, ifraw] of entries(this.mapping(v.interfaces, [...path, 'interfaces'], 'interfaces'))) {
-        this.addListedIface(node, ifname, this.fields(S.Interface, ifraw, [...path, 'interfaces', ifname]) ?? {});
+      const ifaces = this.mapping(v.interfaces, [...path, 'interfaces'], 'interfaces');
+      if (v.interfaces !== undefined && v.interfaces !== null && !isPlainObject(v.interfaces)) node.incomplete = true;
+      for (const [ifname, ifraw] of entries(ifaces)) {
+        const data = this.fields(S.Interface, ifraw, [...path, 'interfaces', ifname]);
+        const taken = this.addListedIface(node, ifname, data ?? {});
+        if (!taken || data === undefined || addressesLost(ifraw, data, IFACE_KEYS)) node.incomplete = true;
       }
-      if (o.errors.length > before) node.incomplete = true;
       node.routes = this.eachItem(S.Route, v.routes, [...path, 'routes'], 'routes');
       node.sysctls = this.eachEntry(S.SysctlValue, v.sysctls, [...path, 'sysctls'], 'sysctls').filter((e) => e.ok) as NodeState['sysctls'];
       node.exec = this.eachItem(S.ExecItem, v.exec, [...path, 'exec'], 'exec');
     }
   }
 
-  private addListedIface(node: NodeState, ifname: string, data: Partial<IfaceIn>): void {
+  /** A listed interface; false when it could not be taken (its addresses are then unknown). */
+  private addListedIface(node: NodeState, ifname: string, data: Partial<IfaceIn>): boolean {
     const path: Path = [...node.path, 'interfaces', ifname];
     const p = ifaceNameProblem(ifname);
     if (p) {
       this.out.error(p.code, path, `interface name ${show(ifname)} is invalid: ${p.why}`, 'key');
-      return;
+      return false;
     }
     const obj = this.reg.add({ ns: node.name, role: 'iface', logical: ifname, generated: false, path, label: `${node.name}:${ifname}` }, 'key');
-    if (!obj) return;
+    if (!obj) return false;
     obj.listed = true;
     obj.path = path;
     if (obj.role !== 'lo') node.ifaces.push(obj);
     if (data.vlan) this.vlanIfaces.push({ path, node: node.name, name: ifname });
-    this.ifaceSettings(obj, data, path);
+    return this.ifaceSettings(obj, data, path);
   }
 
-  /** addresses, mtu and mac of a node interface or a bridge. */
-  private ifaceSettings(obj: NamedObj, data: { addresses?: string[] | null; mtu?: number; mac?: string }, path: Path): void {
+  /**
+   * addresses, mtu and mac of a node interface or a bridge. False when an address could not be
+   * read (its subnet is unknown). A duplicate is an error but still a known subnet of `obj`, so
+   * it does not keep the node's gateways from being checked.
+   */
+  private ifaceSettings(obj: NamedObj, data: { addresses?: string[] | null; mtu?: number; mac?: string }, path: Path): boolean {
     obj.addresses = [];
     const seen = new Set<string>();
+    let complete = true;
     (data.addresses ?? []).forEach((a, i) => {
       const c = this.address(a, [...path, 'addresses', i], obj);
-      if (!c) return;
+      if (!c) return void (complete = false);
       if (seen.has(c.text)) {
         this.out.error('DUPLICATE_ADDRESS', [...path, 'addresses', i], `address ${c.text} is listed twice on ${obj.label}: remove one`);
         return;
@@ -343,6 +369,7 @@ class Checker {
         else this.macOwners.set(mac, obj.label);
       }
     }
+    return complete;
   }
 
   /** One interface address: parsed, unicast, unique in the lab. */
@@ -365,11 +392,8 @@ class Checker {
     }
     const key = c.range === 'linkLocal' && c.family === 6 ? `${obj.ns ?? ''}|${obj.logical}|${c.text}` : c.text;
     const prev = this.addrOwners.get(key);
-    if (prev) {
-      this.out.error('DUPLICATE_ADDRESS', path, `address ${c.text} is already on ${prev.label}: each address may be used once in the lab`);
-      return undefined;
-    }
-    this.addrOwners.set(key, { label: obj.label, path });
+    if (prev) this.out.error('DUPLICATE_ADDRESS', path, `address ${c.text} is already on ${prev.label}: each address may be used once in the lab`);
+    else this.addrOwners.set(key, { label: obj.label, path });
     return c;
   }
 
@@ -394,7 +418,6 @@ class Checker {
         o.error('BRIDGE_NODE_CLASH', path, `${show(name)} is both a node and a bridge: endpoints could not tell them apart; rename one`, 'key');
         ok = false;
       }
-      const before = o.errors.length;
       const data = this.fields(S.Bridge, value, path);
       let node: string | undefined;
       if (data?.node !== undefined) {
@@ -408,8 +431,9 @@ class Checker {
       if (ok) this.reg.add(obj, 'key');
       this.bridges.set(name, b);
       if (node !== undefined) this.nodes.get(node)!.bridges.push(b);
-      if (b.data) this.ifaceSettings(obj, b.data, path);
-      if (node !== undefined && o.errors.length > before) this.nodes.get(node)!.incomplete = true;
+      const settled = b.data !== undefined && this.ifaceSettings(obj, b.data, path);
+      const complete = ok && settled && !addressesLost(value, data, BRIDGE_KEYS);
+      if (node !== undefined && !complete) this.nodes.get(node)!.incomplete = true;
     }
   }
 
@@ -727,6 +751,22 @@ class Checker {
     }
   }
 
+  /**
+   * The two ends of a veth with addresses in one subnet but different prefix lengths (10.0.0.1/24
+   * and 10.0.0.2/16): each end then takes a different set of addresses as on-link. A warning.
+   */
+  private checkPrefixLengths(): void {
+    for (const l of this.links) {
+      if (l.kind !== 'veth') continue;
+      for (const a of l.a.obj.addresses ?? []) {
+        for (const b of l.b.obj.addresses ?? []) {
+          if (a.family !== b.family || a.len === b.len || !sameNetwork(a, b, Math.min(a.len, b.len))) continue;
+          this.out.warn('PREFIX_MISMATCH', l.path, `the ends of this link disagree on the subnet: ${l.a.label} has ${a.cidr}, ${l.b.label} has ${b.cidr}; give both the same prefix length`);
+        }
+      }
+    }
+  }
+
   /** Listed interfaces that no link creates (lo excepted). */
   private checkUnlinked(): void {
     if (this.linksBroken) return; // a link we could not read may be the one that creates it
@@ -773,9 +813,11 @@ class Checker {
     n.routes.forEach(({ i, value: r }) => {
       const rs = this.route(n, r, [...n.path, 'routes', i], subnets, ifIndex, own);
       if (!rs) return;
-      const key = `${rs.family}|${rs.to}|${rs.table ?? 254}|${rs.metric ?? 0}`;
-      if (routeSeen.has(key)) {
-        o.error('DUPLICATE_ROUTE', [...n.path, 'routes', i], `a route to ${rs.to} (table ${rs.table ?? 'main'}, metric ${rs.metric ?? 0}) is already routes[${routeSeen.get(key)}]: give one a different metric or remove it`);
+      const key = routeKey(rs);
+      const prev = routeSeen.get(key);
+      if (prev !== undefined) {
+        const other = [...n.path, 'routes', prev];
+        o.errorWith('DUPLICATE_ROUTE', [...n.path, 'routes', i], other, `a route to ${canonDst(rs.to, rs.family)} (table ${rs.table ?? 'main'}, metric ${effectiveMetric(rs.family, rs.metric)}) is already ${formatPath(other)}: the kernel keys a route by destination, table and metric (no metric is 0 for IPv4, 1024 for IPv6), so the second would replace the first; give one a different metric or remove it`);
         return;
       }
       routeSeen.set(key, i);
