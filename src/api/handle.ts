@@ -8,7 +8,10 @@ import { Links } from './links.js';
 import { Neighbours } from './neighbours.js';
 import { Routes } from './routes.js';
 import { Sysctls } from './sysctl.js';
+import { openPidNs } from './nsref.js';
 import type { ExecOptions, ExecResult, NsRef, SpawnedProcess } from './types.js';
+
+export { nsFdFor, openPidNs } from './nsref.js';
 
 /**
  * A handle on one network namespace: one netlink socket opened inside it, and the verbs of
@@ -43,7 +46,7 @@ export class Handle {
     /** Shared by every caller (the host handle): close() leaves it open. */
     private readonly shared = false,
   ) {
-    this.link = new Links(this);
+    this.link = new Links(this, openNetnsSync);
     this.addr = new Addresses(this);
     this.route = new Routes(this);
     this.neigh = new Neighbours(this);
@@ -125,30 +128,4 @@ export function openNetnsSync(ref: NsRef | undefined): Handle {
 /** Open a handle on a namespace: `openNetns('blue')`, `openNetns({ pid: 1234 })`, `openNetns()` for the host. */
 export async function openNetns(ref?: NsRef): Promise<Handle> {
   return openNetnsSync(ref);
-}
-
-export function openPidNs(pid: number): number {
-  if (!Number.isInteger(pid) || pid <= 0) throw new NsnetError('INVALID_PID', `invalid process id ${pid}`, `process ${pid}`);
-  try {
-    return fs.openSync(`/proc/${pid}/ns/net`, 'r');
-  } catch {
-    throw new NsnetError('ESRCH', `process ${pid} does not exist or its namespace cannot be opened`, `process ${pid}`, 'check the PID');
-  }
-}
-
-/**
- * An fd for a namespace reference, for IFLA_NET_NS_FD. `release()` closes it when it was
- * opened here (a name or a PID), not when it belongs to a handle.
- */
-export function nsFdFor(ref: NsRef): { fd: number; label: string; release(): void } {
-  if (typeof ref === 'string') {
-    const fd = openNamed(ref);
-    return { fd, label: `namespace ${ref}`, release: () => fs.closeSync(fd) };
-  }
-  if ('handle' in ref) {
-    ref.handle.check();
-    return { fd: ref.handle.fd, label: ref.handle.label, release: () => {} };
-  }
-  const fd = openPidNs(ref.pid);
-  return { fd, label: `namespace of process ${ref.pid}`, release: () => fs.closeSync(fd) };
 }

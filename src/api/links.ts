@@ -6,10 +6,10 @@ import {
 } from '../wire/rtnl/index.js';
 import type { Handle } from './handle.js';
 import { nsnetIn } from './hints.js';
-import { nsFdFor, openNetnsSync } from './handle.js';
+import { nsFdFor } from './nsref.js';
 import type { DevRef, LinkAddSpec, LinkInfo, LinkSetSpec, NsRef } from './types.js';
 import { checkIfName } from './names.js';
-import { nsidNamesFor } from './namespaces.js';
+import { nsidNamesFor } from './nsids.js';
 /** The loopback device's ifindex, for the layers above (the wire layer's one definition). */
 export { LOOPBACK_IFINDEX } from '../wire/rtnl/constants.js';
 
@@ -75,7 +75,11 @@ export function linkInfoOf(l: Link, byIndex: ReadonlyMap<number, Link>, lookup: 
 
 /** `ip link`: list, show, add, set, del, and alternative names. */
 export class Links {
-  constructor(private readonly h: Handle) {}
+  constructor(
+    private readonly h: Handle,
+    /** Opens another namespace's handle (handle.ts's openNetnsSync, passed in so links.ts need not import it). */
+    private readonly open: (ref: NsRef) => Handle,
+  ) {}
 
   private where(): string {
     return this.h.isHost ? '' : ` in ${this.h.label}`;
@@ -207,7 +211,7 @@ export class Links {
       }
       // The kernel ignores IFLA_IFALIAS in a creating request: set aliases right after.
       if (spec.alias !== undefined) {
-        const h = target ? openNetnsSync(spec.netns!) : this.h;
+        const h = target ? this.open(spec.netns!) : this.h;
         try {
           await h.link.set(spec.name, { alias: spec.alias });
         } finally {
@@ -264,7 +268,7 @@ export class Links {
 
   /** Bring up (or label) a freshly made veth peer, in whichever namespace it landed. */
   private async peerSet(name: string, ns: NsRef | undefined, set: LinkSetSpec, object: string): Promise<void> {
-    const h = ns === undefined ? this.h : openNetnsSync(ns);
+    const h = ns === undefined ? this.h : this.open(ns);
     try {
       await h.link.set(name, set);
     } catch (e) {
