@@ -4,10 +4,10 @@
  */
 import type { BridgeSpec, Endpoint, LabSpec, LinkSpec, NodeSpec, RouteSpec } from '../topology/model.js';
 import { bridgeBackend } from './bridges/index.js';
-import { HOST } from './host.js';
+import { endpointNs, HOST } from './host.js';
 import { canonCidr, MAIN_TABLE } from './keys.js';
 
-export { HOST };
+export { endpointNs, HOST };
 
 export type Path = (string | number)[];
 
@@ -140,16 +140,6 @@ export function indexLab(spec: LabSpec): DesiredLab {
     }
   }
   return d;
-}
-
-/** The namespace an endpoint lives in: its bridge's for a bridge port, else its node's, else the host. */
-export function endpointNs(d: DesiredLab, ep: Endpoint): string {
-  if (ep.bridge !== undefined) {
-    const b = d.bridges.get(ep.bridge);
-    if (b?.node !== undefined) return d.nsOfNode.get(b.node) ?? b.node;
-    if (b) return HOST;
-  }
-  return ep.node !== undefined ? (d.nsOfNode.get(ep.node) ?? ep.node) : HOST;
 }
 
 /** Interfaces listed for a node that no link makes (and that are not lo): nothing creates them. */

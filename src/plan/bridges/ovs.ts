@@ -9,8 +9,8 @@
  */
 import type { BridgeSpec } from '../../topology/model.js';
 import type { Action, Refusal } from '../actions.js';
-import { endpointNs, type DesiredLab } from '../desired.js';
-import { HOST, linkKey } from '../host.js';
+import type { DesiredLab } from '../desired.js';
+import { endpointNs, HOST, linkKey } from '../host.js';
 import type { OvsPort } from '../kinds/create-ovs-bridge.js';
 import type { ObservedLab } from '../observed.js';
 import type { Planner } from '../planner.js';
