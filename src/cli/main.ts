@@ -97,6 +97,7 @@ function buildProgram(version: string): Command {
     .option('-j, --json', 'JSON output, with ip -j field names')
     .option('-p, --pretty', 'indent JSON output')
     .option('-d, --details', 'more detail (link kind data)')
+    .option('--brief', '(-br) one line per link: link and addr show, as ip -br')
     .option('-4', 'IPv4 only')
     .option('-6', 'IPv6 only')
     .helpOption('-h, --help', 'show this help')
@@ -117,13 +118,14 @@ function buildProgram(version: string): Command {
       .allowExcessArguments()
       .passThroughOptions()
       .action(async (words: string[]) => {
-        const opts = program.opts<{ netns?: string; json?: boolean; pretty?: boolean; details?: boolean; 4?: boolean; 6?: boolean }>();
+        const opts = program.opts<{ netns?: string; json?: boolean; pretty?: boolean; details?: boolean; brief?: boolean; 4?: boolean; 6?: boolean }>();
         if (opts[4] && opts[6]) throw Object.assign(new Error('give -4 or -6, not both'), { name: 'UsageError' });
         const g = {
           netns: opts.netns,
           json: opts.json ?? false,
           pretty: opts.pretty ?? false,
           details: opts.details ?? false,
+          brief: opts.brief ?? false,
           family: opts[4] ? (4 as const) : opts[6] ? (6 as const) : undefined,
         };
         const { runIpObject } = await import('./commands/ip.js');
@@ -157,6 +159,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   });
   const args = argv.slice(2);
   const at = commandIndex(args);
+  // ip's multi-letter short options (commander reads -br as -b -r).
+  for (let i = 0; i < (at < 0 ? args.length : at); i++) if (args[i] === '-br' || args[i] === '-brief') args[i] = '--brief';
   if (at >= 0) args[at] = expandObject(args[at]!);
   const program = buildProgram(await readVersion());
   try {

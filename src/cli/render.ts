@@ -17,12 +17,12 @@ export function toJson(v: unknown, pretty = false): string {
   return `${JSON.stringify(v, null, pretty ? 2 : undefined)}\n`;
 }
 
-type ByIndex = ReadonlyMap<number, LinkInfo>;
-const indexLinks = (links: readonly LinkInfo[]): ByIndex => new Map(links.map((l) => [l.ifindex, l]));
+export type ByIndex = ReadonlyMap<number, LinkInfo>;
+export const indexLinks = (links: readonly LinkInfo[]): ByIndex => new Map(links.map((l) => [l.ifindex, l]));
 const namer = (byIndex: ByIndex): NameOf => (i) => byIndex.get(i)?.ifname;
 
 /** The name ip prints after '@': the peer's ifindex when it lives in another namespace, else its name. */
-function linkRef(l: LinkInfo, byIndex: ByIndex): { at: string; key: 'link' | 'link_index'; value: string | number } | undefined {
+export function linkRef(l: LinkInfo, byIndex: ByIndex): { at: string; key: 'link' | 'link_index'; value: string | number } | undefined {
   if (l.link_index === undefined) return undefined;
   if (l.link_netnsid !== undefined) return { at: `if${l.link_index}`, key: 'link_index', value: l.link_index };
   const name = l.peer ?? byIndex.get(l.link_index)?.ifname ?? `if${l.link_index}`;

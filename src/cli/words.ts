@@ -15,6 +15,8 @@ export interface GlobalOptions {
   json?: boolean;
   pretty?: boolean;
   details?: boolean;
+  /** -br: one line per link (ip -brief). */
+  brief?: boolean;
   family?: 4 | 6;
 }
 

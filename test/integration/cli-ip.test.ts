@@ -126,3 +126,20 @@ test('link add NAME type veth without a peer: the kernel names the peer, as with
   assert.match(ok('-n', 'k-peerless', 'link', 'show', 'k-solo'), /^\d+: k-solo@veth0: /);
   ok('netns', 'del', 'k-peerless');
 });
+
+test('-br link show and -br addr show (text and -j) as ip prints them', { skip }, () => {
+  ok('netns', 'add', 'k-br1');
+  ok('netns', 'add', 'k-br2');
+  ok('-n', 'k-br1', 'link', 'add', 'k-a', 'type', 'veth', 'peer', 'name', 'k-b');
+  ok('-n', 'k-br1', 'link', 'add', 'k-c', 'type', 'veth', 'peer', 'name', 'k-d', 'netns', 'k-br2');
+  ok('-n', 'k-br1', 'addr', 'add', '10.8.0.1/24', 'dev', 'k-a');
+  ok('-n', 'k-br1', 'addr', 'add', 'fd00:8::1/64', 'dev', 'k-c', 'nodad');
+  for (const args of [['-br', 'link', 'show'], ['-br', 'addr', 'show'], ['-br', '-4', 'addr', 'show'], ['-j', '-br', 'link', 'show'], ['-j', '-br', 'addr', 'show']]) {
+    const theirs = ip('-n', 'k-br1', ...args);
+    const ours = ok('-n', 'k-br1', ...args);
+    if (args[0] === '-j') assert.deepEqual(JSON.parse(ours), JSON.parse(theirs), args.join(' '));
+    else assert.equal(ours, theirs, args.join(' '));
+  }
+  assert.match(ok('-n', 'k-br1', '-br', 'link'), /^k-c@if\d+ +DOWN +[0-9a-f:]{17} <BROADCAST,MULTICAST> $/m);
+  ok('netns', 'del', 'k-br1', 'k-br2');
+});

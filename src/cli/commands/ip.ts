@@ -12,6 +12,7 @@ import { parseNeighCommand } from '../parse-neigh.js';
 import { parseNetnsCommand, parseSysctlCommand } from '../parse-netns.js';
 import { parseRouteCommand } from '../parse-route.js';
 import { renderAddrs, renderLinks, renderNeighs, renderNetns, renderRoutes, toJson } from '../render.js';
+import { renderAddrsBrief, renderLinksBrief } from '../render-brief.js';
 import { wantsHelp, type GlobalOptions } from '../words.js';
 import { cliMessage } from '../message.js';
 
@@ -95,7 +96,7 @@ async function runLink(words: string[], g: GlobalOptions): Promise<number> {
         if (c.up) shown = shown.filter((l) => l.flags.includes('UP'));
         if (c.kind !== undefined) shown = shown.filter((l) => l.kind === c.kind);
         if (c.master !== undefined) shown = shown.filter((l) => l.master === c.master);
-        out(renderLinks(shown, g, all));
+        out(g.brief ? renderLinksBrief(shown, g, all) : renderLinks(shown, g, all));
         break;
       }
     }
@@ -129,7 +130,7 @@ async function runAddr(words: string[], g: GlobalOptions): Promise<number> {
         }
         if (c.up) links = links.filter((l) => l.flags.includes('UP'));
         const addrs = await h.addr.list(c.dev !== undefined ? { dev: c.dev, family: g.family } : { family: g.family });
-        out(renderAddrs(links, addrs, g, g.family !== undefined, all));
+        out((g.brief ? renderAddrsBrief : renderAddrs)(links, addrs, g, g.family !== undefined, all));
         break;
       }
     }
