@@ -5,3 +5,5 @@ export const IPV6_SYSCTLS = ['net.ipv6.conf.all.disable_ipv6', 'net.ipv6.conf.de
 export const IP_FORWARD = 'net.ipv4.ip_forward';
 /** The nftables table (family ip) of a lab's NAT uplink. */
 export const natTableName = (lab: string): string => `nsnet-${lab}`;
+/** The MTU the kernel gives a new veth end (ETH_DATA_LEN): what a link whose file sets none has. */
+export const VETH_DEFAULT_MTU = 1500;

@@ -126,6 +126,13 @@ export function indexLab(spec: LabSpec): DesiredLab {
     if (link.kind === 'veth') {
       made[0]!.peer = { ns: made[1]!.ns, name: made[1]!.name };
       made[1]!.peer = { ns: made[0]!.ns, name: made[0]!.name };
+      // An end whose file sets no MTU takes its peer's, as one wire has one MTU: both ends are
+      // then made, and kept, with it (whichever end the kernel's request creates first).
+      const own = made.map((l) => l.mtu);
+      made.forEach((l, i) => {
+        const mtu = own[i] ?? own[1 - i];
+        if (mtu !== undefined) l.mtu = mtu;
+      });
     }
     for (const l of made) addLink(l);
     ends.set(link.id, made);

@@ -162,14 +162,14 @@ test('edit: change a sysctl → one set-sysctl; turning IPv6 on sets both disabl
   assert.deepEqual(p.actions.map((a) => a.op === 'set-sysctl' && `${a.netns} ${a.key}=${a.value}`), ['h1 net.ipv6.conf.all.disable_ipv6=0', 'h1 net.ipv6.conf.default.disable_ipv6=0']);
 });
 
-test('edit: mtu of an interface → one set-link; a link found down → set-link up', () => {
+test('edit: mtu of an interface → a set-link of each end of its veth (one wire, one MTU); a link found down → set-link up', () => {
   const k = new SimKernel();
   const s = routerLab();
   up(k, s);
   const e = clone(s);
   e.nodes[0]!.interfaces[0]!.mtu = 9000;
   let p = planLab(e, k.observe(e));
-  assert.deepEqual(p.actions.map((a) => a.op === 'set-link' && `${a.netns}:${a.name} mtu ${a.mtu}`), ['h1:eth0 mtu 9000']);
+  assert.deepEqual(p.actions.map((a) => a.op === 'set-link' && `${a.netns}:${a.name} mtu ${a.mtu}`).sort(), ['h1:eth0 mtu 9000', 'r1:eth0 mtu 9000']);
   k.get('h2').links.get('eth0')!.up = false;
   p = planLab(s, k.observe(s));
   assert.deepEqual(p.actions.map((a) => a.op === 'set-link' && `${a.netns}:${a.name} up=${a.up}`), ['h2:eth0 up=true']);

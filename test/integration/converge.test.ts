@@ -57,7 +57,7 @@ test('finding 2: IPv6 turned off on edit (lo loses ::1 as in a fresh up)', { ski
   await pair(v6(), router());
 });
 
-test('finding 3: removing mtu: 1400 gives the default back', { skip, todo: 'issue 12 finding 3' }, async () => {
+test('finding 3: removing mtu: 1400 gives the default back', { skip }, async () => {
   await pair(edit((n) => { n.h1!.interfaces.eth0!.mtu = 1400; n.r1!.interfaces.eth0!.mtu = 1400; }), router());
 });
 
@@ -68,7 +68,7 @@ const bridged = (mtu: { link?: number; iface?: number }): TopologyInput => ({
   links: [{ endpoints: ['a:eth0', 'br9'], ...(mtu.link ? { mtu: mtu.link } : {}) }],
 });
 
-test('finding 4: an MTU edit of a node\'s end of a veth to a bridge changes the bridge port too, as a fresh up makes it', { skip, todo: 'issue 12 finding 4' }, async () => {
+test('finding 4: an MTU edit of a node\'s end of a veth to a bridge changes the bridge port too, as a fresh up makes it', { skip }, async () => {
   await pair(bridged({ iface: 1400 }), bridged({ iface: 1300 }));
 });
 

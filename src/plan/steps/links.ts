@@ -1,5 +1,6 @@
 /** Links: which stay, which go (with their namespaces), which are made, and the settings of those that stay. */
 import type { Action, FreedLink, VethEnd } from '../actions.js';
+import { VETH_DEFAULT_MTU } from '../constants.js';
 import { HOST, linkTarget, type DesiredLink } from '../desired.js';
 import type { ObservedLink } from '../observed.js';
 import { key, type Planner } from '../planner.js';
@@ -139,9 +140,13 @@ export function linkSettings(p: Planner): void {
       const changes: string[] = [];
       const a: Action = { op: 'set-link', name: want.name, target: linkTarget(ns, want.name), reason: '' };
       if (ns !== HOST) a.netns = ns;
+      // The file is the whole desired state: a veth whose file sets no MTU has the kernel's default.
       if (want.mtu !== undefined && l.mtu !== want.mtu) {
         a.mtu = want.mtu;
         changes.push(`mtu is ${l.mtu ?? 'unknown'}, the file says ${want.mtu}`);
+      } else if (want.mtu === undefined && want.kind === 'veth' && l.mtu !== undefined && l.mtu !== VETH_DEFAULT_MTU) {
+        a.mtu = VETH_DEFAULT_MTU;
+        changes.push(`mtu is ${l.mtu}, the file sets none (a new veth has ${VETH_DEFAULT_MTU})`);
       }
       if (want.mac !== undefined && l.mac?.toLowerCase() !== want.mac.toLowerCase()) {
         a.mac = want.mac;
