@@ -3,7 +3,7 @@
  * what is at the other end of its link. `host:IF` names an interface of the host namespace
  * (a bridge port there); a bridge in a node has its ports under that node's name.
  */
-import { NsnetError } from '../kernel/errors.js';
+import { NsnetError } from '../api/errors.js';
 import type { Endpoint, LabSpec, LinkSpec } from '../topology/model.js';
 
 export interface LabEnd {

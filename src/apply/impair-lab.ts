@@ -5,7 +5,7 @@
 import { capture, type Capture, type CaptureOptions } from '../api/capture.js';
 import { hostNetns, openNetnsSync, type Handle } from '../api/handle.js';
 import { clearImpairment, impair, readImpairment, type ImpairSpec } from '../api/impair.js';
-import { NsnetError } from '../kernel/errors.js';
+import { NsnetError } from '../api/errors.js';
 import type { LabSpec } from '../topology/model.js';
 import { resolveEnd, vethEnds, type LabEnd, type ResolvedEnd } from './endpoints.js';
 

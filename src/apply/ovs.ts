@@ -3,7 +3,7 @@
  * the file, or an earlier one, has OVS bridges, or the lab holds nsnet's daemons), and `down`'s
  * removal of every OVS bridge marked with the lab, then the lab's hold on the daemons.
  */
-import { NsnetError } from '../kernel/errors.js';
+import { NsnetError } from '../api/errors.js';
 import {
   daemonPid, deleteBridge, findInstalled, hostDbSocket, observeSwitch, OVS_DB_SOCKET, OvsdbClient, ovsUsers, releaseOvs, reviveOvs,
 } from '../api/ovs/index.js';
