@@ -3,13 +3,16 @@
  * drift between the file and the kernel (what `up` would change, with reasons). Read-only.
  */
 import type { Action, Refusal } from '../plan/actions.js';
-import { HOST } from '../plan/desired.js';
+import { ovsStatus, type OvsBridgeStatus } from '../plan/bridges/ovs-status.js';
+import { HOST, indexLab } from '../plan/desired.js';
 import { describeRoute } from '../plan/keys.js';
 import type { ObservedLab, ObservedLink } from '../plan/observed.js';
 import { planLab } from '../plan/plan.js';
 import type { LabSpec } from '../topology/model.js';
 import { observeLab } from './observe.js';
 import { readRecord, type LabRecord } from './state.js';
+
+export type { OvsBridgeStatus, OvsPortStatus } from '../plan/bridges/ovs-status.js';
 
 export interface LinkStatus {
   name: string;
@@ -46,6 +49,8 @@ export interface LabStatus {
   /** The lab's links in the host namespace (bridges, bridge ports, host ends). */
   host: LinkStatus[];
   uplinks: LabRecord['effects'];
+  /** The lab's Open vSwitch bridges with their ports' VLANs, as OVSDB has them and as the file wants them. */
+  ovs?: OvsBridgeStatus[];
   /** What up would change, each with its reason: empty when the kernel matches the file. */
   drift: Action[];
   refusals: Refusal[];
@@ -100,6 +105,8 @@ export async function labStatus(spec: LabSpec, record: LabRecord | undefined = r
     refusals: plan.refusals,
     inSync: plan.noop,
   };
+  const ovs = ovsStatus(indexLab(spec), o);
+  if (ovs.length) out.ovs = ovs;
   if (record?.file !== undefined) out.file = record.file;
   if (record?.error !== undefined) out.error = record.error;
   return out;

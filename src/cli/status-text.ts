@@ -1,7 +1,7 @@
 /**
  * A lab's status as text, for `nsnet status` (the data: src/apply/status.ts, labStatus).
  */
-import type { LabStatus, LinkStatus } from '../apply/status.js';
+import type { LabStatus, LinkStatus, OvsBridgeStatus, OvsPortStatus } from '../apply/status.js';
 
 /** Status as text, for `nsnet status`. */
 export function renderStatus(s: LabStatus): string {
@@ -27,6 +27,7 @@ export function renderStatus(s: LabStatus): string {
     lines.push('  host namespace:');
     for (const l of s.host) lines.push(link(l));
   }
+  for (const b of s.ovs ?? []) lines.push(...ovsLines(b));
   for (const [nic, e] of Object.entries(s.uplinks.uplinks)) lines.push(`  uplink: host NIC ${nic} in ${e.bridge} (was ${e.wasUp ? 'up' : 'down'} before)`);
   if (s.uplinks.nat) lines.push(`  uplink: NAT of ${s.uplinks.nat.subnets.join(', ')} (nftables table ip ${s.uplinks.nat.table})`);
   if (s.refusals.length) {
@@ -38,4 +39,30 @@ export function renderStatus(s: LabStatus): string {
     for (const a of s.drift) lines.push(`    ${a.op} ${a.target}: ${a.reason}`);
   }
   return lines.join('\n');
+}
+
+
+const vlanText = (p: { tag?: number; trunks?: number[] }): string =>
+  p.tag !== undefined ? `tag ${p.tag}` : p.trunks?.length ? `trunks ${p.trunks.join(',')}` : 'all VLANs';
+
+function portLine(p: OvsPortStatus): string {
+  const want = p.want ? `file: ${vlanText(p.want)}` : '';
+  const note = {
+    ok: '',
+    vlan: `(drift: ${want})`,
+    missing: `(missing; ${want})`,
+    extra: '(not in the file)',
+    foreign: `(not made by this lab${p.owner ? `: lab ${p.owner}` : ''})`,
+    error: `(error: ${p.error})`,
+  }[p.state];
+  const parts = [p.name.padEnd(15), p.state === 'missing' ? '-' : vlanText(p)];
+  if (note) parts.push(note);
+  if (p.error !== undefined && p.state !== 'error') parts.push(`(error: ${p.error})`);
+  return `    ${parts.join('  ')}`;
+}
+
+/** An OVS bridge of the lab and its ports with their VLANs and drift, for `nsnet status`. */
+function ovsLines(b: OvsBridgeStatus): string[] {
+  const state = b.state === 'up' ? 'up' : b.state === 'missing' ? 'missing' : `made by ${b.owner ? `lab ${b.owner}` : 'something other than nsnet'}`;
+  return [`  OVS bridge ${b.name}: ${state}`, ...b.ports.map(portLine)];
 }

@@ -77,6 +77,37 @@ test('seed-ovs: VLANs isolate, TCP crosses the bridge, the trunk carries tags 10
   assert.match(text, /vlan 20\b/, text);
 });
 
+test('status shows each OVS port with its VLANs; a tag changed behind nsnet and a foreign port are drift (exit 1); up repairs them', { skip }, () => {
+  let r = nsnet('status', file);
+  assert.equal(r.code, 0, r.err + r.out);
+  assert.match(r.out, /OVS bridge sw1: up\n(\s+\S+\s+\S.*\n)*\s+blue-eth0\s+tag 10\n/, r.out);
+  assert.match(r.out, /\s+trunk-sw1\s+trunks 10,20\n/, r.out);
+  // Behind nsnet's back, with ovs-vsctl on the same database: a port's tag, a port nsnet did not make.
+  vsctl('set', 'port', 'blue-eth0', 'tag=30');
+  execFileSync('ip', ['link', 'add', 'stray0', 'type', 'veth', 'peer', 'name', 'stray1']);
+  vsctl('add-port', 'phys', 'stray0', 'tag=10');
+  r = nsnet('status', file);
+  assert.equal(r.code, 1, 'drift: exit 1');
+  assert.match(r.out, /\s+blue-eth0\s+tag 30\s+\(drift: file: tag 10\)/, r.out);
+  assert.match(r.out, /\s+stray0\s+tag 10\s+\(not made by this lab\)/, r.out);
+  assert.match(r.err, /lab seed-ovs has drifted from its file/);
+  r = nsnet('status', file, '-j');
+  assert.equal(r.code, 1);
+  const st = JSON.parse(r.out) as { ovs: { name: string; state: string; ports: { name: string; state: string; tag?: number; want?: { tag?: number } }[] }[] };
+  const port = (b: string, p: string) => st.ovs.find((x) => x.name === b)!.ports.find((x) => x.name === p);
+  assert.deepEqual(port('sw1', 'blue-eth0'), { name: 'blue-eth0', state: 'vlan', tag: 30, want: { tag: 10 } });
+  assert.deepEqual(port('phys', 'stray0'), { name: 'stray0', state: 'foreign', tag: 10 });
+  assert.equal(port('sw1', 'red-eth0')?.state, 'ok');
+  ok('up', file);
+  assert.equal(vsctl('get', 'port', 'blue-eth0', 'tag'), '10', 'up put the tag back');
+  assert.doesNotMatch(vsctl('list-ports', 'phys'), /stray0/, 'and the foreign port left the lab\'s bridge');
+  const plan = JSON.parse(ok('plan', file, '-j')) as { actions: unknown[]; refusals: unknown[] };
+  assert.deepEqual([plan.actions, plan.refusals], [[], []], 'then the plan is empty');
+  assert.equal(nsnet('status', file).code, 0);
+  assert.ok(pingUntil('blue', '10.1.1.11'), 'and VLAN 10 works again');
+  execFileSync('ip', ['link', 'del', 'stray0']);
+});
+
 test('daemons dying mid-lab: up notices, restarts them, and the lab works again', { skip }, async () => {
   const old = daemonPid('ovs-vswitchd');
   assert.ok(old, 'the lab of the first test is up');

@@ -11,6 +11,9 @@ import type { Action } from '../actions.js';
 import type { LabSpec } from '../../topology/model.js';
 import type { ObservedLab } from '../observed.js';
 import { planLab } from '../plan.js';
+import { indexLab } from '../desired.js';
+import { prng } from '../../wire/rtnl/testing.js';
+import { ovsStatus } from './ovs-status.js';
 
 function ovsLab(): LabSpec {
   const s = spec('vl', {
@@ -111,4 +114,59 @@ test('refusals: a foreign bridge of that name, a port on a foreign bridge, Open 
   assert.match(p.refusals[0]!.message, /t2 is already a port of OVS bridge br9, which lab vl does not own; remove it there \(ovs-vsctl del-port br9 t2\)/);
   p = planLab(s, { ...base, ovs: { running: false, bridges: [], missing: 'Open vSwitch is not installed: ovsdb-server is not on PATH; install the Debian package openvswitch-switch' } });
   assert.deepEqual(p.refusals.map((r) => [r.code, r.path]), [['OVS_MISSING', ['bridges', 'sw1']]]);
+});
+
+test('status: each port with its VLANs; a changed tag, a missing, extra or foreign port shows exactly when the plan replaces the bridge (random drift, seed printed)', () => {
+  const seed = Number(process.env.SEED ?? Date.now() % 100000);
+  console.log(`# ovs status drift seed ${seed} (SEED=${seed} to repeat)`);
+  const rand = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const k = new SimKernel();
+  const s = ovsLab();
+  for (let round = 0; round < 200; round++) {
+    const ovs = new SimOvs();
+    up(k, ovs, s);
+    const want = new Map<string, string>();
+    for (let n = Math.floor(rand() * 3); n > 0; n--) {
+      const b = pick(ovs.bridges);
+      const kind = pick(['tag', 'drop', 'extra', 'foreign'] as const);
+      const mine = b.ports.filter((x) => !want.has(x.name));
+      if (kind === 'tag' && mine.length) {
+        const p = pick(mine);
+        p.tag = 30 + Math.floor(rand() * 3);
+        delete p.trunks;
+        want.set(p.name, 'vlan');
+      } else if (kind === 'drop' && mine.length) {
+        const p = pick(mine);
+        b.ports = b.ports.filter((x) => x !== p);
+        want.set(p.name, 'missing');
+      } else if (kind === 'extra' || kind === 'foreign') {
+        const name = `x${round}-${n}`;
+        b.ports.push({ name, uuid: name, tag: 5, ...(kind === 'extra' ? { lab: s.name } : {}) });
+        want.set(name, kind);
+      }
+    }
+    const o = ovs.observed(k.observe(s));
+    const st = ovsStatus(indexLab(s), o);
+    assert.deepEqual(st.map((b) => [b.name, b.state]), [['sw1', 'up'], ['sw2', 'up']]);
+    const odd = new Map(st.flatMap((b) => b.ports.filter((p) => p.state !== 'ok').map((p) => [p.name, p.state] as const)));
+    assert.deepEqual(odd, want, `seed ${seed} round ${round}`);
+    const replaced = planLab(s, o).actions.flatMap((a) => (a.op === 'create-ovs-bridge' && a.replace ? [a.name] : [])).sort();
+    const drifted = st.filter((b) => b.ports.some((p) => p.state !== 'ok')).map((b) => b.name).sort();
+    assert.deepEqual(replaced, drifted, `seed ${seed} round ${round}: the plan repairs what status shows`);
+    for (const b of st) for (const p of b.ports) {
+      if (p.state === 'vlan') assert.ok(p.want && p.tag !== p.want.tag, JSON.stringify(p));
+      if (p.state === 'ok') assert.ok(p.tag !== undefined || p.trunks !== undefined, `every port of the file has its VLANs: ${JSON.stringify(p)}`);
+    }
+  }
+});
+
+test('status: a bridge not there, or made by someone else, says so', () => {
+  const s = ovsLab();
+  const k = new SimKernel();
+  const st = ovsStatus(indexLab(s), { ...k.observe(s), ovs: { running: true, bridges: [{ name: 'sw2', uuid: 'u', lab: 'other', datapathType: 'netdev', ports: [] }] } });
+  assert.deepEqual(st.map((b) => [b.name, b.state, b.owner, b.ports.map((p) => `${p.name}:${p.state}:${JSON.stringify(p.want)}`)]), [
+    ['sw1', 'missing', undefined, ['blue-eth0:missing:{"tag":10}', 'green-eth0:missing:{"tag":20}', 't1:missing:{"trunks":[10,20]}']],
+    ['sw2', 'foreign', 'other', []],
+  ]);
 });
