@@ -9,11 +9,10 @@ import type { LabSpec } from '../../src/topology/model.js';
 import { validateTopology } from '../../src/topology/index.js';
 import type { TopologyInput } from '../../src/topology/schema.js';
 
-export type Finding = 'mtu' | 'ipv6-toggle' | 'address-change' | 'sysctl-removed' | 'mac-change';
+export type Finding = 'ipv6-toggle' | 'address-change' | 'sysctl-removed' | 'mac-change';
 
 /** What each finding is, for the test's report. */
 export const FINDINGS: Record<Finding, string> = {
-  'mtu': 'findings 3 and 4 and the catalogue: an MTU in the file (a bridge created with one loses it when ports join; a veth end\'s MTU is copied to its peer on creation, not on edit; removed MTUs stay)',
   'ipv6-toggle': 'finding 2: IPv6 turned on for an existing node fails (EACCES), turned off keeps ::1 on lo',
   'address-change': 'finding 1: an interface that stays loses its IPv4 addresses for a moment (the routes through it go with them)',
   'sysctl-removed': 'catalogue: a sysctl taken out of the file keeps its value where a fresh up has the default',
@@ -21,7 +20,7 @@ export const FINDINGS: Record<Finding, string> = {
 };
 
 /** Findings still open; the integration test avoids their pairs. */
-export const OPEN: readonly Finding[] = ['mtu', 'sysctl-removed', 'mac-change'];
+export const OPEN: readonly Finding[] = ['sysctl-removed', 'mac-change'];
 
 function spec(t: TopologyInput): LabSpec {
   const r = validateTopology(t);
@@ -36,9 +35,6 @@ export function knownFindings(p: { a: TopologyInput; b: TopologyInput }): Findin
   const a = spec(p.a);
   const b = spec(p.b);
   const out: Finding[] = [];
-  const mtu = (s: LabSpec) => s.bridges.some((x) => x.mtu !== undefined) || s.links.some((l) => l.kind === 'veth' && l.mtu !== undefined) ||
-    s.nodes.some((n) => n.interfaces.some((i) => i.mtu !== undefined));
-  if (mtu(a) || mtu(b)) out.push('mtu');
   const bn = new Map(b.nodes.map((n) => [n.name, n]));
   if (a.nodes.some((n) => bn.has(n.name) && bn.get(n.name)!.ipv6 !== n.ipv6)) out.push('ipv6-toggle');
   const addrs = (s: LabSpec) => {

@@ -61,10 +61,10 @@ test('finding 3: removing mtu: 1400 gives the default back', { skip }, async () 
   await pair(edit((n) => { n.h1!.interfaces.eth0!.mtu = 1400; n.r1!.interfaces.eth0!.mtu = 1400; }), router());
 });
 
-const bridged = (mtu: { link?: number; iface?: number }): TopologyInput => ({
+const bridged = (mtu: { link?: number; iface?: number; bridge?: number }): TopologyInput => ({
   name: 'cv', prefix: 'cv-',
   nodes: { a: { interfaces: { eth0: { addresses: ['10.9.0.2/24'], ...(mtu.iface ? { mtu: mtu.iface } : {}) } } } },
-  bridges: { br9: { addresses: ['10.9.0.1/24'] } },
+  bridges: { br9: { addresses: ['10.9.0.1/24'], ...(mtu.bridge ? { mtu: mtu.bridge } : {}) } },
   links: [{ endpoints: ['a:eth0', 'br9'], ...(mtu.link ? { mtu: mtu.link } : {}) }],
 });
 
@@ -74,4 +74,11 @@ test('finding 4: an MTU edit of a node\'s end of a veth to a bridge changes the 
 
 test('an MTU edit of a veth to a bridge (the link\'s mtu) changes both ends', { skip }, async () => {
   await pair(bridged({ link: 1400 }), bridged({ link: 1300 }));
+});
+
+test('a bridge keeps the MTU its file sets when ports join; set, changed or removed on edit it is as a fresh up makes it', { skip }, async () => {
+  await pair(bridged({}), bridged({ bridge: 1450 }));
+  await pair(bridged({ iface: 1400 }), bridged({ iface: 1400, bridge: 1400 })); // the MTU it has from its port, now the file's
+  await pair(bridged({ bridge: 1450 }), bridged({ bridge: 1300 }));
+  await pair(bridged({ bridge: 1450, iface: 1400 }), bridged({ iface: 1400 }));
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { starLab } from '../../../test/helpers/sim.js';
+import { SimKernel, starLab } from '../../../test/helpers/sim.js';
 import { indexLab } from '../desired.js';
 import { nothingObserved } from '../observed.js';
 import { planLab } from '../plan.js';
@@ -21,4 +21,27 @@ test('a bridge of a type no backend has is an error naming the type', () => {
   const s = starLab(1);
   (s.bridges[0] as { type?: string }).type = 'nonesuch';
   assert.throws(() => indexLab(s), /no bridge backend for type "nonesuch"/);
+});
+
+test('a bridge MTU the file sets is pinned (set so the kernel keeps it) and one it no longer sets makes the bridge again, its ports joining it anew', () => {
+  const k = new SimKernel();
+  const up = (s: ReturnType<typeof starLab>) => {
+    const p = planLab(s, k.observe(s));
+    k.run(p.actions, s.name);
+    k.applied(s);
+    return p.actions;
+  };
+  const plain = starLab(2);
+  up(plain);
+  const withMtu = starLab(2);
+  withMtu.bridges[0]!.mtu = 1500; // what the kernel gave it from its ports: still set, so that it stays
+  const pin = up(withMtu).filter((a) => a.op === 'set-link');
+  assert.deepEqual(pin.map((a) => [a.name, a.op === 'set-link' && a.pinMtu, a.op === 'set-link' && a.mtu]), [['br0', true, 1500]]);
+  assert.deepEqual(up(withMtu), [], 'pinned once');
+  const again = up(plain);
+  const made = again.find((a) => a.op === 'create-bridge');
+  assert.ok(made && /no longer sets its MTU/.test(made.reason), JSON.stringify(again));
+  const joins = again.filter((a) => a.op === 'set-link' && a.master === 'br0').map((a) => a.op === 'set-link' && a.name);
+  assert.deepEqual(joins.sort(), ['h1-eth0', 'h2-eth0']);
+  assert.deepEqual(up(plain), [], 'converged');
 });

@@ -3,12 +3,30 @@
  * lab's ifalias in the host; ports join by IFLA_MASTER (in the request that makes them, or by
  * set-link), read back from the link dump (ObservedLink.master). Its plan step makes the bridges
  * that are not there as they should be; replacing and removing them is the generic link steps'
- * work (a bridge is a DesiredLink of kind 'bridge').
+ * work (a bridge is a DesiredLink of kind 'bridge'), with the MTU rule below.
  */
 import type { Action } from '../actions.js';
+import type { DesiredLink } from '../desired.js';
 import { HOST, linkKey as key } from '../host.js';
+import type { ObservedLink } from '../observed.js';
 import type { Planner } from '../planner.js';
 import { bridgeType, type BridgeBackend } from './backend.js';
+
+/**
+ * The MTU of a Linux bridge that stays (see bridgeMtuDetour in ../constants.ts: the kernel keeps
+ * a set MTU and follows its ports otherwise; nothing but a new bridge forgets a set one). Whether
+ * an earlier file set it tells which the bridge does. 'replace' (with why) when the file no longer
+ * sets one that was set (a new bridge follows its ports); 'pin' when the file sets the MTU the
+ * bridge already has from its ports (set through the detour so it stays); else undefined.
+ */
+export function bridgeMtuRule(p: Planner, want: DesiredLink, l: ObservedLink): { replace: string } | 'pin' | undefined {
+  if (want.kind !== 'bridge' || l.kind !== 'bridge') return undefined;
+  const before = p.prev.map((x) => x.links.get(want.ns)?.get(want.name)).filter((x) => x?.kind === 'bridge');
+  const wasSet = before.some((x) => x!.mtu !== undefined);
+  if (want.mtu === undefined) return wasSet ? { replace: `the file no longer sets its MTU (${l.mtu ?? 'unknown'}), which the kernel keeps once set; a new bridge follows its ports` } : undefined;
+  const keptSet = before.length > 0 && before.every((x) => x!.mtu !== undefined);
+  return l.mtu === want.mtu && !keptSet ? 'pin' : undefined;
+}
 
 export const linuxBridge: BridgeBackend = {
   type: 'linux',

@@ -8,6 +8,8 @@ export interface SetLink extends ActionBase {
   netns?: string;
   name: string;
   mtu?: number;
+  /** A bridge's mtu, set through bridgeMtuDetour (../constants.ts) so the kernel keeps it. */
+  pinMtu?: boolean;
   mac?: string;
   master?: string | null;
   up?: boolean;

@@ -2,6 +2,7 @@
 import type { Action, FreedLink, VethEnd } from '../actions.js';
 import { VETH_DEFAULT_MTU } from '../constants.js';
 import { HOST, linkTarget, type DesiredLink } from '../desired.js';
+import { bridgeMtuRule } from '../bridges/linux.js';
 import type { ObservedLink } from '../observed.js';
 import { key, type Planner } from '../planner.js';
 
@@ -14,7 +15,8 @@ export function linkStates(p: Planner): void {
       const l = v.byName.get(want.name);
       if (!l) continue;
       if (ns === HOST && !p.ownedHost.has(l.name)) continue; // refused above
-      const why = p.mismatch(l, want);
+      const rule = bridgeMtuRule(p, want, l);
+      const why = p.mismatch(l, want) ?? (typeof rule === 'object' ? rule.replace : undefined);
       if (why === undefined) p.kept.add(key(ns, want.name));
       else p.replace.set(key(ns, want.name), why);
     }
@@ -144,6 +146,10 @@ export function linkSettings(p: Planner): void {
       if (want.mtu !== undefined && l.mtu !== want.mtu) {
         a.mtu = want.mtu;
         changes.push(`mtu is ${l.mtu ?? 'unknown'}, the file says ${want.mtu}`);
+      } else if (want.mtu !== undefined && bridgeMtuRule(p, want, l) === 'pin') {
+        a.mtu = want.mtu;
+        a.pinMtu = true;
+        changes.push(`mtu ${want.mtu} comes from its ports; set, so that it stays as the file says`);
       } else if (want.mtu === undefined && want.kind === 'veth' && l.mtu !== undefined && l.mtu !== VETH_DEFAULT_MTU) {
         a.mtu = VETH_DEFAULT_MTU;
         changes.push(`mtu is ${l.mtu}, the file sets none (a new veth has ${VETH_DEFAULT_MTU})`);
@@ -152,9 +158,9 @@ export function linkSettings(p: Planner): void {
         a.mac = want.mac;
         changes.push(`MAC is ${l.mac ?? 'unknown'}, the file says ${want.mac}`);
       }
-      if (want.master !== undefined && l.master !== want.master) {
+      if (want.master !== undefined && (l.master !== want.master || p.making.has(key(ns, want.master)))) {
         a.master = want.master;
-        changes.push(l.master ? `it is a port of ${l.master}, the file says ${want.master}` : `it is not a port of ${want.master}`);
+        changes.push(l.master === want.master ? `its bridge ${want.master} is made again` : l.master ? `it is a port of ${l.master}, the file says ${want.master}` : `it is not a port of ${want.master}`);
       } else if (want.master === undefined && l.master !== undefined && want.kind !== 'bridge') {
         a.master = null;
         changes.push(`it is a port of ${l.master}, the file says it is no bridge port`);
