@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { formatIssue, formatPath, type RawIssue, type TopologyIssue } from './issues.js';
 import type { LabSpec } from './model.js';
+import { readPlainYaml } from './plainyaml.js';
 import { readYaml, type YamlSource } from './source.js';
 import { checkTopology } from './validate.js';
 
@@ -46,8 +47,17 @@ function locateRelated(i: TopologyIssue, src: YamlSource, file: string | undefin
   i.message = i.message.replace(name, `${name} (${where})`);
 }
 
-/** Parse and validate YAML or JSON text. `file` is only used in the issues. */
+/**
+ * Parse and validate YAML or JSON text. `file` is only used in the issues. A file in the plain
+ * subset of YAML is read by the fast reader first; only a file outside it, or one with issues
+ * (which need positions in the file), is read by the full YAML reader.
+ */
 export function parseTopology(text: string, file?: string): TopologyResult {
+  const plain = readPlainYaml(text);
+  if (plain) {
+    const r = checkTopology(plain.value);
+    if (r.lab && r.errors.length === 0 && r.warnings.length === 0) return { ok: true, lab: r.lab, warnings: [] };
+  }
   const src = readYaml(text);
   if (src.fatal) return { ok: false, issues: finish(src.errors, src, file) };
   if (src.empty) {
