@@ -24,14 +24,8 @@ function intIn(min: number, max: number, what: string) {
 /** A list/map that may also be written as nothing (`routes:` with every entry commented out). */
 const maybe = <T extends z.ZodType>(s: T) => s.nullable().optional();
 
-/**
- * Build the schemas. `namedKeys` puts the name patterns on map keys (for the exported schema and
- * the JSON Schema); validate.ts builds them without, and checks names itself with better messages.
- */
-export function buildSchemas(namedKeys: boolean) {
-  const key = (re: RegExp, what: string) =>
-    namedKeys ? z.string().regex(re, { error: `invalid ${what}` }) : z.string();
-
+/** The small schemas the parts share. */
+function atoms() {
   const Cidr = z.string().meta({
     description: 'An address with its prefix length: 10.0.1.10/24 or 2001:db8:1::10/64.',
     examples: ['10.0.1.10/24', '2001:db8:1::10/64'],
@@ -50,7 +44,15 @@ export function buildSchemas(namedKeys: boolean) {
 
   const VlanId = intIn(1, 4094, 'VLAN id').meta({ description: 'An 802.1Q VLAN id (1..4094).' });
   const Trunks = z.array(VlanId).min(1, { error: 'trunks lists at least one VLAN id' });
-  const Interface = z
+  return { Cidr, Mtu, IfName, EndpointStr, VlanId, Trunks };
+}
+
+type Atoms = ReturnType<typeof atoms>;
+/** The schema of a map key: with `namedKeys`, the name pattern is enforced (see buildSchemas). */
+type KeyOf = (re: RegExp, what: string) => z.ZodString;
+
+function interfaceSchema({ Cidr, Mtu, VlanId }: Atoms) {
+  return z
     .strictObject({
       vlan: z.strictObject({
         parent: z.string().meta({ description: 'The interface of this node the VLAN rides on, e.g. eth0.' }),
@@ -64,8 +66,10 @@ export function buildSchemas(namedKeys: boolean) {
       }).optional(),
     })
     .meta({ description: 'An interface of the node. It is created by the link that names it; `lo` exists already.' });
+}
 
-  const Route = z
+function routeSchema() {
+  return z
     .strictObject({
       to: z.string().meta({
         description: "Destination: 'default' or a network CIDR such as 10.0.2.0/24 (IPv6 default: ::/0). Host bits are refused as ip refuses them (10.0.2.7/24: write 10.0.2.0/24); a bare address is a host route. Compared in canonical form: fd00:1:0::/64 is fd00:1::/64.",
@@ -77,7 +81,11 @@ export function buildSchemas(namedKeys: boolean) {
       table: intIn(1, 4294967295, 'table').meta({ description: 'Routing table id (1..4294967295); not set: main (254).' }).optional(),
     })
     .meta({ description: 'A static route, as `ip route add TO via VIA dev DEV metric M table T`.' });
+}
 
+function nodeSchemas(a: Atoms, key: KeyOf) {
+  const Interface = interfaceSchema(a);
+  const Route = routeSchema();
   const SysctlValue = z.union([z.string(), z.number(), z.boolean()]);
   const ExecItem = z.union([z.string(), z.array(z.string()).min(1)]);
   const Node = z
@@ -98,7 +106,11 @@ export function buildSchemas(namedKeys: boolean) {
     })
     .meta({ description: 'A node is one network namespace (ip netns add PREFIX+NAME).' });
 
-  const Bridge = z
+  return { Node, Interface, Route, SysctlValue, ExecItem };
+}
+
+function bridgeSchema({ Cidr, Mtu }: Atoms) {
+  return z
     .strictObject({
       type: z.enum(['linux', 'ovs']).meta({ description: 'linux (default): a Linux bridge. ovs: an Open vSwitch bridge (its ports may carry VLANs: `vlan:` / `trunks:` on links).' }).optional(),
       addresses: maybe(z.array(Cidr)).meta({ description: 'Addresses on the bridge itself (its gateway address, typically).' }),
@@ -107,7 +119,9 @@ export function buildSchemas(namedKeys: boolean) {
       stp: z.boolean().meta({ description: 'Spanning tree on (true) or off (false); not set: the kernel default (off).' }).optional(),
     })
     .meta({ description: 'A Linux bridge (ip link add NAME type bridge) or an Open vSwitch bridge (type: ovs).' });
+}
 
+function linkSchemas({ Mtu, IfName, EndpointStr, VlanId, Trunks }: Atoms) {
   const pairError = 'a veth link is a pair of endpoints: [h1:eth0, r1:eth0]';
   const VethPair = z.tuple([EndpointStr, EndpointStr], { error: pairError }).meta({ description: 'A veth pair between two endpoints: [h1:eth0, r1:eth0] or [h2:eth0, br0].' });
   const VethObject = z
@@ -139,8 +153,12 @@ export function buildSchemas(namedKeys: boolean) {
       port: intIn(1, 65535, 'port').meta({ description: 'UDP destination port; default 4789.' }).optional(),
     })
     .meta({ description: 'A VXLAN tunnel device, made in the host namespace.' });
-  const Link = z.union([VethPair, VethObject, Macvlan, Vxlan]);
 
+  const Link = z.union([VethPair, VethObject, Macvlan, Vxlan]);
+  return { Link, VethPair, VethObject, Macvlan, Vxlan };
+}
+
+function uplinkSchemas({ IfName, Trunks }: Atoms) {
   const BridgeUplink = z
     .strictObject({
       type: z.literal('bridge'),
@@ -156,8 +174,22 @@ export function buildSchemas(namedKeys: boolean) {
       out: IfName.meta({ description: "Host NIC to masquerade out of; not set: the host's default route." }).optional(),
     })
     .meta({ description: "Masquerade the bridge's IPv4 subnets out of the host." });
-  const Uplink = z.discriminatedUnion('type', [BridgeUplink, NatUplink]);
 
+  const Uplink = z.discriminatedUnion('type', [BridgeUplink, NatUplink]);
+  return { Uplink, BridgeUplink, NatUplink };
+}
+
+/**
+ * Build the schemas. `namedKeys` puts the name patterns on map keys (for the exported schema and
+ * the JSON Schema); validate.ts builds them without, and checks names itself with better messages.
+ */
+export function buildSchemas(namedKeys: boolean) {
+  const key: KeyOf = (re, what) => (namedKeys ? z.string().regex(re, { error: `invalid ${what}` }) : z.string());
+  const a = atoms();
+  const { Node, Interface, Route, SysctlValue, ExecItem } = nodeSchemas(a, key);
+  const Bridge = bridgeSchema(a);
+  const { Link, VethPair, VethObject, Macvlan, Vxlan } = linkSchemas(a);
+  const { Uplink, BridgeUplink, NatUplink } = uplinkSchemas(a);
   const Topology = z
     .strictObject({
       $schema: z.string().meta({ description: 'JSON Schema of this file, for editors; ignored.' }).optional(),
@@ -178,7 +210,6 @@ export function buildSchemas(namedKeys: boolean) {
       uplinks: maybe(z.array(Uplink)).meta({ description: 'Connections of host bridges to the outside world.' }),
     })
     .meta({ title: 'nsnet topology', description: 'A virtual network of namespaces, links and bridges, built by nsnet.' });
-
   return { Topology, Node, Interface, Route, SysctlValue, ExecItem, Bridge, Link, VethPair, VethObject, Macvlan, Vxlan, Uplink, BridgeUplink, NatUplink };
 }
 

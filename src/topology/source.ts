@@ -6,7 +6,7 @@
  * bounded, keys that are lists or maps are reported instead of stringified, "__proto__" is an
  * ordinary key, and `<<` merge keys work with a location for every merged value.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { show, type RawIssue } from './issues.js';
 
 export const MAX_ALIASES = 1000;
@@ -57,131 +57,143 @@ export function readYaml(text: string): YamlSource {
     merge: true,
     keepSourceTokens: false,
   }) as Document.Parsed;
-  const errors: RawIssue[] = [];
-  const warnings: RawIssue[] = [];
-  const posOf = (offset: number): Position => {
-    const p = lc.linePos(offset);
+  const at = (offset: number): Position => {
+    const p = lc.linePos(Math.max(0, Math.min(offset, text.length)));
     return { line: p.line, column: p.col };
   };
-  const at = (offset: number) => posOf(Math.max(0, Math.min(offset, text.length)));
-
-  let fatal = false;
-  for (const e of doc.errors) {
-    fatal = true;
-    const msg = /call stack/i.test(e.message) ? 'the document is nested too deeply' : e.message.replace(/\s*at line \d+, column \d+.*$/s, '');
-    errors.push({ code: 'YAML_SYNTAX', message: `YAML syntax error: ${msg}`, path: [], ...at(e.pos[0]) });
-  }
-  for (const w of doc.warnings) {
-    warnings.push({ code: 'YAML_WARNING', message: w.message, path: [], ...at(w.pos[0]) });
-  }
-
   const nodePos = (n: AnyNode): Position | undefined => {
     const range = n && 'range' in n ? n.range : undefined;
     return range ? at(range[0]) : undefined;
   };
-
-  // ---- node tree → plain data ----
-  let aliases = 0;
-  /** Duplicate keys already reported (a node reached through several aliases is seen again). */
-  const reported = new Set<unknown>();
-  /** Collections being converted right now: an alias to one of them is a cycle. */
-  const active = new Set<unknown>();
-  const define = (obj: Record<string, unknown>, k: string, v: unknown) => {
-    // "__proto__" must become an own key, not the object's prototype
-    if (k === '__proto__') Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
-    else obj[k] = v;
-  };
-
-  const convert = (n: AnyNode, depth: number): unknown => {
-    if (n === null || n === undefined) return null;
-    if (isAlias(n)) {
-      if (++aliases > MAX_ALIASES) throw new AliasLimit(n);
-      const target = n.resolve(doc);
-      if (!target) {
-        errors.push({ code: 'YAML_SYNTAX', message: `YAML syntax error: alias *${n.source} has no anchor &${n.source} before it`, path: [], ...nodePos(n) });
-        fatal = true;
-        return null;
-      }
-      if (active.has(target)) {
-        errors.push({ code: 'CYCLIC_ALIAS', message: `alias *${n.source} is inside the node it refers to (a cycle): write the value out`, path: [], ...nodePos(n) });
-        fatal = true;
-        return null;
-      }
-      return convert(target, depth + 1);
-    }
-    if (isScalar(n)) return typeof n.value === 'symbol' ? '<<' : n.value;
-    if (depth > MAX_DEPTH) {
-      errors.push({ code: 'TOO_DEEP', message: `the document is nested more than ${MAX_DEPTH} levels deep`, path: [], ...nodePos(n) });
-      fatal = true;
-      return null;
-    }
-    if (isSeq(n)) {
-      active.add(n);
-      const out = n.items.map((item) => convert(item as AnyNode, depth + 1));
-      active.delete(n);
-      return out;
-    }
-    if (isMap(n)) {
-      active.add(n);
-      const obj: Record<string, unknown> = {};
-      const merges: AnyNode[] = [];
-      for (const pair of n.items) {
-        const k = pair.key as AnyNode;
-        if (isScalar(k) && typeof k.value === 'symbol') {
-          merges.push(pair.value as AnyNode);
-          continue;
-        }
-        if (!isScalar(k)) {
-          errors.push({ code: 'BAD_KEY', message: 'a key must be a plain name, not a list, a mapping or an alias', path: [], ...(nodePos(k) ?? nodePos(n)) });
-          continue;
-        }
-        const key = keyText(k);
-        if (Object.prototype.hasOwnProperty.call(obj, key)) {
-          if (!reported.has(k)) {
-            reported.add(k);
-            errors.push({ code: 'DUPLICATE_KEY', message: `duplicate key ${show(key)}: a key may appear only once in a mapping; merge the two entries`, path: [], ...nodePos(k) });
-          }
-          continue;
-        }
-        define(obj, key, convert(pair.value as AnyNode, depth + 1));
-      }
-      for (const m of merges) {
-        const source = isAlias(m) ? (++aliases > MAX_ALIASES ? (() => { throw new AliasLimit(m); })() : m.resolve(doc)) : m;
-        const sources = isSeq(source) ? source.items : [source];
-        for (const s of sources as AnyNode[]) {
-          const value = convert(s, depth + 1);
-          if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-            errors.push({ code: 'BAD_MERGE', message: "a '<<' merge takes a mapping or an alias of one (<<: *defaults)", path: [], ...(nodePos(s) ?? nodePos(m)) });
-            continue;
-          }
-          for (const [k, v] of Object.entries(value)) if (!Object.prototype.hasOwnProperty.call(obj, k)) define(obj, k, v);
-        }
-      }
-      active.delete(n);
-      return obj;
-    }
-    return null;
-  };
-
-  let value: unknown;
+  const conv = new Converter(doc, nodePos);
+  for (const e of doc.errors) {
+    conv.fatal = true;
+    const msg = /call stack/i.test(e.message) ? 'the document is nested too deeply' : e.message.replace(/\s*at line \d+, column \d+.*$/s, '');
+    conv.errors.push({ code: 'YAML_SYNTAX', message: `YAML syntax error: ${msg}`, path: [], ...at(e.pos[0]) });
+  }
+  const warnings: RawIssue[] = doc.warnings.map((w) => ({ code: 'YAML_WARNING', message: w.message, path: [], ...at(w.pos[0]) }));
   const empty = doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !doc.contents.source);
-  if (!fatal && !empty) {
+  const value = !conv.fatal && !empty ? conv.document() : undefined;
+  return { value, empty: empty && !conv.fatal, errors: conv.errors, warnings, fatal: conv.fatal, locate: locator(doc, nodePos) };
+}
+
+/**
+ * The document's node tree as plain data, with the limits that keep hostile files harmless:
+ * aliases counted, depth bounded, cycles refused, duplicate keys reported once.
+ */
+class Converter {
+  readonly errors: RawIssue[] = [];
+  /** `errors` make the value unreliable. */
+  fatal = false;
+  private aliases = 0;
+  /** Duplicate keys already reported (a node reached through several aliases is seen again). */
+  private readonly reported = new Set<unknown>();
+  /** Collections being converted right now: an alias to one of them is a cycle. */
+  private readonly active = new Set<unknown>();
+
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly nodePos: (n: AnyNode) => Position | undefined,
+  ) {}
+
+  /** The whole document; undefined (and a fatal error) past MAX_ALIASES aliases. */
+  document(): unknown {
     try {
-      value = convert(doc.contents as AnyNode, 0);
+      return this.convert(this.doc.contents as AnyNode, 0);
     } catch (e) {
       if (!(e instanceof AliasLimit)) throw e;
-      fatal = true;
-      errors.push({
-        code: 'TOO_MANY_ALIASES',
-        message: `more than ${MAX_ALIASES} aliases are expanded (an alias bomb?): use fewer aliases or write the values out`,
-        path: [],
-        ...nodePos(e.node),
-      });
-      value = undefined;
+      this.fail('TOO_MANY_ALIASES', `more than ${MAX_ALIASES} aliases are expanded (an alias bomb?): use fewer aliases or write the values out`, e.node);
+      return undefined;
     }
   }
 
-  // ---- path → position ----
+  private fail(code: string, message: string, n: AnyNode): null {
+    this.errors.push({ code, message, path: [], ...this.nodePos(n) });
+    this.fatal = true;
+    return null;
+  }
+
+  /** The node an alias names, counting it against MAX_ALIASES. */
+  private resolve(n: Alias): AnyNode {
+    if (++this.aliases > MAX_ALIASES) throw new AliasLimit(n);
+    return n.resolve(this.doc);
+  }
+
+  private convert(n: AnyNode, depth: number): unknown {
+    if (n === null || n === undefined) return null;
+    if (isAlias(n)) {
+      const target = this.resolve(n);
+      if (!target) return this.fail('YAML_SYNTAX', `YAML syntax error: alias *${n.source} has no anchor &${n.source} before it`, n);
+      if (this.active.has(target)) return this.fail('CYCLIC_ALIAS', `alias *${n.source} is inside the node it refers to (a cycle): write the value out`, n);
+      return this.convert(target, depth + 1);
+    }
+    if (isScalar(n)) return typeof n.value === 'symbol' ? '<<' : n.value;
+    if (depth > MAX_DEPTH) return this.fail('TOO_DEEP', `the document is nested more than ${MAX_DEPTH} levels deep`, n);
+    if (isSeq(n)) {
+      this.active.add(n);
+      const out = n.items.map((item) => this.convert(item as AnyNode, depth + 1));
+      this.active.delete(n);
+      return out;
+    }
+    if (isMap(n)) {
+      this.active.add(n);
+      const obj = this.mapping(n, depth);
+      this.active.delete(n);
+      return obj;
+    }
+    return null;
+  }
+
+  private mapping(n: YAMLMap, depth: number): Record<string, unknown> {
+    const obj: Record<string, unknown> = {};
+    const merges: AnyNode[] = [];
+    for (const pair of n.items) {
+      const k = pair.key as AnyNode;
+      if (isScalar(k) && typeof k.value === 'symbol') {
+        merges.push(pair.value as AnyNode);
+        continue;
+      }
+      if (!isScalar(k)) {
+        this.errors.push({ code: 'BAD_KEY', message: 'a key must be a plain name, not a list, a mapping or an alias', path: [], ...(this.nodePos(k) ?? this.nodePos(n)) });
+        continue;
+      }
+      const key = keyText(k);
+      if (Object.prototype.hasOwnProperty.call(obj, key)) {
+        if (!this.reported.has(k)) {
+          this.reported.add(k);
+          this.errors.push({ code: 'DUPLICATE_KEY', message: `duplicate key ${show(key)}: a key may appear only once in a mapping; merge the two entries`, path: [], ...this.nodePos(k) });
+        }
+        continue;
+      }
+      define(obj, key, this.convert(pair.value as AnyNode, depth + 1));
+    }
+    for (const m of merges) this.merge(obj, m, depth);
+    return obj;
+  }
+
+  /** `<<: *defaults` (or a list of them): keys `obj` does not have yet. */
+  private merge(obj: Record<string, unknown>, m: AnyNode, depth: number): void {
+    const source = isAlias(m) ? this.resolve(m) : m;
+    const sources = isSeq(source) ? source.items : [source];
+    for (const s of sources as AnyNode[]) {
+      const value = this.convert(s, depth + 1);
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        this.errors.push({ code: 'BAD_MERGE', message: "a '<<' merge takes a mapping or an alias of one (<<: *defaults)", path: [], ...(this.nodePos(s) ?? this.nodePos(m)) });
+        continue;
+      }
+      for (const [k, v] of Object.entries(value)) if (!Object.prototype.hasOwnProperty.call(obj, k)) define(obj, k, v);
+    }
+  }
+}
+
+/** Set key `k` of `obj`; "__proto__" must become an own key, not the object's prototype. */
+function define(obj: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else obj[k] = v;
+}
+
+/** path → position: the document's maps indexed by key on first use, merge keys followed. */
+function locator(doc: Document.Parsed, nodePos: (n: AnyNode) => Position | undefined): YamlSource['locate'] {
   const index = new WeakMap<YAMLMap, { keys: Map<string, Pair>; merges: AnyNode[] }>();
   const indexOf = (m: YAMLMap) => {
     let ix = index.get(m);
@@ -217,7 +229,7 @@ export function readYaml(text: string): YamlSource {
     return undefined;
   };
 
-  const locate = (path: readonly (string | number)[], atKey?: 'key'): Position | undefined => {
+  return (path, atKey) => {
     let node: AnyNode = doc.contents as AnyNode;
     let best = nodePos(node) ?? { line: 1, column: 1 };
     for (let i = 0; i < path.length; i++) {
@@ -242,6 +254,4 @@ export function readYaml(text: string): YamlSource {
     }
     return best;
   };
-
-  return { value, empty: empty && !fatal, errors, warnings, fatal, locate };
 }
