@@ -7,7 +7,8 @@
  * missing kernel feature: "delay needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which
  * this kernel lacks".
  */
-import { KernelError, NsnetError } from '../kernel/errors.js';
+import { KernelError } from '../kernel/errors.js';
+import { requireFeatures as requireIn, type Feature, type Features } from './featureset.js';
 import { inScratchNetns } from '../kernel/scratch.js';
 import { NetlinkSocket } from '../kernel/socket.js';
 import { randomDropProgram } from '../wire/bpf.js';
@@ -16,19 +17,7 @@ import {
   CLSACT_INGRESS, encodeFilter, encodeLink, encodeQdisc, RTM_NEWLINK, RTM_NEWQDISC, RTM_NEWTFILTER, TC_H_INGRESS, TC_H_ROOT,
 } from '../wire/rtnl/index.js';
 
-export type Feature = 'netem' | 'tbf' | 'htb' | 'clsact' | 'cls_bpf' | 'ifb';
-
-/** What each feature is in the kernel's configuration, for the refusal. */
-export const FEATURE_CONFIG: Readonly<Record<Feature, string>> = {
-  netem: "the kernel's netem qdisc (CONFIG_NET_SCH_NETEM)",
-  tbf: "the kernel's tbf qdisc (CONFIG_NET_SCH_TBF)",
-  htb: "the kernel's htb qdisc (CONFIG_NET_SCH_HTB)",
-  clsact: "the kernel's clsact qdisc (CONFIG_NET_SCH_INGRESS)",
-  cls_bpf: "the kernel's bpf classifier (CONFIG_NET_CLS_BPF)",
-  ifb: "the kernel's ifb device (CONFIG_IFB)",
-};
-
-export type Features = Readonly<Record<Feature, boolean>>;
+export { FEATURE_CONFIG, missingFeature, type Feature, type Features } from './featureset.js';
 
 const LO = 1;
 
@@ -75,12 +64,7 @@ export function setKernelFeaturesForTest(f: Features | undefined): void {
   cached = f;
 }
 
-/** The refusal for a capability that needs a missing feature. */
-export function missingFeature(what: string, f: Feature): NsnetError {
-  return new NsnetError('KERNEL_FEATURE', `${what} needs ${FEATURE_CONFIG[f]}, which this kernel lacks`, what);
-}
-
 /** Throw the refusal for the first of `needs` ([capability, feature]) the kernel lacks. */
 export function requireFeatures(needs: ReadonlyArray<readonly [string, Feature]>, features: Features = kernelFeatures()): void {
-  for (const [what, f] of needs) if (!features[f]) throw missingFeature(what, f);
+  requireIn(needs, features);
 }

@@ -126,11 +126,10 @@ export class Qdiscs {
     return `${what} on ${this.h.link.obj(dev)}`;
   }
 
-  /** Same as: tc -j qdisc show [dev DEV]. */
-  async list(dev?: DevRef): Promise<QdiscInfo[]> {
+  /** Same as: tc -j qdisc show [dev DEV]. `names` (ifindex to name) spares a link dump when the caller has one. */
+  async list(dev?: DevRef, names: Map<number, string> = this.h.link.names()): Promise<QdiscInfo[]> {
     this.h.check();
     const index = dev !== undefined ? this.h.link.index(dev) : undefined;
-    const names = this.h.link.names();
     const r = this.h.sock.request(encodeQdiscDump(), { op: 'list', object: `qdiscs in ${this.h.label}` });
     return r.filter((m) => m.type === RTM_NEWQDISC).map((m) => decodeQdisc(m)).filter((q) => index === undefined || q.index === index).map((q) => {
       const out: QdiscInfo = { dev: names.get(q.index) ?? `if${q.index}`, kind: q.kind, handle: formatTcHandle(q.handle), parent: formatTcHandle(q.parent) };
@@ -175,11 +174,11 @@ export class Qdiscs {
     }
   }
 
-  /** Same as: tc -j filter show dev DEV ingress|egress. */
-  async filters(dev: DevRef, hook: 'ingress' | 'egress'): Promise<FilterInfo[]> {
+  /** Same as: tc -j filter show dev DEV ingress|egress. `name`: the device's name, when the caller knows it. */
+  async filters(dev: DevRef, hook: 'ingress' | 'egress', name?: string): Promise<FilterInfo[]> {
     this.h.check();
     const index = this.h.link.index(dev);
-    const name = this.h.link.raw(dev).name;
+    name ??= this.h.link.raw(dev).name;
     let r;
     try {
       r = this.h.sock.request(encodeFilterDump(index, hookParent(hook)), { op: 'list', object: this.obj(`${hook} filters`, dev) });

@@ -10,7 +10,9 @@
  * (a socket per namespace adds up in a big lab), unless `keepOpen`.
  */
 import type { Handle } from '../api/handle.js';
+import { kernelFeatures } from '../api/features.js';
 import { isUp } from '../api/flags.js';
+import { impairmentsIn } from '../api/impair.js';
 import { LOOPBACK_IFINDEX } from '../api/links.js';
 import { nsidOf } from '../api/namespaces.js';
 import { tableNumber } from '../api/routes.js';
@@ -117,7 +119,14 @@ export async function observeLab(spec: LabSpec, record?: LabRecord, handles = ne
     execDone: record?.execDone ?? {},
   };
   for (const b of BRIDGE_OBSERVERS) await b.observe(spec, observed.previous, observed);
+  if (wantsImpairments(d)) observed.features = kernelFeatures();
   return { observed, handles };
+}
+
+/** Whether any veth end of the file is impaired (then what the kernel offers is probed, once per process). */
+function wantsImpairments(d: DesiredLab): boolean {
+  for (const m of d.links.values()) for (const l of m.values()) if (l.impair !== undefined) return true;
+  return false;
 }
 
 /** IFLA_LINK_NETNSID of each observed link (kept aside: it means nothing outside its namespace). */
@@ -180,6 +189,7 @@ async function observeNamespace(name: string, lab: string, intended: boolean, ha
   out.links = toObservedLinks(raw);
   if (owner === undefined) out.empty = raw.length === 1 && !lo.alias;
   out.addresses = readAddresses(h, raw);
+  await readImpairments(h, raw, out.links);
   // Routes only where some version of the file has routes: the lab adds no others.
   const nodes = all.map((x) => x.nodeOfNs.get(name)).filter((n) => n !== undefined);
   if (nodes.some((n) => n.routes.length)) out.routes = await readRoutes(h, new Set(nodes.flatMap((n) => tablesOf(n.routes))));
@@ -191,6 +201,18 @@ async function observeNamespace(name: string, lab: string, intended: boolean, ha
   if (keys.length || !loUp) out.sysctls = readSysctls(h, [IPV6_SYSCTLS[0], ...keys]);
   else out.sysctls = { [IPV6_SYSCTLS[0]]: out.addresses.some((a) => a.dev === 'lo' && a.cidr === '::1/128') ? '0' : '1' };
   return out;
+}
+
+/** The impairments in force on the veths among `links` (their qdiscs, and nsnet's drop at their ingress), set on them. */
+async function readImpairments(h: Handle, raw: Link[], links: ObservedLink[]): Promise<void> {
+  const veths = links.filter((l) => l.kind === 'veth');
+  if (!veths.length) return;
+  const found = await impairmentsIn(h, veths, new Map(raw.map((l) => [l.index, l.name])));
+  for (const l of veths) {
+    const x = found.get(l.name);
+    if (x?.qdisc) l.qdisc = x.qdisc;
+    if (x?.drop !== undefined) l.drop = x.drop;
+  }
 }
 
 /** Addresses on the given links (all when `only` is not given), named from the link dump `links`. @internal */
@@ -282,6 +304,7 @@ async function observeHost(
     out.nics[n] = nic;
   }
   if (links.length) out.addresses = readAddresses(host, raw, new Set(links.map((l) => l.name)));
+  await readImpairments(host, raw, links);
 
   const nat = spec.uplinks.some((u) => u.kind === 'nat');
   const sysctlKeys = new Set(Object.keys(record?.effects.sysctls ?? {}));

@@ -2,6 +2,7 @@
  * labStatus(spec): the lab's nodes, links, addresses and routes as the kernel has them, and the
  * drift between the file and the kernel (what `up` would change, with reasons). Read-only.
  */
+import type { ImpairSpec } from '../api/impairspec.js';
 import type { Action, Refusal } from '../plan/actions.js';
 import { ovsStatus, type OvsBridgeStatus } from '../plan/bridges/ovs-status.js';
 import { HOST, indexLab } from '../plan/desired.js';
@@ -26,6 +27,8 @@ export interface LinkStatus {
   addresses: string[];
   /** The file does not have it (made by hand, or left from an edit). */
   extra?: true;
+  /** The impairment in force on traffic leaving it (a veth: its qdiscs, and the drop at its peer); drift says where it differs from the file. */
+  impair?: ImpairSpec;
 }
 
 export interface NodeStatus {
@@ -63,11 +66,14 @@ function linkStatus(l: ObservedLink, o: ObservedLab, ns: string, addrs: { dev: s
   if (l.mtu !== undefined) s.mtu = l.mtu;
   if (l.mac !== undefined) s.mac = l.mac;
   if (l.master !== undefined) s.master = l.master;
+  let p: ObservedLink | undefined;
   if (l.peerNetns !== undefined && l.peerIndex !== undefined) {
     const links = l.peerNetns === HOST ? o.host.links : o.namespaces[l.peerNetns]?.links;
-    const p = links?.find((x) => x.index === l.peerIndex);
+    p = links?.find((x) => x.index === l.peerIndex);
     if (p) s.peer = `${l.peerNetns === HOST ? 'host' : l.peerNetns}:${p.name}`;
   }
+  const impair: ImpairSpec = { ...(l.qdisc ?? {}), ...(p?.drop !== undefined ? { loss: p.drop } : {}) };
+  if (Object.keys(impair).length) s.impair = impair;
   if (!known && ns !== HOST) s.extra = true;
   return s;
 }

@@ -1,6 +1,7 @@
 /**
  * A lab's status as text, for `nsnet status` (the data: src/apply/status.ts, labStatus).
  */
+import { formatImpair } from '../api/impairspec.js';
 import type { LabStatus, LinkStatus, OvsBridgeStatus, OvsPortStatus } from '../apply/status.js';
 
 /** Status as text, for `nsnet status`. */
@@ -15,6 +16,7 @@ export function renderStatus(s: LabStatus): string {
     if (l.master) parts.push(`master ${l.master}`);
     if (l.peer) parts.push(`peer ${l.peer}`);
     if (l.addresses.length) parts.push(l.addresses.join(' '));
+    if (l.impair) parts.push(`impair ${formatImpair(l.impair)}`);
     if (l.extra) parts.push('(not in the file)');
     return `    ${parts.join('  ')}`;
   };

@@ -15,7 +15,7 @@ export { opSign } from './kinds/index.js';
  */
 export interface Refusal {
   code: 'FOREIGN_NETNS' | 'FOREIGN_LINK' | 'OTHER_LAB' | 'STALE_NETNS' | 'MISSING_NIC' | 'NIC_IN_USE' | 'UNSUPPORTED' | 'NO_NFT'
-    | 'FOREIGN_OVS_BRIDGE' | 'OVS_MISSING' | 'OVS_PORT_IN_USE';
+    | 'FOREIGN_OVS_BRIDGE' | 'OVS_MISSING' | 'OVS_PORT_IN_USE' | 'KERNEL_FEATURE';
   /** The object: "namespace h1", "link br0 in the host namespace". */
   object: string;
   /** One line: what is wrong and what to do. */

@@ -2,7 +2,7 @@
  * A LabSpec seen per namespace: which links, addresses and routes each namespace (and the
  * host) should hold. Namespaces are keyed by netns name; HOST ('') is the host namespace.
  */
-import type { BridgeSpec, Endpoint, LabSpec, LinkSpec, NodeSpec, RouteSpec } from '../topology/model.js';
+import type { BridgeSpec, Endpoint, ImpairSpec, LabSpec, LinkSpec, NodeSpec, RouteSpec } from '../topology/model.js';
 import { bridgeBackend } from './bridges/index.js';
 import { endpointNs, HOST } from './host.js';
 import { canonCidr, MAIN_TABLE } from './keys.js';
@@ -22,6 +22,10 @@ export interface DesiredLink {
   altname?: string;
   /** For a veth: where its other end is. */
   peer?: { ns: string; name: string };
+  /** For a veth end: the impairment of the traffic leaving it (its interface's, else its link's). */
+  impair?: ImpairSpec;
+  /** Where that impairment is written in the file. */
+  impairPath?: Path;
   /** The link or bridge it comes from. */
   link?: LinkSpec;
   bridge?: BridgeSpec;
@@ -121,6 +125,13 @@ export function indexLab(spec: LabSpec): DesiredLab {
       if (iface?.mac !== undefined) l.mac = iface.mac;
       const alt = ep.altname ?? iface?.altname;
       if (alt !== undefined) l.altname = alt;
+      if (iface?.impair !== undefined && ep.node !== undefined) {
+        l.impair = iface.impair;
+        l.impairPath = ['nodes', ep.node, 'interfaces', iface.logical, 'impair'];
+      } else if (link.kind === 'veth' && link.impair !== undefined) {
+        l.impair = link.impair;
+        l.impairPath = [...path, 'impair'];
+      }
       return l;
     });
     if (link.kind === 'veth') {

@@ -4,6 +4,8 @@
  * tests build it by hand. Namespaces are keyed by their /run/netns name; the host namespace
  * is never a key (its objects are under `host`).
  */
+import type { Features } from '../api/featureset.js';
+import type { ImpairSpec } from '../api/impairspec.js';
 import type { ObservedBridge } from '../api/ovs/switch.js';
 import type { LabSpec } from '../topology/model.js';
 
@@ -41,6 +43,10 @@ export interface ObservedLink {
   vxlan?: { vni?: number; port?: number; remote?: string; group?: string; local?: string };
   /** For a macvlan: its mode. */
   macvlanMode?: string;
+  /** What its root qdiscs impose on the traffic leaving it (tbf, netem), in tc's units; absent: nothing. */
+  qdisc?: ImpairSpec;
+  /** The loss nsnet's drop filter imposes at its ingress ("20%": its veth peer's loss, dropped where a wire would). */
+  drop?: string;
 }
 
 export interface ObservedAddr {
@@ -134,6 +140,8 @@ export interface ObservedLab {
   execDone: Record<string, string[][]>;
   /** Open vSwitch, observed when the file (or an earlier one) has OVS bridges. */
   ovs?: ObservedOvs;
+  /** What the kernel offers for impairments, probed when the file has any. */
+  features?: Features;
 }
 
 /** What Open vSwitch holds, as far as the lab's plan needs it. */

@@ -5,19 +5,12 @@ import type { Action, Plan } from './actions.js';
 import { markFor, nothingObserved } from './observed.js';
 import { planLab } from './plan.js';
 import { renderPlan } from './render.js';
-import { node, routerLab, SimKernel, spec, starLab, veth } from '../../test/helpers/sim.js';
+import { node, routerLab, SimKernel, simUp, spec, starLab, veth } from '../../test/helpers/sim.js';
 
 const ops = (p: Plan) => p.actions.map((a) => a.op);
 const clone = <T>(x: T): T => structuredClone(x);
 
-/** Plan `s` against the sim, run it, record it as applied; returns the plan. */
-function up(k: SimKernel, s: LabSpec): Plan {
-  const p = planLab(s, k.observe(s));
-  assert.deepEqual(p.refusals, [], 'no refusals expected');
-  k.run(p.actions, s.name);
-  k.applied(s);
-  return p;
-}
+const up = simUp;
 
 test('a fresh lab: every object, in order (namespaces, links, addresses, up, routes, sysctls)', () => {
   const s = routerLab();

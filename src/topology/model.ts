@@ -8,6 +8,9 @@
  * Optional fields are omitted (never `undefined`) when the user did not set them: "not set" means
  * "leave the kernel's default", not zero.
  */
+import type { ImpairSpec } from '../api/impairspec.js';
+
+export type { ImpairSpec };
 
 /** A whole lab. Arrays keep the order of the file. */
 export interface LabSpec {
@@ -58,6 +61,8 @@ export interface IfaceSpec {
   mtu?: number;
   /** Lower-case "02:00:00:00:01:10". */
   mac?: string;
+  /** Impairment of the traffic leaving this interface (wins over its link's `impair`). */
+  impair?: ImpairSpec;
 }
 
 /** A Linux bridge, in the host namespace or in a node's. */
@@ -92,9 +97,10 @@ export type LinkSpec =
   /**
    * A veth pair. `id` is stable across runs, e.g. 'h1:eth0--r1:eth0'. An interface's own mtu wins
    * over the link's. `vlan`: its bridge end is an access port of that VLAN; `trunks`: both ends
-   * (each an OVS bridge port) carry those VLANs tagged.
+   * (each an OVS bridge port) carry those VLANs tagged. `impair`: both directions are impaired
+   * so (an interface's own `impair` wins for traffic leaving it).
    */
-  | { kind: 'veth'; id: string; a: Endpoint; b: Endpoint; mtu?: number; vlan?: number; trunks?: number[] }
+  | { kind: 'veth'; id: string; a: Endpoint; b: Endpoint; mtu?: number; vlan?: number; trunks?: number[]; impair?: ImpairSpec }
   /** A macvlan on host NIC `parent`, moved into `end`'s namespace. */
   | { kind: 'macvlan'; id: string; end: Endpoint; parent: string; mode: 'bridge' | 'private' | 'vepa' | 'passthru' }
   /** A vxlan device made in the host namespace (underlay), then moved to `end`'s namespace / bridge. */

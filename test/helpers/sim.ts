@@ -4,8 +4,10 @@
  * check that "apply the plan, plan again" gives nothing to do, and that an edit changes only what
  * it must. What each action does to it is said by its kind (src/plan/kinds/*.ts, `sim`).
  */
+import type { Features } from '../../src/api/featureset.js';
 import type { LabSpec } from '../../src/topology/model.js';
-import type { Action } from '../../src/plan/actions.js';
+import type { Action, Plan } from '../../src/plan/actions.js';
+import { planLab } from '../../src/plan/plan.js';
 import { IP_FORWARD, IPV6_SYSCTLS } from '../../src/plan/constants.js';
 import { HOST, indexLab, tablesOf } from '../../src/plan/desired.js';
 import { MAIN_TABLE } from '../../src/plan/keys.js';
@@ -22,6 +24,8 @@ export class SimKernel implements SimWorld {
   /** Every action run, in order. */
   readonly log: Action[] = [];
   nft = true;
+  /** What the kernel offers for impairments (observe probes it when the file has any); this machine's by default. */
+  features: Features | undefined = { netem: false, tbf: true, htb: true, clsact: true, cls_bpf: true, ifb: true };
 
   constructor() {
     this.ns.set(HOST, this.makeNs());
@@ -119,6 +123,7 @@ export class SimKernel implements SimWorld {
       intended: this.intended,
       effects: structuredClone(this.effects),
       execDone: structuredClone(this.execDone),
+      ...(this.features ? { features: this.features } : {}),
     };
     for (const name of names) {
       const s = this.ns.get(name);
@@ -159,6 +164,15 @@ export class SimKernel implements SimWorld {
     this.previous = [spec];
     this.intended = { namespaces: [], hostLinks: [] };
   }
+}
+
+/** Plan `s` against the sim, check it refuses nothing, run it, record it as applied; returns the plan. */
+export function simUp(k: SimKernel, s: LabSpec): Plan {
+  const p = planLab(s, k.observe(s));
+  if (p.refusals.length) throw new Error(`sim: the plan refuses: ${p.refusals.map((r) => r.message).join('; ')}`);
+  k.run(p.actions, s.name);
+  k.applied(s);
+  return p;
 }
 
 // ---------------------------------------------------------------- spec builders

@@ -8,6 +8,7 @@ import addAddress from './add-address.js';
 import addNat from './add-nat.js';
 import addRoute from './add-route.js';
 import attachUplink from './attach-uplink.js';
+import clearImpair from './clear-impair.js';
 import type { ApplyContext, ApplyFn } from './context.js';
 import createBridge from './create-bridge.js';
 import createMacvlan from './create-macvlan.js';
@@ -26,6 +27,7 @@ import mark from './mark.js';
 import replaceRoute from './replace-route.js';
 import restoreSysctl from './restore-sysctl.js';
 import runExec from './run-exec.js';
+import setImpair from './set-impair.js';
 import setLink from './set-link.js';
 import setSysctl from './set-sysctl.js';
 
@@ -46,6 +48,8 @@ export const APPLY: { readonly [O in Op]: ApplyFn<ActionFor<O>> } = {
   'create-vxlan': createVxlan,
   'create-ovs-bridge': createOvsBridge,
   'set-link': setLink,
+  'set-impair': setImpair,
+  'clear-impair': clearImpair,
   'add-address': addAddress,
   'add-route': addRoute,
   'replace-route': replaceRoute,

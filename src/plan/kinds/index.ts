@@ -9,6 +9,7 @@ import addAddress from './add-address.js';
 import addNat from './add-nat.js';
 import addRoute from './add-route.js';
 import attachUplink from './attach-uplink.js';
+import clearImpair from './clear-impair.js';
 import createBridge from './create-bridge.js';
 import createMacvlan from './create-macvlan.js';
 import createNetns from './create-netns.js';
@@ -26,6 +27,7 @@ import mark from './mark.js';
 import replaceRoute from './replace-route.js';
 import restoreSysctl from './restore-sysctl.js';
 import runExec from './run-exec.js';
+import setImpair from './set-impair.js';
 import setLink from './set-link.js';
 import setSysctl from './set-sysctl.js';
 
@@ -46,6 +48,8 @@ export const KINDS = [
   createVxlan,
   createOvsBridge,
   setLink,
+  setImpair,
+  clearImpair,
   addAddress,
   addRoute,
   replaceRoute,

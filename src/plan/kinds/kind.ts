@@ -13,12 +13,11 @@
  *   60 del-nat         70 restore-sysctl 80 mark          100 create-netns 105 set-sysctl (IPv6
  *   turned on in a node)   110 create-bridge
  *   120 create-veth, create-macvlan, create-vxlan         125 create-ovs-bridge
- *   130 set-link     140 add-address
+ *   130 set-link     135 set-impair, clear-impair     140 add-address
  *   150 add-route, replace-route         160 set-sysctl (a node's)         170 attach-uplink,
  *   add-nat, set-sysctl (the host's)     180 run-exec
  *
- * A new kind picks a rank between these (e.g. a qdisc on a link: 135, after set-link, before
- * addresses) and says why in its file.
+ * A new kind picks a rank between these and says why in its file.
  */
 import type { LabSpec } from '../../topology/model.js';
 import { HOST } from '../desired.js';

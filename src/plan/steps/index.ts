@@ -8,6 +8,7 @@ import { planBridges } from '../bridges/index.js';
 import type { Planner } from '../planner.js';
 import { addresses } from './addresses.js';
 import { exec } from './exec.js';
+import { impairments } from './impairments.js';
 import { createLinkEnds, createNamespaces, deleteStale, linkSettings, linkStates } from './links.js';
 import { hostLinks, namespaces } from './ownership.js';
 import { routes } from './routes.js';
@@ -25,6 +26,7 @@ export const STEPS: readonly Step[] = [
   planBridges, // each bridge backend's step (src/plan/bridges/)
   createLinkEnds,
   linkSettings,
+  impairments,
   addresses,
   routes,
   sysctls,
