@@ -9,17 +9,25 @@
  * (kernel/events.ts). It holds no reference to any other namespace, so watching never keeps a
  * deleted namespace alive; in exchange every watched namespace needs an nsid here, which
  * monitor assigns when missing (as `ip netns set NAME auto`). Namespaces appearing later are
- * found by watching /run/netns and by a light rescan (process-held ones in `all` mode);
- * a namespace's end is the kernel's RTM_DELNSID.
+ * found by watching /run/netns, by the kernel's RTM_NEWNSID and by a light rescan
+ * (process-held ones in `all` mode); a namespace's end is the kernel's RTM_DELNSID.
+ *
+ * Nothing made in a namespace before it had an nsid here is heard, so a namespace found while
+ * monitoring is read once after its nsid exists and what it already holds is emitted as 'new'
+ * events right after its netns/new; the notifications that repeat that read are dropped
+ * (monitor-catchup.ts). So a namespace's objects are never missed, however fast it is filled.
  */
 import * as fs from 'node:fs';
 import { EventSocket, type Delivery } from '../kernel/events.js';
 import { netnsLabel, openScanned, scanNetns, type ScannedNetns } from '../kernel/hostscan.js';
 import { inNetns, NETNS_RUN_DIR } from '../kernel/netns.js';
 import { NetlinkSocket } from '../kernel/socket.js';
-import { MONITOR_GROUPS, type RtnlEvent } from '../wire/rtnl/event.js';
+import { WireError } from '../wire/errors.js';
+import { decodeEvent, MONITOR_GROUPS, type RtnlEvent } from '../wire/rtnl/event.js';
+import { encodeAddrDump, encodeLinkDump, encodeNeighDump, encodeRouteDump } from '../wire/rtnl/index.js';
 import { addrInfoOf } from './addresses.js';
 import { handleFromFd, hostNetns } from './handle.js';
+import { CatchUp } from './monitor-catchup.js';
 import { linkInfoOf } from './links.js';
 import { ensureNsidOfFd } from './namespaces.js';
 import { neighInfoOf } from './neighbours.js';
@@ -57,6 +65,9 @@ export interface Monitor extends AsyncIterableIterator<MonitorEvent> {
   close(): void;
 }
 
+/** A notification about an object (a link, address, route or neighbour). */
+type ObjectEvent = Exclude<RtnlEvent, { kind: 'nsid' }>;
+
 interface Known {
   inode: number;
   label: string;
@@ -70,6 +81,7 @@ class Watcher {
   private readonly inodes = new Set<number>();
   private host: Known | undefined;
   private readonly all: boolean;
+  private readonly catchUp = new CatchUp();
 
   constructor(private readonly opts: MonitorOptions, private readonly emit: (e: MonitorEvent) => void) {
     this.all = opts.netns === undefined;
@@ -80,12 +92,16 @@ class Watcher {
     return this.all || ns.names.some((n) => this.opts.netns!.includes(n));
   }
 
-  /** Find watched namespaces not known yet, give them nsids; `announce` says netns/new for them. */
+  /**
+   * Find watched namespaces not known yet and give them nsids. With `announce` (the monitor is
+   * running) say netns/new for each, then what it holds already (see catchUp).
+   */
   rescan(announce: boolean): void {
     const h = hostNetns();
     for (const ns of scanNetns({ processes: this.all })) {
       if (this.inodes.has(ns.inode) || !this.wanted(ns)) continue;
       const known: Known = { inode: ns.inode, label: netnsLabel(ns), scanned: ns };
+      let state: ObjectEvent[] = [];
       if (ns.self) this.host = known;
       else {
         const fd = openScanned(ns);
@@ -93,6 +109,7 @@ class Watcher {
         let nsid: number | undefined;
         try {
           nsid = ensureNsidOfFd(h, fd, `namespace ${known.label}`);
+          if (nsid !== undefined && announce) state = this.stateOf(fd, known);
         } finally {
           fs.closeSync(fd);
         }
@@ -100,8 +117,54 @@ class Watcher {
         this.byNsid.set(nsid, known);
       }
       this.inodes.add(ns.inode);
-      if (announce) this.emit({ type: 'netns', action: 'new', netns: known.label, inode: known.inode });
+      if (!announce) continue;
+      this.emit({ type: 'netns', action: 'new', netns: known.label, inode: known.inode });
+      if (!ns.self) this.catchUpWith(known, state);
     }
+  }
+
+  /**
+   * A namespace's links, addresses, routes and neighbours now, as the notifications that made
+   * them would say (read after its nsid exists, so nothing made later is missed: catchUp).
+   */
+  private stateOf(fd: number, k: Known): ObjectEvent[] {
+    const what = `namespace ${k.label}`;
+    let sock: NetlinkSocket;
+    try {
+      sock = inNetns(fd, what, () => NetlinkSocket.open());
+    } catch {
+      return []; // it vanished: its netns/del follows
+    }
+    const out: ObjectEvent[] = [];
+    try {
+      for (const req of [encodeLinkDump(), encodeAddrDump(), encodeRouteDump(), encodeNeighDump()]) {
+        for (const m of sock.request(req, { op: 'list', object: `the state of ${what}` })) {
+          try {
+            const ev = decodeEvent(m);
+            if (ev && ev.kind !== 'nsid') out.push(ev);
+          } catch (e) {
+            if (!(e instanceof WireError)) throw e; // a family no event names (multicast routing): skipped
+          }
+        }
+      }
+    } catch {
+      // it vanished mid-read: what was read stands, its netns/del follows
+    } finally {
+      sock.close();
+    }
+    return out;
+  }
+
+  /** Emit what namespace K held when found, and hold back the notifications that repeat it. */
+  private catchUpWith(k: Known, state: ObjectEvent[]): void {
+    k.names = new Map();
+    const told: MonitorEvent[] = [];
+    for (const ev of state) {
+      const e = this.describe(k, ev);
+      if (e) told.push(e);
+    }
+    this.catchUp.dumped(k.inode, told);
+    for (const e of told) this.emit(e);
   }
 
   private where(nsid: number | undefined): Known | undefined {
@@ -114,7 +177,9 @@ class Watcher {
     return k;
   }
 
-  deliver(batch: Delivery[]): void {
+  /** One batch read from the socket; `drained`: the read ended because the socket was empty. */
+  deliver(batch: Delivery[], drained: boolean): void {
+    this.catchUp.startBatch();
     for (const d of batch) {
       if ('overrun' in d) this.emit({ type: 'overrun', netns: '*' });
       else if ('event' in d) {
@@ -125,6 +190,7 @@ class Watcher {
         }
       }
     }
+    this.catchUp.endBatch(drained);
   }
 
   private one(nsid: number | undefined, ev: RtnlEvent): void {
@@ -133,7 +199,13 @@ class Watcher {
       return;
     }
     const k = this.where(nsid);
-    if (!k) return;
+    if (!k || this.catchUp.stale(k.inode)) return;
+    const e = this.describe(k, ev);
+    if (e && !this.catchUp.copy(k.inode, e)) this.emit(e);
+  }
+
+  /** A notification of namespace K as a monitor event (undefined: not one a monitor shows). */
+  private describe(k: Known, ev: ObjectEvent): MonitorEvent | undefined {
     const base = { netns: k.label, inode: k.inode };
     if (ev.kind === 'link') {
       const names = this.names(k);
@@ -141,17 +213,17 @@ class Watcher {
       if (ev.link.master) info.master = names.get(ev.link.master) ?? `if${ev.link.master}`;
       if (ev.action === 'new') names.set(ev.link.index, ev.link.name);
       else names.delete(ev.link.index);
-      this.emit({ ...base, type: 'link', action: ev.action, link: info });
-    } else if (ev.kind === 'addr') {
+      return { ...base, type: 'link', action: ev.action, link: info };
+    }
+    if (ev.kind === 'addr') {
       const names = this.names(k);
       if (ev.addr.label && !names.has(ev.addr.index)) names.set(ev.addr.index, ev.addr.label);
-      this.emit({ ...base, type: 'addr', action: ev.action, addr: addrInfoOf(ev.addr, names) });
-    } else if (ev.kind === 'route') {
-      this.emit({ ...base, type: 'route', action: ev.action, route: routeInfoOf(ev.route, this.names(k)) });
-    } else if (ev.neigh.family === 2 || ev.neigh.family === 10) {
-      // (bridge fdb entries, AF_BRIDGE, are not neighbours: left out as ip neigh does)
-      this.emit({ ...base, type: 'neigh', action: ev.action, neigh: neighInfoOf(ev.neigh, this.names(k)) });
+      return { ...base, type: 'addr', action: ev.action, addr: addrInfoOf(ev.addr, names) };
     }
+    if (ev.kind === 'route') return { ...base, type: 'route', action: ev.action, route: routeInfoOf(ev.route, this.names(k)) };
+    // (bridge fdb entries, AF_BRIDGE, are not neighbours: left out as ip neigh does)
+    if (ev.neigh.family !== 2 && ev.neigh.family !== 10) return undefined;
+    return { ...base, type: 'neigh', action: ev.action, neigh: neighInfoOf(ev.neigh, this.names(k)) };
   }
 
   private nsidChanged(action: 'new' | 'del', nsid: number): void {
@@ -163,6 +235,7 @@ class Watcher {
     if (!k) return;
     this.byNsid.delete(nsid);
     this.inodes.delete(k.inode);
+    this.catchUp.forget(k.inode);
     this.emit({ type: 'netns', action: 'del', netns: k.label, inode: k.inode });
   }
 
@@ -196,7 +269,7 @@ export function monitor(opts: MonitorOptions = {}): Monitor {
     else queue.push(e);
   };
   const watcher = new Watcher(opts, emit);
-  const sock = EventSocket.open({ groups: MONITOR_GROUPS, allNsid: true }, (b) => watcher.deliver(b));
+  const sock = EventSocket.open({ groups: MONITOR_GROUPS, allNsid: true }, (b, drained) => watcher.deliver(b, drained));
   const timers: NodeJS.Timeout[] = [];
   let dirWatch: fs.FSWatcher | undefined;
   const close = (): void => {

@@ -34,6 +34,12 @@ export interface KernelEvent {
  */
 export type Delivery = KernelEvent | { overrun: true } | { bad: WireError };
 
+/**
+ * Called on the main thread with what one read returned; `drained`: the read stopped because
+ * the socket was empty (every notification sent before it has been delivered).
+ */
+export type Deliver = (batch: Delivery[], drained: boolean) => void;
+
 export interface EventSocketOptions {
   /** RTNLGRP_* numbers to join. */
   groups: readonly number[];
@@ -59,13 +65,13 @@ const int = (v: number): Buffer => {
 export class EventSocket {
   private closed = false;
 
-  private constructor(readonly fd: number, private readonly deliver: (batch: Delivery[]) => void) {}
+  private constructor(readonly fd: number, private readonly deliver: Deliver) {}
 
   /**
    * Open a listening socket in the calling thread's current namespace (open it inside
    * `inNetns` to listen elsewhere); `deliver` is called on the main thread with each batch.
    */
-  static open(opts: EventSocketOptions, deliver: (batch: Delivery[]) => void): EventSocket {
+  static open(opts: EventSocketOptions, deliver: Deliver): EventSocket {
     const fd = n.socket(n.AF_NETLINK, n.SOCK_RAW | n.SOCK_CLOEXEC | n.SOCK_NONBLOCK, n.NETLINK_ROUTE);
     if (fd < 0) throw syscallError(n.lastErrno(), 'open', 'netlink event socket');
     const fail = (what: string): never => {
@@ -98,6 +104,7 @@ export class EventSocket {
   /** Read what is queued (without blocking), decode it, hand it over. */
   private drain(): void {
     const out: Delivery[] = [];
+    let drained = false;
     for (let i = 0; i < BATCH && !this.closed; i++) {
       const msg: n.MsgHdr = { name: null, namelen: 0, iov: [{ base: data, len: DATA_SIZE }], iovlen: 1, control, controllen: CONTROL_SIZE, flags: 0 };
       const r = n.recvmsg(this.fd, msg, 0);
@@ -109,11 +116,12 @@ export class EventSocket {
           continue;
         }
         if (e !== EAGAIN) out.push({ bad: new WireError('MALFORMED', 'netlink event socket', 0, `recvmsg failed with errno ${e}`) });
+        else drained = true;
         break;
       }
       this.decodeDatagram(Buffer.from(data.subarray(0, r)), control.subarray(0, Number(msg.controllen)), out);
     }
-    if (out.length && !this.closed) this.deliver(out);
+    if ((out.length || drained) && !this.closed) this.deliver(out, drained);
   }
 
   private decodeDatagram(dgram: Buffer, ctrl: Buffer, out: Delivery[]): void {
