@@ -54,11 +54,13 @@ export async function observeOvs(lab: string, specs: LabSpec[]): Promise<Observe
 
 /**
  * Remove every OVS bridge marked with the lab (whatever the file says now), then drop the lab's
- * hold on nsnet's daemons (they stop with the last lab). Returns the bridges removed.
+ * hold on nsnet's daemons (they stop with the last lab; daemons that no lab holds, as a down
+ * killed while stopping them leaves, stop too). Returns the bridges removed.
  */
 export async function downOvs(lab: string): Promise<string[]> {
   const holds = ovsUsers().includes(lab);
-  if (!holds && !hostDbSocket()) return [];
+  const orphans = !holds && ovsUsers().length === 0 && (daemonPid('ovsdb-server') !== undefined || daemonPid('ovs-vswitchd') !== undefined);
+  if (!holds && !orphans && !hostDbSocket()) return [];
   const removed: string[] = [];
   try {
     const sock = await liveSocket();
@@ -73,7 +75,7 @@ export async function downOvs(lab: string): Promise<string[]> {
       }
     }
   } finally {
-    if (holds) await releaseOvs(lab);
+    if (holds || orphans) await releaseOvs(lab);
   }
   return removed;
 }

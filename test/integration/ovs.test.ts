@@ -8,7 +8,8 @@ isolate(import.meta.url);
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { downOvs } from '../../src/apply/ovs.js';
 import { hostNetns, netns, NsnetError, openNetns } from '../../src/index.js';
 import { txChecksumOff } from '../../src/api/ethtool.js';
 import {
@@ -172,6 +173,26 @@ test('a killed daemon is noticed and restarted; its bridge comes back', { skip }
     s.close();
     await releaseOvs('lab-k');
   }
+});
+
+test('down: the bridge device goes with the bridge before the daemons stop; daemons no lab holds stop with the next down', { skip }, async () => {
+  const s = await openOvs('lab-d');
+  await createBridge(s.client, 'lab-d', { name: 'swdn', datapathType: s.datapathType, ports: [] });
+  s.close();
+  // createBridge waits for ovs-vswitchd to apply it (as ovs-vsctl does): the device is there now.
+  assert.equal(spawnSync('ip', ['link', 'show', 'swdn']).status, 0, 'the bridge device exists once createBridge returns');
+  const pids = [daemonPid('ovsdb-server')!, daemonPid('ovs-vswitchd')!];
+  assert.deepEqual(await downOvs('lab-d'), ['OVS bridge swdn']);
+  assert.ok(pids.every((p) => !alive(p)), 'the last lab went: daemons stopped');
+  // On the userspace datapath the device is a persistent tap: a daemon stopped before it applied
+  // the deletion would leave it behind.
+  assert.equal(spawnSync('ip', ['link', 'show', 'swdn']).status, 1, 'no tap device left');
+  // A down killed while stopping the daemons leaves them running with no lab holding them.
+  (await openOvs('lab-e')).close();
+  const orphans = [daemonPid('ovsdb-server')!, daemonPid('ovs-vswitchd')!];
+  rmSync(`${OVS_STATE_DIR}/users/lab-e`);
+  assert.deepEqual(await downOvs('lab-f'), []);
+  assert.ok(orphans.every((p) => !alive(p)), 'the next down (any lab) stops them');
 });
 
 test('Open vSwitch missing: one clear line naming the Debian package, nothing started', { skip }, async () => {

@@ -136,6 +136,7 @@ export async function createBridge(c: OvsdbClient, lab: string, b: OvsBridgeSpec
     mutate('Open_vSwitch', [], [['bridges', 'insert', set(namedUuid('bridge'))]]),
   );
   await transactClearly(c, ops, `create OVS bridge ${b.name}`);
+  await waitApplied(c);
 }
 
 /** Add ports to a bridge of `lab` in one transaction (same as: ovs-vsctl add-port B P ...). */
@@ -178,7 +179,27 @@ export async function deleteBridge(c: OvsdbClient, lab: string, name: string): P
     ownedBridge(name, lab),
     mutate('Open_vSwitch', [], [['bridges', 'delete', set(row._uuid as Atom)]]),
   ], `delete OVS bridge ${name}`);
+  // ovs-vswitchd removes the bridge's device (a persistent tap on the userspace datapath) only
+  // when it applies the change: a daemon stopped before that would leave the device behind.
+  await waitApplied(c);
   return true;
+}
+
+/**
+ * Wait until ovs-vswitchd has applied the database as it is now, as ovs-vsctl does after a
+ * change (next_cfg incremented, then cur_cfg awaited). Returns false when it did not within
+ * `timeoutMs` (no ovs-vswitchd runs): the change stays in the database and applies when one does.
+ */
+export async function waitApplied(c: OvsdbClient, timeoutMs = 5000): Promise<boolean> {
+  const [, s] = await c.transact(OVS_DB, [mutate('Open_vSwitch', [], [['next_cfg', '+=', 1]]), select('Open_vSwitch', [], ['next_cfg'])]);
+  const target = Number(s!.rows?.[0]?.next_cfg);
+  const until = Date.now() + timeoutMs;
+  for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+    const [r] = await c.transact(OVS_DB, [select('Open_vSwitch', [], ['cur_cfg'])]);
+    if (Number(r!.rows?.[0]?.cur_cfg) >= target) return true;
+    if (Date.now() >= until) return false;
+    await new Promise((res) => setTimeout(res, wait));
+  }
 }
 
 function ownedBridge(name: string, lab: string): Operation {
