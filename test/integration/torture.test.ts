@@ -10,6 +10,7 @@ import { crashTrials } from '../torture/crash.js';
 import { fdGrowth } from '../torture/fds.js';
 import { fuzzDecoders } from '../torture/fuzz.js';
 import { hostileFiles } from '../torture/hostile.js';
+import { ovsConcurrency, ovsCrashTrials, ovsUnavailable } from '../torture/ovs.js';
 import { removeInternet } from '../torture/world.js';
 
 const seed = Number(process.env.NSNET_TORTURE_SEED ?? 20240601);
@@ -30,6 +31,21 @@ test('concurrency: two labs at once, the same lab twice, up and down at once, ne
   t.after(() => removeInternet());
   const r = await concurrency({ rounds: 1, races: 1, raceSize: 30 });
   assert.equal(r.runs, 5);
+  assert.equal(r.errors, 0, show(r));
+});
+
+const ovsSkip = labSkip ?? ovsUnavailable();
+
+test('OVS lab: up or down killed at random, then up, pings, down; no bridge, port, hold or daemon left', { skip: ovsSkip }, async () => {
+  const r = await ovsCrashTrials({ upKills: 2, downKills: 1, seed });
+  assert.equal(r.trials, 3);
+  assert.equal(r.leaks, 0, show(r));
+  assert.equal(r.incomplete, 0, show(r));
+});
+
+test('OVS labs at once on the shared daemons; one up while the only other goes down; the daemons stop with the last', { skip: ovsSkip }, async () => {
+  const r = await ovsConcurrency({ rounds: 1 });
+  assert.equal(r.runs, 2);
   assert.equal(r.errors, 0, show(r));
 });
 

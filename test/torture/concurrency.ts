@@ -40,7 +40,7 @@ export interface ConcurrencyResult {
   ms: number;
 }
 
-const brief = (r: Ran): string => `exit ${r.code}${r.signal ? ` (${r.signal})` : ''}: ${(r.stderr || r.stdout).trim().split('\n').slice(0, 2).join(' | ').slice(0, 240)}`;
+export const brief = (r: Ran): string => `exit ${r.code}${r.signal ? ` (${r.signal})` : ''}: ${(r.stderr || r.stdout).trim().split('\n').slice(0, 2).join(' | ').slice(0, 240)}`;
 
 interface Placed {
   lab: LabFile;
@@ -142,11 +142,7 @@ export async function concurrency(opts: ConcurrencyOptions): Promise<Concurrency
         out.runs++;
         const before = out.errors;
         const [going, coming] = round % 2 === 0 ? [a, b] : [b, a];
-        const first = await nsnet(['up', going.file]);
-        if (first.code !== 0) wrong(s, `up ${going.lab.name}: ${brief(first)}`);
-        const [rd, ru] = await Promise.all([nsnet(['down', going.file]), nsnet(['up', coming.file])]);
-        if (rd.code !== 0) wrong(s, `down ${going.lab.name}: ${brief(rd)}`);
-        if (ru.code !== 0) wrong(s, `up ${coming.lab.name}: ${brief(ru)}`);
+        const ru = await handOver(s, going, coming, wrong);
         const l = left(going, '1');
         if (l.length) wrong(s, `down ${going.lab.name} left ${l.slice(0, 4).join(', ')}`);
         if (ru.code === 0) await works(s, coming);
@@ -198,4 +194,14 @@ export async function concurrency(opts: ConcurrencyOptions): Promise<Concurrency
   }
   out.ms = Math.round(performance.now() - t0);
   return out;
+}
+
+/** `going` up, then down while `coming` comes up; each failed command is one wrong outcome of `s`. The racing up's result. */
+export async function handOver(s: string, going: { lab: LabFile; file: string }, coming: { lab: LabFile; file: string }, wrong: (s: string, why: string) => void): Promise<Ran> {
+  const first = await nsnet(['up', going.file]);
+  if (first.code !== 0) wrong(s, `up ${going.lab.name}: ${brief(first)}`);
+  const [rd, ru] = await Promise.all([nsnet(['down', going.file]), nsnet(['up', coming.file])]);
+  if (rd.code !== 0) wrong(s, `down ${going.lab.name}: ${brief(rd)}`);
+  if (ru.code !== 0) wrong(s, `up ${coming.lab.name}: ${brief(ru)}`);
+  return ru;
 }

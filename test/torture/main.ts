@@ -2,20 +2,22 @@
  * `npm run torture`: the torture suite, inside the test sandbox (scripts/sandbox.mjs). Prints a
  * table, then as its last line:
  *
- *   torture: crash_trials=A leaks=B foreign_touched=C concurrency_runs=D concurrency_errors=E fuzz_cases=F fuzz_crashes=G bad_files=H bad_file_crashes=I fd_growth=J converge_cases=K converge_diverged=L
+ *   torture: crash_trials=A leaks=B foreign_touched=C ovs_crash_trials=A2 ovs_leaks=B2 concurrency_runs=D concurrency_errors=E ovs_concurrency_runs=D2 ovs_concurrency_errors=E2 fuzz_cases=F fuzz_crashes=G bad_files=H bad_file_crashes=I fd_growth=J converge_cases=K converge_diverged=L
  *     web_clients=M web_events=N web_lost=O web_fd_growth=P web_rss_growth_mb=Q web_shells_left=R
  *   (web_rss_growth_mb is reported, not counted as a failure: V8 keeps heap it grew, so RSS alone cannot tell a leak)
  *
  * Sections (one module each, shared with the reduced run in test/integration/torture.test.ts):
  *   1-2 crash.ts        nsnet up/down of a 50-node lab killed at random moments, foreign objects, a second lab
+ *       ovs.ts          the same for an Open vSwitch lab (VLANs, a trunk), on nsnet's own daemons
  *   3   concurrency.ts  racing ups and downs, netns add racing ip netns add
+ *       ovs.ts          two OVS labs at once on the shared daemons, one coming up while the other goes
  *   4   fuzz.ts         1,000,000 decoder cases
  *   5   hostile.ts      bad topology files through the library and the CLI
  *   6   fds.ts          open fds before and after 10,000 library operations
  *   7   ../converge     random labs and edits: up A; up B against a fresh up B (issue 12)
  *   8   web.ts          nsnet ui with 50 clients (events + a terminal each) while a 200-node lab comes up
  *
- * Options: --seed N, --crash N (kills per phase: N in up, N in down), --rounds N, --races N,
+ * Options: --seed N, --crash N (kills per phase: N in up, N in down), --ovs-crash N (the same for the OVS lab), --rounds N, --races N,
  * --fuzz N, --bad N, --big N, --fd-ops N, --converge N, --web-clients N, --web-nodes N, --only 1,3,4 (sections).
  * NSNET_CONVERGE_SEED=N replays one convergence case. Progress goes to stderr.
  * Exit status: 0 when every count of a failure is 0, 1 otherwise, 2 when a section could not run.
@@ -26,6 +28,7 @@ import { crashTrials, type CrashResult } from './crash.js';
 import { fdGrowth, type FdResult } from './fds.js';
 import { fuzzDecoders, type FuzzResult } from './fuzz.js';
 import { hostileFiles, type HostileResult } from './hostile.js';
+import { ovsConcurrency, ovsCrashTrials, ovsUnavailable, type OvsConcurrencyResult, type OvsCrashResult } from './ovs.js';
 import { caseSeed, kernelUnavailable } from './util.js';
 import { removeInternet } from './world.js';
 import { webClients, type WebResult } from './web.js';
@@ -33,6 +36,7 @@ import { webClients, type WebResult } from './web.js';
 interface Args {
   seed: number;
   crash: number;
+  ovsCrash: number;
   rounds: number;
   races: number;
   fuzz: number;
@@ -46,7 +50,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { seed: Date.now() % 1_000_000_007, crash: 50, rounds: 5, races: 2, fuzz: 1_000_000, bad: 240, big: 5, fdOps: 10_000, converge: 150, webClients: 50, webNodes: 200, only: new Set([1, 2, 3, 4, 5, 6, 7, 8]) };
+  const a: Args = { seed: Date.now() % 1_000_000_007, crash: 50, ovsCrash: 10, rounds: 5, races: 2, fuzz: 1_000_000, bad: 240, big: 5, fdOps: 10_000, converge: 150, webClients: 50, webNodes: 200, only: new Set([1, 2, 3, 4, 5, 6, 7, 8]) };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
     const v = argv[i + 1];
@@ -59,6 +63,7 @@ function parseArgs(argv: string[]): Args {
     switch (k) {
       case '--seed': a.seed = num(); break;
       case '--crash': a.crash = num(); break;
+      case '--ovs-crash': a.ovsCrash = num(); break;
       case '--rounds': a.rounds = num(); break;
       case '--races': a.races = num(); break;
       case '--fuzz': a.fuzz = num(); break;
@@ -86,6 +91,9 @@ async function main(): Promise<number> {
   let skipped = false;
   let crash: CrashResult | undefined;
   let conc: ConcurrencyResult | undefined;
+  let ovsCrash: OvsCrashResult | undefined;
+  let ovsConc: OvsConcurrencyResult | undefined;
+  const noOvs = noKernel ?? ovsUnavailable();
   let fuzz: FuzzResult | undefined;
   let bad: HostileResult | undefined;
   let fd: FdResult | undefined;
@@ -103,6 +111,16 @@ async function main(): Promise<number> {
       rows.push(['2 foreign objects', `${crash.foreignPerTrial} hand-made look-alikes per trial + a 4-node lab with the same node names`, `foreign_touched=${crash.foreignTouched}`, '']);
       examples.push(...crash.examples);
     }
+    if (noOvs) {
+      skipped = true;
+      rows.push(['1 crash safety, OVS', `skipped: ${noOvs}`, '', '']);
+    } else {
+      log(`[1-2] OVS crash trials: ${args.ovsCrash} kills in up, ${args.ovsCrash} in down, on an OVS lab (VLANs 10 and 20, a trunk)`);
+      ovsCrash = await ovsCrashTrials({ upKills: args.ovsCrash, downKills: args.ovsCrash, seed: args.seed, log });
+      rows.push(['1 crash safety, OVS', `${ovsCrash.trials} trials (${args.ovsCrash} kills in up, ${args.ovsCrash} in down) on a 6-node lab with two OVS bridges; up ${ovsCrash.upMs} ms, down ${ovsCrash.downMs} ms`,
+        `leaks=${ovsCrash.leaks} incomplete=${ovsCrash.incomplete} (OVS bridges, ports, holds and running daemons counted); killed mid-way ${ovsCrash.killedMidway}`, secs(ovsCrash.ms)]);
+      examples.push(...ovsCrash.examples);
+    }
   }
   if (args.only.has(3)) {
     if (noKernel) skipped = true;
@@ -111,6 +129,15 @@ async function main(): Promise<number> {
       conc = await concurrency({ rounds: args.rounds, races: args.races, raceSize: 100, log });
       rows.push(['3 concurrency', `${conc.runs} runs (${args.rounds} × [2 NAT labs at once, same lab twice, a NAT lab up while another goes down, up+down of one lab at once] + ${args.races} × 100 vs 100 netns add)`, `errors=${conc.errors}`, secs(conc.ms)]);
       examples.push(...conc.examples);
+    }
+    if (noOvs) {
+      skipped = true;
+      rows.push(['3 concurrency, OVS', `skipped: ${noOvs}`, '', '']);
+    } else {
+      log(`[3] OVS concurrency: ${args.rounds} rounds`);
+      ovsConc = await ovsConcurrency({ rounds: args.rounds, log });
+      rows.push(['3 concurrency, OVS', `${ovsConc.runs} runs (${args.rounds} × [2 OVS labs at once on cold daemons, one down then the other; one up while the only other goes down])`, `errors=${ovsConc.errors}`, secs(ovsConc.ms)]);
+      examples.push(...ovsConc.examples);
     }
   }
   if (args.only.has(4)) {
@@ -171,8 +198,12 @@ async function main(): Promise<number> {
     crash_trials: crash?.trials ?? 0,
     leaks: crash?.leaks ?? 0,
     foreign_touched: crash?.foreignTouched ?? 0,
+    ovs_crash_trials: ovsCrash?.trials ?? 0,
+    ovs_leaks: ovsCrash?.leaks ?? 0,
     concurrency_runs: conc?.runs ?? 0,
     concurrency_errors: conc?.errors ?? 0,
+    ovs_concurrency_runs: ovsConc?.runs ?? 0,
+    ovs_concurrency_errors: ovsConc?.errors ?? 0,
     fuzz_cases: fuzz?.cases ?? 0,
     fuzz_crashes: fuzz?.crashes ?? 0,
     bad_files: bad?.files ?? 0,
@@ -189,7 +220,7 @@ async function main(): Promise<number> {
   };
   console.log(`torture: ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   const failures = counts.leaks + counts.foreign_touched + counts.concurrency_errors + counts.fuzz_crashes + counts.bad_file_crashes + Math.abs(counts.fd_growth) + counts.converge_diverged
-    + (crash?.incomplete ?? 0) + (fd?.unexpected ?? 0)
+    + (crash?.incomplete ?? 0) + (fd?.unexpected ?? 0) + counts.ovs_leaks + (ovsCrash?.incomplete ?? 0) + counts.ovs_concurrency_errors
     + counts.web_lost + Math.abs(counts.web_fd_growth) + counts.web_shells_left + (web && !web.survived ? 1 : 0);
   return failures > 0 ? 1 : skipped ? 2 : 0;
 }
