@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { NsnetError } from '../kernel/errors.js';
+import { inScratchNetns } from '../kernel/scratch.js';
 import type { Handle } from './handle.js';
 
 /**
@@ -38,18 +39,8 @@ export class Sysctls {
 
   /** Several keys in one switch into the namespace; keys this namespace does not have are left out. */
   readManySync(keys: string[]): Record<string, string> {
-    const paths = keys.map((k) => [k, sysctlPath(k)] as const);
-    return this.h.inside(() => {
-      const out: Record<string, string> = {};
-      for (const [k, p] of paths) {
-        try {
-          out[k] = fs.readFileSync(p, 'utf8').trim();
-        } catch {
-          /* no such key here */
-        }
-      }
-      return out;
-    });
+    const read = readKeys(keys);
+    return this.h.inside(read);
   }
 
   /** Same as: ip netns exec NS sysctl -w KEY=VALUE; returns the value it had before. */
@@ -75,4 +66,29 @@ export class Sysctls {
     const why = code === 'ENOENT' ? 'no such key in this namespace' : code === 'EINVAL' ? 'the kernel refused the value' : (e as Error).message;
     return new NsnetError(code, `sysctl ${key} in ${this.h.label}: ${why}`, `sysctl ${key}`);
   }
+}
+
+/**
+ * The values a new network namespace has for `keys` (what `ip netns add` would give now: some
+ * are the kernel's, some copied from the host's, per net.core.devconf_inherit_init_net), read
+ * in a throwaway namespace; keys it does not have are left out.
+ */
+export function freshNamespaceSysctls(keys: string[]): Record<string, string> {
+  return inScratchNetns(readKeys(keys));
+}
+
+/** A reader of `keys` in the namespace it runs in (keys checked first); keys it lacks are left out. */
+function readKeys(keys: string[]): () => Record<string, string> {
+  const paths = keys.map((k) => [k, sysctlPath(k)] as const);
+  return () => {
+    const out: Record<string, string> = {};
+    for (const [k, p] of paths) {
+      try {
+        out[k] = fs.readFileSync(p, 'utf8').trim();
+      } catch {
+        /* no such key here */
+      }
+    }
+    return out;
+  };
 }

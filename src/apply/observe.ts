@@ -18,8 +18,10 @@ import { nsidOf } from '../api/namespaces.js';
 import { tableNumber } from '../api/routes.js';
 import { NsnetError } from '../api/errors.js';
 import { namedNetns } from '../api/netns-files.js';
+import { freshNamespaceSysctls } from '../api/sysctl.js';
 import { HOST, indexLab, tablesOf, type DesiredLab } from '../plan/desired.js';
 import { mayBeOurs } from '../plan/ownership.js';
+import { removedSysctls } from '../plan/steps/sysctls.js';
 import {
   labOfMark, markFor, type ObservedAddr, type ObservedHost, type ObservedLab, type ObservedLink, type ObservedNamespace, type ObservedNic, type ObservedRoute,
 } from '../plan/observed.js';
@@ -118,6 +120,8 @@ export async function observeLab(spec: LabSpec, record?: LabRecord, handles = ne
     effects: record?.effects ?? { uplinks: {}, sysctls: {} },
     execDone: record?.execDone ?? {},
   };
+  const removed = new Set(Object.values(namespaces).filter((x) => x.exists).flatMap((x) => removedSysctls(d, prev, x.name)));
+  if (removed.size) observed.freshSysctls = freshNamespaceSysctls([...removed]);
   for (const b of BRIDGE_OBSERVERS) await b.observe(spec, observed.previous, observed);
   if (wantsImpairments(d)) observed.features = kernelFeatures();
   return { observed, handles };
@@ -196,7 +200,8 @@ async function observeNamespace(name: string, lab: string, intended: boolean, ha
   // all.disable_ipv6 says whether IPv6 is on (the planner sets both it and default's). With lo
   // up the kernel answers it already: lo has ::1 exactly when IPv6 is on (turning it off removes
   // every IPv6 address, turning it on gives lo ::1 back), which spares a /proc/sys read per node.
-  const keys = Object.keys(all[0]!.nodeOfNs.get(name)?.sysctls ?? {});
+  // The file's keys and those an earlier file set (a removed key goes back to a new namespace's value).
+  const keys = [...new Set(all.flatMap((x) => Object.keys(x.nodeOfNs.get(name)?.sysctls ?? {})))];
   const loUp = isUp(lo);
   if (keys.length || !loUp) out.sysctls = readSysctls(h, [IPV6_SYSCTLS[0], ...keys]);
   else out.sysctls = { [IPV6_SYSCTLS[0]]: out.addresses.some((a) => a.dev === 'lo' && a.cidr === '::1/128') ? '0' : '1' };

@@ -138,6 +138,11 @@ export interface ObservedLab {
   effects: HostEffects;
   /** Commands already run per node (node name → argv list), as recorded. */
   execDone: Record<string, string[][]>;
+  /**
+   * What a new namespace has for the sysctls an earlier file set on a node and this one does not
+   * (removedSysctls in steps/sysctls.ts): what such a key goes back to, as a fresh build has it.
+   */
+  freshSysctls?: Record<string, string>;
   /** Open vSwitch, observed when the file (or an earlier one) has OVS bridges. */
   ovs?: ObservedOvs;
   /** What the kernel offers for impairments, probed when the file has any. */

@@ -155,6 +155,18 @@ test('edit: change a sysctl → one set-sysctl; turning IPv6 on sets both disabl
   assert.deepEqual(p.actions.map((a) => a.op === 'set-sysctl' && `${a.netns} ${a.key}=${a.value}`), ['h1 net.ipv6.conf.all.disable_ipv6=0', 'h1 net.ipv6.conf.default.disable_ipv6=0']);
 });
 
+test('edit: a sysctl taken out of the file goes back to a new namespace\'s value (and only once)', () => {
+  const k = new SimKernel();
+  const s = routerLab();
+  up(k, s);
+  const e = clone(s);
+  delete e.nodes[1]!.sysctls['net.ipv4.ip_forward'];
+  const p = up(k, e);
+  assert.deepEqual(p.actions.map((a) => a.op === 'set-sysctl' && `${a.netns} ${a.key}=${a.value}`), ['r1 net.ipv4.ip_forward=0']);
+  assert.match(p.actions[0]!.reason, /not in the file any more: back to 0/);
+  assert.equal(planLab(e, k.observe(e)).noop, true);
+});
+
 test('edit: mtu of an interface → a set-link of each end of its veth (one wire, one MTU); a link found down → set-link up', () => {
   const k = new SimKernel();
   const s = routerLab();

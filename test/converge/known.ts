@@ -9,18 +9,17 @@ import type { LabSpec } from '../../src/topology/model.js';
 import { validateTopology } from '../../src/topology/index.js';
 import type { TopologyInput } from '../../src/topology/schema.js';
 
-export type Finding = 'ipv6-toggle' | 'address-change' | 'sysctl-removed' | 'mac-change';
+export type Finding = 'ipv6-toggle' | 'address-change' | 'mac-change';
 
 /** What each finding is, for the test's report. */
 export const FINDINGS: Record<Finding, string> = {
   'ipv6-toggle': 'finding 2: IPv6 turned on for an existing node fails (EACCES), turned off keeps ::1 on lo',
   'address-change': 'finding 1: an interface that stays loses its IPv4 addresses for a moment (the routes through it go with them)',
-  'sysctl-removed': 'catalogue: a sysctl taken out of the file keeps its value where a fresh up has the default',
   'mac-change': 'catalogue: a MAC taken out of the file stays where a fresh up has a kernel-chosen one; a MAC changed on an interface with IPv6 leaves the old link-local address beside the new one',
 };
 
 /** Findings still open; the integration test avoids their pairs. */
-export const OPEN: readonly Finding[] = ['sysctl-removed', 'mac-change'];
+export const OPEN: readonly Finding[] = ['mac-change'];
 
 function spec(t: TopologyInput): LabSpec {
   const r = validateTopology(t);
@@ -43,7 +42,6 @@ export function knownFindings(p: { a: TopologyInput; b: TopologyInput }): Findin
     for (const x of s.bridges) m.set(`${x.node ?? ''}:${x.name}`, v4s(x.addresses));
     return m;
   };
-  if (a.nodes.some((n) => bn.has(n.name) && Object.keys(n.sysctls).some((k) => bn.get(n.name)!.sysctls[k] === undefined))) out.push('sysctl-removed');
   const macs = (s: LabSpec) => new Map(s.nodes.flatMap((n) => n.interfaces.map((i) => [`${n.name}:${i.name}`, i.mac] as const)));
   const bm = macs(b);
   if ([...macs(a)].some(([k, m]) => bm.has(k) && bm.get(k) !== m)) out.push('mac-change');

@@ -12,6 +12,7 @@ import { IP_FORWARD, IPV6_SYSCTLS } from '../../src/plan/constants.js';
 import { HOST, indexLab, tablesOf } from '../../src/plan/desired.js';
 import { MAIN_TABLE } from '../../src/plan/keys.js';
 import { simulate, type SimLink, type SimNs, type SimWorld } from '../../src/plan/kinds/index.js';
+import { removedSysctls } from '../../src/plan/steps/sysctls.js';
 import { emptyEffects, markFor, type HostEffects, type ObservedLab, type ObservedLink } from '../../src/plan/observed.js';
 
 export class SimKernel implements SimWorld {
@@ -135,7 +136,10 @@ export class SimKernel implements SimWorld {
       const owner = lo.alias?.startsWith('nsnet:') ? lo.alias.slice(6) : undefined;
       const node = d.nodeOfNs.get(name);
       const tables = new Set([MAIN_TABLE, ...tablesOf(node?.routes ?? [])]);
-      const keys = [...IPV6_SYSCTLS, ...Object.keys(node?.sysctls ?? {})];
+      const prev = this.previous.map(indexLab);
+      const removed = removedSysctls(d, prev, name);
+      const keys = [...IPV6_SYSCTLS, ...Object.keys(node?.sysctls ?? {}), ...removed];
+      for (const k of removed) (out.freshSysctls ??= {})[k] = this.makeNs().sysctls[k] ?? '0';
       const x = {
         name, exists: true, links: [...s.links.values()].map((l) => view(name, l)), addresses: [...s.addrs],
         routes: s.routes.filter((r) => tables.has(r.table)), sysctls: Object.fromEntries(keys.filter((k) => s.sysctls[k] !== undefined).map((k) => [k, s.sysctls[k]!])),

@@ -82,3 +82,9 @@ test('a bridge keeps the MTU its file sets when ports join; set, changed or remo
   await pair(bridged({ bridge: 1450 }), bridged({ bridge: 1300 }));
   await pair(bridged({ bridge: 1450, iface: 1400 }), bridged({ iface: 1400 }));
 });
+
+test('a sysctl taken out of the file goes back to a new namespace\'s value, as a fresh up has it', { skip }, async () => {
+  const sysctls = (t: TopologyInput) => (t.nodes as Record<string, { sysctls?: Record<string, string | number> }>).r1!;
+  const on = edit((_, t) => { sysctls(t).sysctls = { ...sysctls(t).sysctls, 'net.ipv6.conf.all.forwarding': 1, 'net.ipv4.conf.all.rp_filter': 2 }; });
+  await pair(on, edit((_, t) => { delete sysctls(t).sysctls; }));
+});
