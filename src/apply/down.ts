@@ -27,7 +27,7 @@ import { BRIDGE_OBSERVERS } from './bridges.js';
 import { restoreHostSysctl, restoreUplink } from './effects.js';
 import { Handles } from './handles.js';
 import { waitFreed } from './settle.js';
-import { forgetLab } from './speccache.js';
+import { forgetLab } from '../topology/speccache.js';
 import { delNat, nftAvailable, nftTableExists } from './nft.js';
 import { checkLabName, lockLab, readRecord, recordPath, removeRecord, type LabRecord, type LockOptions } from './state.js';
 

@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NsnetError } from '../api/errors.js';
 import { lockFd, tryLockFd, unlockFd } from '../api/locks.js';
+import { runDir } from '../api/rundir.js';
 import { emptyEffects, type HostEffects } from '../plan/observed.js';
 import type { LabSpec } from '../topology/model.js';
 import { LAB_NAME_RE } from '../topology/names.js';
@@ -44,9 +45,6 @@ export interface LabRecord {
 }
 
 /** /run/nsnet, or NSNET_RUN_DIR (tests). */
-export function runDir(): string {
-  return process.env.NSNET_RUN_DIR || '/run/nsnet';
-}
 export const labsDir = (): string => path.join(runDir(), 'labs');
 export const recordPath = (lab: string): string => path.join(labsDir(), `${lab}.json`);
 export const lockPath = (lab: string): string => path.join(labsDir(), `${lab}.lock`);

@@ -109,12 +109,12 @@ async function loadLab(file: string) {
 
 /**
  * The validated lab of a file for `up`: from the cache when the file is byte for byte the one
- * validated last time (no parser, no validator: see apply/speccache.ts), else loaded and
+ * validated last time (no parser, no validator: see topology/speccache.ts), else loaded and
  * validated, then remembered.
  */
 async function specOfFile(file: string): Promise<{ spec: import('../../topology/model.js').LabSpec; file: string }> {
   const { resolve } = await import('node:path');
-  const { cachedSpec, rememberSpec } = await import('../../apply/speccache.js');
+  const { cachedSpec, rememberSpec } = await import('../../topology/speccache.js');
   const abs = resolve(file);
   const { bytes, hit } = cachedSpec(abs);
   if (hit) {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
-import type { LabSpec } from '../topology/model.js';
+import type { LabSpec } from './model.js';
 
 const dir = fs.mkdtempSync(join(os.tmpdir(), 'nsnet-speccache-forget-'));
 process.env.NSNET_RUN_DIR = join(dir, 'run');

@@ -5,16 +5,16 @@
  * file → LabSpec step is cached.
  *
  * Keyed by the file's absolute path; valid only for the same bytes (sha256) and the same build
- * of nsnet's topology code (the package version and the validator module's mtime), so an edit
+ * of nsnet's topology code (the package version and the newest mtime of its modules), so an edit
  * of the file or an upgrade of nsnet misses. Entries live under /run/nsnet/cache (tmpfs).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LabSpec } from '../topology/model.js';
-import type { TopologyIssue } from '../topology/issues.js';
-import { runDir } from './state.js';
+import { runDir } from '../api/rundir.js';
+import type { TopologyIssue } from './issues.js';
+import type { LabSpec } from './model.js';
 
 export interface CachedSpec {
   spec: LabSpec;
@@ -33,13 +33,24 @@ function build(): string {
     let stamp = '?';
     try {
       version = (JSON.parse(fs.readFileSync(join(here, '..', '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-      stamp = String(fs.statSync(join(here, '..', '..', 'topology', 'validate.js')).mtimeMs);
+      stamp = String(newestModule(join(here, '..')));
     } catch {
       /* an unusual install: every lookup then misses on the stamp */
     }
     buildId = `${version}:${stamp}`;
   }
   return buildId;
+}
+
+/** The newest mtime of the topology code's modules (this directory and validate/, where the rules are). */
+function newestModule(dir: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestModule(p));
+    else if (e.name.endsWith('.js')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
 }
 
 const entryPath = (abs: string): string => join(runDir(), 'cache', `${createHash('sha256').update(abs).digest('hex').slice(0, 32)}.json`);
