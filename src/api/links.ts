@@ -2,12 +2,12 @@ import { KernelError, NsnetError, type Hint } from '../kernel/errors.js';
 import { NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL } from '../wire/nlmsg.js';
 import {
   decodeLink, encodeLink, IFF_RUNNING, IFF_UP, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
-  type Link, type LinkAttrs, type LinkInfo as WireLinkInfo,
+  LINK_STATS64_FIELDS, type Link, type LinkAttrs, type LinkInfo as WireLinkInfo,
 } from '../wire/rtnl/index.js';
 import type { Handle } from './handle.js';
 import { nsnetIn } from './hints.js';
 import { nsFdFor } from './nsref.js';
-import type { DevRef, LinkAddSpec, LinkInfo, LinkSetSpec, NsRef } from './types.js';
+import type { DevRef, LinkAddSpec, LinkInfo, LinkSetSpec, LinkStats, NsRef } from './types.js';
 import { checkIfName } from './names.js';
 import { nsidNamesFor } from './nsids.js';
 /** The loopback device's ifindex, for the layers above (the wire layer's one definition). */
@@ -31,6 +31,15 @@ function ipFlags(l: Link, byIndex: ReadonlyMap<number, Link>, lookup: (index: nu
     if (lower && !(lower.flags & IFF_UP)) out.push('M-DOWN');
   }
   return out;
+}
+
+/** The kernel's counters under their struct field names (rxCrcErrors → rx_crc_errors). */
+function statsOf(l: Link): LinkStats | undefined {
+  if (!l.stats) return undefined;
+  const out: Record<string, number> = {};
+  for (const k of LINK_STATS64_FIELDS) out[k.replace(/[A-Z]/gu, (c) => `_${c.toLowerCase()}`)] = Number(l.stats[k]);
+  if (l.carrierChanges !== undefined) out.carrier_changes = l.carrierChanges;
+  return out as unknown as LinkStats;
 }
 
 /**
@@ -70,6 +79,8 @@ export function linkInfoOf(l: Link, byIndex: ReadonlyMap<number, Link>, lookup: 
     const { kind: _k, ...rest } = l.info as Record<string, unknown>;
     if (Object.keys(rest).length) out.info = rest;
   }
+  const stats = statsOf(l);
+  if (stats) out.stats = stats;
   return out;
 }
 

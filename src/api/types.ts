@@ -101,6 +101,41 @@ export interface LinkInfo {
   txqlen?: number;
   /** Kind-specific data: vxlan id/remote/port, macvlan mode, bridge settings. */
   info?: Record<string, unknown>;
+  /** The link's counters (IFLA_STATS64), as `ip -s link show` prints them. */
+  stats?: LinkStats;
+}
+
+/**
+ * A link's counters: struct rtnl_link_stats64 under the kernel's field names (exact as numbers
+ * up to 2^53), and how often the carrier changed (IFLA_CARRIER_CHANGES, ip's "transns").
+ */
+export interface LinkStats {
+  rx_packets: number;
+  tx_packets: number;
+  rx_bytes: number;
+  tx_bytes: number;
+  rx_errors: number;
+  tx_errors: number;
+  rx_dropped: number;
+  tx_dropped: number;
+  multicast: number;
+  collisions: number;
+  rx_length_errors: number;
+  rx_over_errors: number;
+  rx_crc_errors: number;
+  rx_frame_errors: number;
+  rx_fifo_errors: number;
+  rx_missed_errors: number;
+  tx_aborted_errors: number;
+  tx_carrier_errors: number;
+  tx_fifo_errors: number;
+  tx_heartbeat_errors: number;
+  tx_window_errors: number;
+  rx_compressed: number;
+  tx_compressed: number;
+  rx_nohandler: number;
+  rx_otherhost_dropped: number;
+  carrier_changes?: number;
 }
 
 export interface AddrInfo {

@@ -5,7 +5,7 @@ export const OBJECT_HELP: Record<string, string> = {
                             [master BR] [alias TEXT] [txqueuelen N] [up] type TYPE [ARGS]
        nsnet [-n NS] link set [dev] DEV [up|down] [mtu N] [name NEW] [address MAC]
                             [master BR|nomaster] [netns NS|PID] [alias TEXT] [txqueuelen N]
-       nsnet [-n NS] [-j] [-d] [-br] link show [[dev] DEV] [up] [type TYPE] [master BR]
+       nsnet [-n NS] [-j] [-d] [-br] [-s [-s]] link show [[dev] DEV] [up] [type TYPE] [master BR]
        nsnet [-n NS] link delete [dev] DEV
        nsnet [-n NS] link property add|del dev DEV altname NAME [altname NAME ...]
 
@@ -20,7 +20,7 @@ TYPE [ARGS] := veth peer [name] PEER [netns NS] [mtu N] [address MAC] [alias TEX
   addr: `Usage: nsnet [-n NS] addr add|replace CIDR dev DEV [brd +|ADDR] [label LABEL] [scope global|link|host]
                                      [nodad] [noprefixroute] [peer ADDR]
        nsnet [-n NS] addr del CIDR dev DEV
-       nsnet [-n NS] [-j] [-br] [-4|-6] addr show [[dev] DEV] [up]
+       nsnet [-n NS] [-j] [-br] [-s [-s]] [-4|-6] addr show [[dev] DEV] [up]
        nsnet [-n NS] [-4|-6] addr flush [dev] DEV [scope global|link|host]
 `,
   route: `Usage: nsnet [-n NS] [-4|-6] route add|replace|del [TYPE] TO|default [via GW] [dev DEV] [table N]

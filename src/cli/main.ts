@@ -98,6 +98,7 @@ function buildProgram(version: string): Command {
     .option('-p, --pretty', 'indent JSON output')
     .option('-d, --details', 'more detail (link kind data)')
     .option('--brief', '(-br) one line per link: link and addr show, as ip -br')
+    .option('-s, --stats', 'counters for link and addr show, as ip -s (twice: and the error counters)', (_v: string, n: number) => n + 1, 0)
     .option('-4', 'IPv4 only')
     .option('-6', 'IPv6 only')
     .helpOption('-h, --help', 'show this help')
@@ -118,7 +119,7 @@ function buildProgram(version: string): Command {
       .allowExcessArguments()
       .passThroughOptions()
       .action(async (words: string[]) => {
-        const opts = program.opts<{ netns?: string; json?: boolean; pretty?: boolean; details?: boolean; brief?: boolean; 4?: boolean; 6?: boolean }>();
+        const opts = program.opts<{ netns?: string; json?: boolean; pretty?: boolean; details?: boolean; brief?: boolean; stats?: number; 4?: boolean; 6?: boolean }>();
         if (opts[4] && opts[6]) throw Object.assign(new Error('give -4 or -6, not both'), { name: 'UsageError' });
         const g = {
           netns: opts.netns,
@@ -126,6 +127,7 @@ function buildProgram(version: string): Command {
           pretty: opts.pretty ?? false,
           details: opts.details ?? false,
           brief: opts.brief ?? false,
+          stats: opts.stats ?? 0,
           family: opts[4] ? (4 as const) : opts[6] ? (6 as const) : undefined,
         };
         const { runIpObject } = await import('./commands/ip.js');
@@ -160,7 +162,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   const args = argv.slice(2);
   const at = commandIndex(args);
   // ip's multi-letter short options (commander reads -br as -b -r).
-  for (let i = 0; i < (at < 0 ? args.length : at); i++) if (args[i] === '-br' || args[i] === '-brief') args[i] = '--brief';
+  const long: Record<string, string> = { '-br': '--brief', '-brief': '--brief', '-stats': '--stats', '-statistics': '--stats' };
+  for (let i = 0; i < (at < 0 ? args.length : at); i++) args[i] = long[args[i]!] ?? args[i]!;
   if (at >= 0) args[at] = expandObject(args[at]!);
   const program = buildProgram(await readVersion());
   try {

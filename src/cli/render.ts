@@ -5,11 +5,14 @@
 import type { AddrInfo, LinkInfo, NamespaceInfo, NeighInfo, RouteInfo } from '../api/types.js';
 import { isMainTable } from '../wire/rtnl/constants.js';
 import { kindJson, kindText, type NameOf } from './render-kinds.js';
+import { statsJson, statsLines } from './render-stats.js';
 
 export interface RenderOptions {
   json?: boolean;
   pretty?: boolean;
   details?: boolean;
+  /** -s: the counters (1), -s -s: and the error counters (2). */
+  stats?: number;
 }
 
 /** One JSON document and a newline (`ip -j` is compact, `ip -j -p` indented). */
@@ -33,7 +36,7 @@ export function linkRef(l: LinkInfo, byIndex: ByIndex): { at: string; key: 'link
  * One link with `ip -j link show` field names and order (fields nsnet does not read are left
  * out); `linkinfo` (kind and kind data) only with details, as `ip -j -d`.
  */
-export function linkJson(l: LinkInfo, byIndex: ByIndex = new Map(), details = false): Record<string, unknown> {
+export function linkJson(l: LinkInfo, byIndex: ByIndex = new Map(), details = false, stats = 0): Record<string, unknown> {
   const o: Record<string, unknown> = { ifindex: l.ifindex };
   const ref = linkRef(l, byIndex);
   if (ref) o[ref.key] = ref.value;
@@ -51,6 +54,7 @@ export function linkJson(l: LinkInfo, byIndex: ByIndex = new Map(), details = fa
   if (l.broadcast !== undefined) o.broadcast = l.broadcast;
   if (l.link_netnsid !== undefined) o.link_netnsid = l.link_netnsid;
   if (l.ifalias !== undefined) o.ifalias = l.ifalias;
+  if (stats && l.stats) o.stats64 = statsJson(l.stats, stats);
   if (l.altnames.length) o.altnames = l.altnames;
   if (details && l.kind !== undefined) {
     const data = kindJson(l.kind, l.info, namer(byIndex));
@@ -63,8 +67,8 @@ export function linkJson(l: LinkInfo, byIndex: ByIndex = new Map(), details = fa
 const peerNetnsWords = (l: LinkInfo): string =>
   l.peerNetns !== undefined && l.peerNetns !== 'host' ? ` link-netns ${l.peerNetns}` : ` link-netnsid ${l.link_netnsid}`;
 
-/** The lines `ip link show` prints for one link (header, link/TYPE line, alias, details, altnames). */
-export function linkLines(l: LinkInfo, byIndex: ByIndex, details = false, forAddr = false): string[] {
+/** The lines `ip link show` prints for one link (header, link/TYPE line, alias, details, counters, altnames). */
+export function linkLines(l: LinkInfo, byIndex: ByIndex, details = false, forAddr = false, stats = 0): string[] {
   const ref = linkRef(l, byIndex);
   let head = `${l.ifindex}: ${l.ifname}${ref ? `@${ref.at}` : ''}: <${l.flags.join(',')}>`;
   if (l.mtu !== undefined) head += ` mtu ${l.mtu}`;
@@ -84,6 +88,7 @@ export function linkLines(l: LinkInfo, byIndex: ByIndex, details = false, forAdd
     const data = kindText(l.kind, l.info, namer(byIndex));
     out.push(`    ${l.kind}${data ? ` ${data}` : ''}`);
   }
+  if (stats && l.stats && !forAddr) out.push(...statsLines(l.stats, stats));
   for (const a of l.altnames) out.push(`    altname ${a}`);
   return out;
 }
@@ -91,8 +96,8 @@ export function linkLines(l: LinkInfo, byIndex: ByIndex, details = false, forAdd
 /** `ip link show` / `ip -j link show`. `all` resolves peer and parent names (defaults to `links`). */
 export function renderLinks(links: readonly LinkInfo[], o: RenderOptions = {}, all: readonly LinkInfo[] = links): string {
   const byIndex = indexLinks(all);
-  if (o.json) return toJson(links.map((l) => linkJson(l, byIndex, o.details)), o.pretty);
-  return links.map((l) => `${linkLines(l, byIndex, o.details).join('\n')}\n`).join('');
+  if (o.json) return toJson(links.map((l) => linkJson(l, byIndex, o.details, o.stats)), o.pretty);
+  return links.map((l) => `${linkLines(l, byIndex, o.details, false, o.stats).join('\n')}\n`).join('');
 }
 
 /** One address with `ip -j addr` field names: flags become boolean keys, as ip prints them. */
@@ -111,11 +116,12 @@ const lifetime = (s: number): string => (s === 0xffffffff ? 'forever' : `${s}sec
 
 /** `    inet 10.1.1.1/24 brd 10.1.1.255 scope global br0`, then its lifetimes, as ip prints them. */
 export function addrLine(a: AddrInfo): string {
-  let s = `    ${a.family} ${a.local}/${a.prefixlen}`;
-  if (a.broadcast !== undefined) s += ` brd ${a.broadcast}`;
-  s += ` scope ${a.scope}`;
-  for (const f of a.flags) if (f !== 'permanent') s += ` ${f}`;
-  if (a.label !== undefined && a.family === 'inet') s += ` ${a.label}`;
+  // As ip: each word followed by a space, the label (IPv4 only) last without one.
+  let s = `    ${a.family} ${a.local}/${a.prefixlen} `;
+  if (a.broadcast !== undefined) s += `brd ${a.broadcast} `;
+  s += `scope ${a.scope} `;
+  for (const f of a.flags) if (f !== 'permanent') s += `${f} `;
+  if (a.label !== undefined && a.family === 'inet') s += a.label;
   if (a.valid_life_time !== undefined && a.preferred_life_time !== undefined) {
     s += `\n       valid_lft ${lifetime(a.valid_life_time)} preferred_lft ${lifetime(a.preferred_life_time)}`;
   }
@@ -138,10 +144,14 @@ export function renderAddrs(links: readonly LinkInfo[], addrs: readonly AddrInfo
   if (o.json) {
     return toJson(shown.map((l) => {
       const { linkmode: _mode, ...rest } = linkJson(l, byIndex);
-      return { ...rest, addr_info: (per.get(l.ifindex) ?? []).map(addrJson) };
+      const withAddrs: Record<string, unknown> = { ...rest, addr_info: (per.get(l.ifindex) ?? []).map(addrJson) };
+      if (o.stats && l.stats) withAddrs.stats64 = statsJson(l.stats, o.stats);
+      return withAddrs;
     }), o.pretty);
   }
-  return shown.map((l) => [...linkLines(l, byIndex, false, true), ...(per.get(l.ifindex) ?? []).map(addrLine)].join('\n') + '\n').join('');
+  // As ip -s addr: the counters after the addresses.
+  const counters = (l: LinkInfo): string[] => (o.stats && l.stats ? statsLines(l.stats, o.stats) : []);
+  return shown.map((l) => [...linkLines(l, byIndex, false, true), ...(per.get(l.ifindex) ?? []).map(addrLine), ...counters(l)].join('\n') + '\n').join('');
 }
 
 /** ip prints no protocol for boot (the default of `ip route add`) and unspec. */

@@ -17,6 +17,8 @@ export interface GlobalOptions {
   details?: boolean;
   /** -br: one line per link (ip -brief). */
   brief?: boolean;
+  /** -s: counters (1); -s -s: and the error counters (2). */
+  stats?: number;
   family?: 4 | 6;
 }
 

@@ -143,3 +143,37 @@ test('-br link show and -br addr show (text and -j) as ip prints them', { skip }
   assert.match(ok('-n', 'k-br1', '-br', 'link'), /^k-c@if\d+ +DOWN +[0-9a-f:]{17} <BROADCAST,MULTICAST> $/m);
   ok('netns', 'del', 'k-br1', 'k-br2');
 });
+
+test('-s and -s -s link show and addr show (text and -j): the counters as ip prints them, after traffic', { skip }, async () => {
+  ok('netns', 'add', 'k-st');
+  // No IPv6: no router solicitations or DAD, so the counters stay still once the pings are done.
+  ok('-n', 'k-st', 'sysctl', 'set', 'net.ipv6.conf.default.disable_ipv6', '1');
+  ok('-n', 'k-st', 'sysctl', 'set', 'net.ipv6.conf.all.disable_ipv6', '1');
+  ok('-n', 'k-st', 'link', 'add', 'k-s0', 'type', 'veth', 'peer', 'name', 'k-s1');
+  ok('-n', 'k-st', 'addr', 'add', '10.9.1.1/24', 'dev', 'k-s0');
+  ok('-n', 'k-st', 'addr', 'add', '10.9.1.2/24', 'dev', 'k-s1');
+  for (const d of ['lo', 'k-s0', 'k-s1']) ok('-n', 'k-st', 'link', 'set', d, 'up');
+  // Two pings through the veth: -I binds them to k-s0, and 10.9.1.2 is answered on k-s1.
+  spawnSync('ip', ['netns', 'exec', 'k-st', 'ping', '-c2', '-i0.2', '-W1', '-I', 'k-s0', '10.9.1.2']);
+  const cases = [['-s', 'link', 'show'], ['-s', '-s', 'link', 'show'], ['-s', 'link', 'show', 'k-s0'], ['-s', 'addr', 'show'], ['-s', '-s', 'addr', 'show', 'k-s1']];
+  for (const args of cases) {
+    for (const j of [[], ['-j']]) {
+      // Compare a reading of ours taken while ip's readings before and after it agree.
+      let ours = '';
+      let theirs = '';
+      for (let i = 0; i < 20; i++) {
+        const before = ip('-n', 'k-st', ...j, ...args);
+        ours = ok('-n', 'k-st', ...j, ...args);
+        theirs = ip('-n', 'k-st', ...j, ...args);
+        if (before === theirs) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      if (j.length) assert.deepEqual(JSON.parse(ours), JSON.parse(theirs), `-j ${args.join(' ')}`);
+      else assert.equal(ours, theirs, args.join(' '));
+    }
+  }
+  // Traffic was counted (not all zeros equal to all zeros).
+  const s0 = (JSON.parse(ok('-n', 'k-st', '-j', '-s', 'link', 'show', 'k-s0')) as Array<{ stats64: { tx: { packets: number } } }>)[0]!;
+  assert.ok(s0.stats64.tx.packets >= 2, `k-s0 sent ${s0.stats64.tx.packets} packets`);
+  ok('netns', 'del', 'k-st');
+});

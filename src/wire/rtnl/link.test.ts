@@ -246,3 +246,28 @@ test('Writer grows while writing scalars (regression: it wrote into the old buff
 test('encodeLink refuses a lookup by altname outside GETLINK/DELLINK', () => {
   assert.throws(() => encodeLink(RTM_NEWLINK, 0, {}, { altName: 'x-long-alternative-name' }), (e: unknown) => e instanceof WireError && e.code === 'BAD_VALUE');
 });
+
+test('IFLA_STATS64 decodes every counter of struct rtnl_link_stats64 in the kernel order; a shorter struct reads the rest as 0', () => {
+  // The struct's 25 u64 fields, each set to its own index + 1 (and one above 2^53, which must survive).
+  const full = new BufferList();
+  for (let i = 0; i < 25; i++) full.u64(i === 2 ? 2n ** 60n + 3n : BigInt(i + 1));
+  const l = decodeLink(one(nlmsg(RTM_NEWLINK, 0, ifinfomsg(3, 0, 0), attrStr(IFLA.IFNAME, 'v0'), attr(23, full.join()))));
+  const s = l.stats!;
+  assert.equal(s.rxPackets, 1n);
+  assert.equal(s.rxBytes, 2n ** 60n + 3n);
+  assert.equal(s.multicast, 9n);
+  assert.equal(s.collisions, 10n);
+  assert.equal(s.rxOverErrors, 12n);
+  assert.equal(s.rxMissedErrors, 16n);
+  assert.equal(s.txCarrierErrors, 18n);
+  assert.equal(s.txWindowErrors, 21n);
+  assert.equal(s.rxNohandler, 24n);
+  assert.equal(s.rxOtherhostDropped, 25n);
+  // An older kernel's 24-field struct (no rx_otherhost_dropped), and the 8-field minimum.
+  const short = (n: number): Buffer => full.join().subarray(0, n * 8);
+  assert.equal(decodeLink(one(nlmsg(RTM_NEWLINK, 0, ifinfomsg(3, 0, 0), attr(23, short(24))))).stats!.rxOtherhostDropped, 0n);
+  const eight = decodeLink(one(nlmsg(RTM_NEWLINK, 0, ifinfomsg(3, 0, 0), attr(23, short(8))))).stats!;
+  assert.equal(eight.txDropped, 8n);
+  assert.equal(eight.multicast, 0n);
+  assert.throws(() => decodeLink(one(nlmsg(RTM_NEWLINK, 0, ifinfomsg(3, 0, 0), attr(23, short(7))))), (e: unknown) => e instanceof WireError && e.code === 'MALFORMED');
+});

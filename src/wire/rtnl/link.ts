@@ -75,6 +75,10 @@ export interface LinkAttrs {
   extMask?: number;
 }
 
+/**
+ * struct rtnl_link_stats64 (<linux/if_link.h>), field for field in the kernel's order. A field
+ * the kernel's struct is too short to carry reads as 0, as ip reads it.
+ */
 export interface LinkStats {
   rxPackets: bigint;
   txPackets: bigint;
@@ -84,7 +88,32 @@ export interface LinkStats {
   txErrors: bigint;
   rxDropped: bigint;
   txDropped: bigint;
+  multicast: bigint;
+  collisions: bigint;
+  rxLengthErrors: bigint;
+  rxOverErrors: bigint;
+  rxCrcErrors: bigint;
+  rxFrameErrors: bigint;
+  rxFifoErrors: bigint;
+  rxMissedErrors: bigint;
+  txAbortedErrors: bigint;
+  txCarrierErrors: bigint;
+  txFifoErrors: bigint;
+  txHeartbeatErrors: bigint;
+  txWindowErrors: bigint;
+  rxCompressed: bigint;
+  txCompressed: bigint;
+  rxNohandler: bigint;
+  rxOtherhostDropped: bigint;
 }
+
+/** The u64 fields of struct rtnl_link_stats64 in the kernel's order. */
+export const LINK_STATS64_FIELDS: ReadonlyArray<keyof LinkStats> = [
+  'rxPackets', 'txPackets', 'rxBytes', 'txBytes', 'rxErrors', 'txErrors', 'rxDropped', 'txDropped', 'multicast',
+  'collisions', 'rxLengthErrors', 'rxOverErrors', 'rxCrcErrors', 'rxFrameErrors', 'rxFifoErrors', 'rxMissedErrors',
+  'txAbortedErrors', 'txCarrierErrors', 'txFifoErrors', 'txHeartbeatErrors', 'txWindowErrors', 'rxCompressed',
+  'txCompressed', 'rxNohandler', 'rxOtherhostDropped',
+];
 
 export interface Link {
   index: number;
@@ -195,15 +224,18 @@ const aliasCodec: CustomCodec = {
   decode: (a: RawAttr): string => attrStr(a),
 };
 
-/** struct rtnl_link_stats64: the first eight u64 counters. */
+/** struct rtnl_link_stats64: every counter the kernel sends (at least the first eight), the rest 0. */
 const stats64Codec: CustomCodec = {
   encode(): void {
     throw new WireError('BAD_VALUE', 'link stats', 0, 'IFLA_STATS64 is read-only');
   },
   decode(a: RawAttr, what: string): LinkStats {
     if (a.data.length < 64) throw new WireError('MALFORMED', what, a.offset, `payload is ${a.data.length} bytes, expected at least 64`);
-    const u = (i: number): bigint => a.data.readBigUInt64LE(i * 8);
-    return { rxPackets: u(0), txPackets: u(1), rxBytes: u(2), txBytes: u(3), rxErrors: u(4), txErrors: u(5), rxDropped: u(6), txDropped: u(7) };
+    const out = {} as LinkStats;
+    LINK_STATS64_FIELDS.forEach((k, i) => {
+      out[k] = (i + 1) * 8 <= a.data.length ? a.data.readBigUInt64LE(i * 8) : 0n;
+    });
+    return out;
   },
 };
 
