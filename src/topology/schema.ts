@@ -44,14 +44,37 @@ function atoms() {
 
   const VlanId = intIn(1, 4094, 'VLAN id').meta({ description: 'An 802.1Q VLAN id (1..4094).' });
   const Trunks = z.array(VlanId).min(1, { error: 'trunks lists at least one VLAN id' });
-  return { Cidr, Mtu, IfName, EndpointStr, VlanId, Trunks };
+  return { Cidr, Mtu, IfName, EndpointStr, VlanId, Trunks, Impair: impairSchema() };
+}
+
+/** An impairment: values in tc's units, checked by impairProblems (api/impairspec.ts) with file:line:column. */
+function impairSchema() {
+  const val = (description: string, examples: (string | number)[]) => z.union([z.string(), z.number()]).meta({ description, examples }).optional();
+  const pct = (what: string) => val(`Percentage of packets ${what} (0% to 100%), e.g. 1% or 0.5%. Needs the kernel's netem qdisc.`, ['1%', '0.5%']);
+  return z
+    .strictObject({
+      rate: val('Bandwidth, as tc writes it: 10mbit, 1gbit, 512kbit, 100mbps (bytes). Through tbf.', ['10mbit', '1gbit']),
+      burst: val("Bucket size of the rate limiter (needs rate): 32kb, 1600 (bytes). Not set: 10 ms worth of the rate.", ['32kb']),
+      delay: val("Added delay: 20ms, 1.5s, 500us. Needs the kernel's netem qdisc.", ['20ms']),
+      jitter: val("Variation of the delay (needs delay): 5ms. Needs the kernel's netem qdisc.", ['5ms']),
+      loss: val('Percentage of packets lost where a wire would lose them (0% to 100%): 1%, 0.5%. Without netem, a random drop at the far end.', ['1%', '20%']),
+      duplicate: pct('duplicated'),
+      corrupt: pct('with a flipped bit'),
+      reorder: pct('sent at once while the rest wait for the delay (needs delay)'),
+      limit: z.int().meta({ description: 'Queue length in packets (a whole number such as 1000).' }).optional(),
+    })
+    .meta({
+      description: 'Impairment of the traffic leaving this interface (or, on a link, both directions). ' +
+        'Changed in place by up; `nsnet impair` changes it at runtime (shown as drift by status). ' +
+        'A kernel without netem does rate and loss only; the rest is refused before anything changes.',
+    });
 }
 
 type Atoms = ReturnType<typeof atoms>;
 /** The schema of a map key: with `namedKeys`, the name pattern is enforced (see buildSchemas). */
 type KeyOf = (re: RegExp, what: string) => z.ZodString;
 
-function interfaceSchema({ Cidr, Mtu, VlanId }: Atoms) {
+function interfaceSchema({ Cidr, Mtu, VlanId, Impair }: Atoms) {
   return z
     .strictObject({
       vlan: z.strictObject({
@@ -64,6 +87,7 @@ function interfaceSchema({ Cidr, Mtu, VlanId }: Atoms) {
         description: 'A unicast MAC address, e.g. "02:00:00:00:01:10" (quote it). Not set: random.',
         pattern: MAC_RE.source,
       }).optional(),
+      impair: Impair.optional(),
     })
     .meta({ description: 'An interface of the node. It is created by the link that names it; `lo` exists already.' });
 }
@@ -121,7 +145,7 @@ function bridgeSchema({ Cidr, Mtu }: Atoms) {
     .meta({ description: 'A Linux bridge (ip link add NAME type bridge) or an Open vSwitch bridge (type: ovs).' });
 }
 
-function linkSchemas({ Mtu, IfName, EndpointStr, VlanId, Trunks }: Atoms) {
+function linkSchemas({ Mtu, IfName, EndpointStr, VlanId, Trunks, Impair }: Atoms) {
   const pairError = 'a veth link is a pair of endpoints: [h1:eth0, r1:eth0]';
   const VethPair = z.tuple([EndpointStr, EndpointStr], { error: pairError }).meta({ description: 'A veth pair between two endpoints: [h1:eth0, r1:eth0] or [h2:eth0, br0].' });
   const VethObject = z
@@ -131,8 +155,9 @@ function linkSchemas({ Mtu, IfName, EndpointStr, VlanId, Trunks }: Atoms) {
       mtu: Mtu.optional(),
       vlan: VlanId.meta({ description: 'The bridge end is an access port of this VLAN: [h1:eth0, sw1] with vlan: 10.' }).optional(),
       trunks: Trunks.meta({ description: 'Both ends are bridge ports trunking these VLANs (802.1Q tagged): [sw1, sw2] with trunks: [10, 20].' }).optional(),
+      impair: Impair.optional(),
     })
-    .meta({ description: 'A veth pair, object form (to set its mtu, or the VLANs of its bridge ports).' });
+    .meta({ description: 'A veth pair, object form (to set its mtu, the VLANs of its bridge ports, or its impairment, both directions).' });
   const Macvlan = z
     .strictObject({
       type: z.literal('macvlan'),

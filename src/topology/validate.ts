@@ -8,12 +8,13 @@
  * The checks live in validate/, one file per part of the file they check: lab.ts (name, prefix,
  * ipv6), nodes.ts (nodes, listed interfaces, sysctls, exec), addresses.ts (addresses, MACs,
  * prefix lengths), routes.ts, bridges.ts (bridges, VLAN/OVS rules), links.ts + endpoints.ts +
- * vxlan.ts, uplinks.ts, nics.ts (host NICs), spec.ts (the LabSpec out). Each is a function of
+ * vxlan.ts, uplinks.ts, nics.ts (host NICs), spec.ts (the LabSpec out); impairments in ./impair.ts. Each is a function of
  * the run's Checker (validate/checker.ts: what was gathered, `out` for issues). A new check is a
  * new file there plus one call below, in the order it needs what the others gathered.
  */
 import { didYouMean, show, type RawIssue } from './issues.js';
 import type { LabSpec, UplinkSpec } from './model.js';
+import { collectImpairments, putImpairments } from './impair.js';
 import { describe } from './zodissues.js';
 import { checkPrefixLengths } from './validate/addresses.js';
 import { checkVlans, collectBridges } from './validate/bridges.js';
@@ -60,6 +61,7 @@ export function checkTopology(raw: unknown): CheckResult {
   const nodes = [...c.nodes.values()].map((n) => finishNode(c, n));
   checkNics(c);
   checkPrefixLengths(c);
+  const impairs = collectImpairments(raw, o);
   if (o.errors.length > 0) return { errors: o.errors, warnings: o.warnings };
   const lab: LabSpec = {
     name: c.labName,
@@ -69,5 +71,7 @@ export function checkTopology(raw: unknown): CheckResult {
     links: linkSpecs(c.links),
     uplinks: c.uplinks.map(({ path: _p, ...u }) => u as UplinkSpec),
   };
+  putImpairments(lab, impairs, o);
+  if (o.errors.length > 0) return { errors: o.errors, warnings: o.warnings };
   return { lab, errors: o.errors, warnings: o.warnings };
 }
