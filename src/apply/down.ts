@@ -148,9 +148,9 @@ export async function downLab(lab: string, opts: DownOptions = {}): Promise<Down
 /** Undo what the record says the lab changed on the host. */
 async function undoEffects(record: LabRecord, host: Handle, mark: string, out: DownResult): Promise<void> {
   for (const [nic, e] of Object.entries(record.effects.uplinks)) {
-    const r = await restoreUplink(host, nic, e.wasUp, mark);
+    const r = await restoreUplink(host, nic, e, mark);
     if (r === 'gone') out.skipped.push(`host NIC ${nic}: gone, nothing to restore`);
-    else if (r.left || r.up !== undefined) out.restored.push(`${nic} left ${e.bridge}${r.up === false ? ' and is down again' : ''}`);
+    else if (r.left || r.up !== undefined || r.mtu !== undefined) out.restored.push(`${nic} left ${e.bridge}${r.up === false ? ' and is down again' : ''}${r.mtu !== undefined ? ` with mtu ${r.mtu} again` : ''}`);
   }
   for (const [k, v] of Object.entries(record.effects.sysctls)) {
     // Shared with other labs (ip_forward for NAT): the last lab holding it restores it.

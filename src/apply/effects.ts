@@ -9,18 +9,20 @@ import { otherHolders, withHostLock } from './state.js';
 
 /**
  * Give an uplink NIC back: out of the lab's bridge (only one with the lab's `mark`), up or down
- * as it was. Returns 'gone' when the NIC is not there, else what was changed.
+ * and with the MTU (when recorded) it had. Returns 'gone' when the NIC is not there, else what was changed.
  */
-export async function restoreUplink(host: Handle, nic: string, wasUp: boolean, mark: string): Promise<'gone' | { left: boolean; up?: boolean }> {
+export async function restoreUplink(host: Handle, nic: string, was: { wasUp: boolean; mtu?: number }, mark: string): Promise<'gone' | { left: boolean; up?: boolean; mtu?: number }> {
   if (!(await host.link.exists(nic))) return 'gone';
   const l = host.link.raw(nic);
   const master = l.master ? host.link.raw(l.master) : undefined;
-  const spec: { master?: null; up?: boolean } = {};
+  const spec: { master?: null; up?: boolean; mtu?: number } = {};
   if (master && master.alias === mark) spec.master = null;
-  if (isUp(l) !== wasUp) spec.up = wasUp;
-  if (spec.master !== undefined || spec.up !== undefined) await host.link.set(l.index, spec);
-  const out: { left: boolean; up?: boolean } = { left: spec.master === null };
+  if (isUp(l) !== was.wasUp) spec.up = was.wasUp;
+  if (was.mtu !== undefined && l.mtu !== was.mtu) spec.mtu = was.mtu;
+  if (spec.master !== undefined || spec.up !== undefined || spec.mtu !== undefined) await host.link.set(l.index, spec);
+  const out: { left: boolean; up?: boolean; mtu?: number } = { left: spec.master === null };
   if (spec.up !== undefined) out.up = spec.up;
+  if (spec.mtu !== undefined) out.mtu = spec.mtu;
   return out;
 }
 

@@ -118,7 +118,7 @@ export interface ObservedHost {
 /** Host-side changes the lab made that `down` must undo: what the state record keeps. */
 export interface HostEffects {
   /** Uplink NICs made ports of a lab bridge, with their state before. */
-  uplinks: Record<string, { bridge: string; wasUp: boolean; master?: string }>;
+  uplinks: Record<string, { bridge: string; wasUp: boolean; master?: string; mtu?: number }>;
   /** Host sysctls changed, with their value before. */
   sysctls: Record<string, string>;
   /** The NAT table made, and what it holds. */

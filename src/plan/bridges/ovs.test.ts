@@ -170,3 +170,28 @@ test('status: a bridge not there, or made by someone else, says so', () => {
     ['sw2', 'foreign', 'other', []],
   ]);
 });
+
+test('OVS uplink: the NIC is a port with its trunks, its state before (up, MTU) recorded; a NIC on a kernel bridge refused; detach gives the MTU back', () => {
+  const k = new SimKernel();
+  const ovs = new SimOvs();
+  const s = ovsLab();
+  s.uplinks = [{ kind: 'bridge', bridge: 'sw1', nic: 'eth9', trunks: [10, 20] }];
+  k.hostLink({ name: 'eth9', up: false, mtu: 1400, master: 'docker0' });
+  k.hostLink({ name: 'docker0', kind: 'bridge', up: true });
+  let p = planLab(s, ovs.observed(k.observe(s)));
+  assert.deepEqual(p.refusals.map((r) => [r.code, r.message]), [['NIC_IN_USE', 'host NIC eth9 is a port of docker0; remove it from there (ip link set eth9 nomaster) or name another NIC']]);
+  delete k.get('').links.get('eth9')!.master;
+  p = up(k, ovs, s);
+  const a = p.actions.find((x) => x.op === 'create-ovs-bridge' && x.name === 'sw1');
+  assert.ok(a && a.op === 'create-ovs-bridge');
+  assert.deepEqual(a.uplinks, ['eth9']);
+  assert.deepEqual(a.ports.find((x) => x.name === 'eth9'), { name: 'eth9', trunks: [10, 20] });
+  assert.deepEqual(k.effects.uplinks.eth9, { bridge: 'sw1', wasUp: false, mtu: 1400 });
+  assert.equal(k.get('').links.get('eth9')!.up, true);
+  assert.ok(planLab(s, ovs.observed(k.observe(s))).noop, 'then nothing to do');
+  const e = { ...s, uplinks: [] };
+  p = planLab(e, ovs.observed(k.observe(e)));
+  const d = p.actions.find((x) => x.op === 'detach-uplink');
+  assert.ok(d && d.op === 'detach-uplink' && d.mtu === 1400 && d.wasUp === false, JSON.stringify(p.actions.map((x) => x.op)));
+  assert.ok(p.actions.some((x) => x.op === 'create-ovs-bridge' && x.replace), 'sw1 is rebuilt without the NIC');
+});

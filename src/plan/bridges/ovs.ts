@@ -23,12 +23,14 @@ interface Wanted {
   bridge: BridgeSpec;
   ports: OvsPort[];
   offload: { netns?: string; name: string }[];
+  /** Host NICs among the ports (uplinks). */
+  uplinks: string[];
 }
 
 /** The ports of each OVS bridge of the file, and the far ends of its veth ports. */
 export function ovsBridgesOf(d: DesiredLab): Wanted[] {
   return d.spec.bridges.filter((b) => bridgeType(b) === 'ovs').map((bridge) => {
-    const w: Wanted = { bridge, ports: [], offload: [] };
+    const w: Wanted = { bridge, ports: [], offload: [], uplinks: [] };
     for (const l of d.spec.links) {
       if (l.kind !== 'veth') continue;
       for (const [self, other] of [[l.a, l.b], [l.b, l.a]] as const) {
@@ -39,7 +41,9 @@ export function ovsBridgesOf(d: DesiredLab): Wanted[] {
       }
     }
     for (const u of d.spec.uplinks) {
-      if (u.kind === 'bridge' && u.bridge === bridge.logical) w.ports.push({ name: u.nic, ...(u.trunks !== undefined ? { trunks: u.trunks } : {}) });
+      if (u.kind !== 'bridge' || u.bridge !== bridge.logical) continue;
+      w.ports.push({ name: u.nic, ...(u.trunks !== undefined ? { trunks: u.trunks } : {}) });
+      w.uplinks.push(u.nic);
     }
     return w;
   });
@@ -91,6 +95,7 @@ export function planOvs(d: DesiredLab, o: ObservedLab, remade: ReadonlySet<strin
     }
     if (busy) continue;
     const a: Action = { op: 'create-ovs-bridge', name: w.bridge.name, ports: w.ports, offload: w.offload, target: `OVS bridge ${w.bridge.name}`, reason: `new OVS bridge ${w.bridge.logical} with ${w.ports.length} port(s)` };
+    if (w.uplinks.length) a.uplinks = w.uplinks;
     if (have) {
       const why = driftOf(w, have, remade);
       if (!why) continue;

@@ -22,6 +22,8 @@ export interface CreateOvsBridge extends ActionBase {
   offload: { netns?: string; name: string }[];
   /** An owned bridge of that name exists and is replaced. */
   replace?: boolean;
+  /** Host NICs among the ports (uplinks): their state before (admin up/down, MTU) is recorded for down, then they go up. */
+  uplinks?: string[];
 }
 
 export default defineKind<CreateOvsBridge>({
@@ -29,7 +31,15 @@ export default defineKind<CreateOvsBridge>({
   sign: '+',
   order: 125,
   namespaces: (a) => [...new Set([HOST, ...a.offload.map((e) => e.netns ?? HOST)])],
-  sim() { /* Open vSwitch, not the kernel's links: nothing in the simulated kernel changes */ },
+  sim(w, a) {
+    // Open vSwitch, not the kernel's links: only uplink NICs change (recorded, then up).
+    for (const nic of a.uplinks ?? []) {
+      const l = w.link(HOST, nic);
+      w.effects.uplinks[nic] ??= { bridge: a.name, wasUp: l.up, ...(l.mtu !== undefined ? { mtu: l.mtu } : {}) };
+      w.effects.uplinks[nic]!.bridge = a.name;
+      l.up = true;
+    }
+  },
   locate(spec, a) {
     const b = spec.bridges.find((x) => x.type === 'ovs' && x.name === a.name);
     return b ? ['bridges', b.logical] : undefined;

@@ -8,6 +8,8 @@ export interface DetachUplink extends ActionBase {
   nic: string;
   bridge: string;
   wasUp: boolean;
+  /** Its MTU before, when recorded (an OVS uplink records it). */
+  mtu?: number;
 }
 
 export default defineKind<DetachUplink>({
@@ -19,6 +21,7 @@ export default defineKind<DetachUplink>({
     const l = w.link(HOST, a.nic);
     delete l.master;
     l.up = a.wasUp;
+    if (a.mtu !== undefined) l.mtu = a.mtu;
     delete w.effects.uplinks[a.nic];
   },
   locate: nowhere,

@@ -30,7 +30,7 @@ export function deleteStale(p: Planner): void {
   const stillUplinked = new Set(p.d.spec.uplinks.flatMap((u) => (u.kind === 'bridge' ? [u.nic] : [])));
   for (const [nic, e] of Object.entries(o.effects.uplinks)) {
     if (stillUplinked.has(nic)) continue;
-    p.add({ op: 'detach-uplink', nic, bridge: e.bridge, wasUp: e.wasUp, target: `host NIC ${nic}`, reason: `uplink to ${e.bridge} is not in the file any more; leaving ${e.bridge} and ${e.wasUp ? 'staying up' : 'going back down'} as before` });
+    p.add({ op: 'detach-uplink', nic, bridge: e.bridge, wasUp: e.wasUp, ...(e.mtu !== undefined ? { mtu: e.mtu } : {}), target: `host NIC ${nic}`, reason: `uplink to ${e.bridge} is not in the file any more; leaving ${e.bridge} and ${e.wasUp ? 'staying up' : 'going back down'} as before` });
   }
 
   // Our namespaces the file no longer has, with everything in them.

@@ -28,6 +28,11 @@ export function uplinks(p: Planner): void {
       // The NIC is one of the OVS bridge's ports (../bridges/ovs.ts); NAT is not offered on OVS bridges.
       if (u.kind === 'nat') p.refuse({ code: 'UNSUPPORTED', object: `uplink ${i}`, path, message: `NAT uplink on OVS bridge ${u.bridge} is not supported; use a Linux bridge for NAT` });
       else if (!host.nics[u.nic]?.exists) nicMissing(u.nic, [...path, 'interface'], `uplink ${i}`);
+      else if (host.nics[u.nic]!.master !== undefined && host.nics[u.nic]!.master !== 'ovs-system') {
+        // A port of a kernel bridge (ovs-system is the OVS kernel datapath's own master).
+        const m = host.nics[u.nic]!.master!;
+        p.refuse({ code: 'NIC_IN_USE', object: `host NIC ${u.nic}`, path, message: `host NIC ${u.nic} is a port of ${m}; remove it from there (ip link set ${u.nic} nomaster) or name another NIC` });
+      }
       return;
     }
     if (u.kind === 'bridge') {
