@@ -167,6 +167,19 @@ test('edit: a sysctl taken out of the file goes back to a new namespace\'s value
   assert.equal(planLab(e, k.observe(e)).noop, true);
 });
 
+test('edit: a MAC taken out of the file → a new random one (set-link randomMac), once; one the file never set stays', () => {
+  const k = new SimKernel();
+  const s = routerLab();
+  s.nodes[0]!.interfaces[0]!.mac = '02:00:00:00:00:aa';
+  up(k, s);
+  const e = clone(s);
+  delete e.nodes[0]!.interfaces[0]!.mac;
+  const p = up(k, e);
+  assert.deepEqual(p.actions.map((a) => a.op === 'set-link' && `${a.netns} ${a.name} ${a.randomMac}`), ['h1 eth0 true']);
+  assert.notEqual(k.link('h1', 'eth0').mac, '02:00:00:00:00:aa');
+  assert.equal(planLab(e, k.observe(e)).noop, true);
+});
+
 test('edit: mtu of an interface → a set-link of each end of its veth (one wire, one MTU); a link found down → set-link up', () => {
   const k = new SimKernel();
   const s = routerLab();

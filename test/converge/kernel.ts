@@ -7,7 +7,8 @@
  * Normalised so that what the kernel chooses does not count: ifindexes (a veth's peer is named
  * "NS:IF"), MACs nobody set (only 02:00:00:... ones, the generator's, are kept; a bridge's MAC
  * follows its ports and is dropped), IPv6 link-local addresses (derived from the MAC: kept as
- * "fe80::LL"), address and route flags, lifetimes, nft handles and counters (traffic is not state).
+ * "fe80::LL" when they are the MAC's EUI-64 one, as the kernel makes it, "fe80::OTHER" when not;
+ * a bridge's MAC follows its ports after its link-local address is made, so there every one is "fe80::LL"), address and route flags, lifetimes, nft handles and counters (traffic is not state).
  * The state is a flat list of lines "where: what", so a difference reads as lines.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -69,11 +70,32 @@ function linkLines(raw: RawNs, all: Map<string, RawNs>): string[] {
   return out;
 }
 
+/** The link-local address the kernel derives from a MAC (EUI-64), as 8 16-bit groups. */
+function eui64(mac: string): number[] {
+  const m = mac.split(':').map((x) => parseInt(x, 16));
+  return [0xfe80, 0, 0, 0, ((m[0]! ^ 2) << 8) | m[1]!, (m[2]! << 8) | 0xff, 0xfe00 | m[3]!, (m[4]! << 8) | m[5]!];
+}
+
+/** An IPv6 address as 8 16-bit groups. */
+function groups(a: string): number[] {
+  const [head, tail] = a.includes('::') ? a.split('::') : [a, undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const mid = tail === undefined ? [] : Array(8 - h.length - t.length).fill('0');
+  return [...h, ...mid, ...t].map((x) => parseInt(x, 16));
+}
+
 function addrLines(ns: string | undefined, devs: Set<string> | undefined): string[] {
   const out: string[] = [];
-  for (const l of ipj(ns, 'addr', 'show')) {
+  for (const l of ipj(ns, '-d', 'addr', 'show')) {
     if (devs && !devs.has(l.ifname as string)) continue;
-    for (const a of (l.addr_info as J[]) ?? []) out.push(`${ns ?? HOST} addr ${l.ifname}: ${ll(a.local as string)}/${a.prefixlen} scope ${a.scope}`);
+    const mac = l.linkinfo?.info_kind !== 'bridge' && typeof l.address === 'string' && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(l.address) ? (l.address as string) : undefined;
+    const own = mac === undefined ? undefined : eui64(mac).join(':');
+    for (const a of (l.addr_info as J[]) ?? []) {
+      const x = a.local as string;
+      const shown = /^fe80:/i.test(x) && own !== undefined && groups(x).join(':') !== own ? 'fe80::OTHER' : ll(x);
+      out.push(`${ns ?? HOST} addr ${l.ifname}: ${shown}/${a.prefixlen} scope ${a.scope}`);
+    }
   }
   return out;
 }

@@ -13,7 +13,6 @@ import { validateTopology } from '../../src/topology/index.js';
 import type { TopologyInput } from '../../src/topology/schema.js';
 import { prng } from '../../src/wire/rtnl/testing.js';
 import { randomEdit, randomLab } from './gen.js';
-import { knownFindings, type Finding } from './known.js';
 import { diff, labNamespaces, settle, snapshot } from './kernel.js';
 import { LAB, PREFIX, render, WAN } from './model.js';
 
@@ -127,29 +126,14 @@ export interface ConvergeResult {
   diverged: number;
   failures: CaseResult[];
   seeds: number[];
-  /** Seeds not run because their pair falls in a known finding, by finding. */
-  avoided: Partial<Record<Finding, number>>;
 }
 
-/**
- * `count` cases from per-case seeds of `seed` (or the one replayed). A pair that falls in one of
- * the `avoid` findings (known, not fixed yet: known.ts) is not run; the next seed is drawn, and
- * the skipped seeds are counted by finding.
- */
-export async function convergeCases(opts: { count: number; seed: number; avoid?: readonly Finding[]; log?: (s: string) => void; caseSeed: (seed: number, i: number) => number }): Promise<ConvergeResult> {
+/** `count` cases from per-case seeds of `seed` (or the one replayed). */
+export async function convergeCases(opts: { count: number; seed: number; log?: (s: string) => void; caseSeed: (seed: number, i: number) => number }): Promise<ConvergeResult> {
   const replay = process.env.NSNET_CONVERGE_SEED;
-  const avoid = new Set(opts.avoid ?? []);
-  const seeds: number[] = [];
-  const avoided: Partial<Record<Finding, number>> = {};
-  if (replay !== undefined) seeds.push(Number(replay));
-  for (let i = 0; replay === undefined && seeds.length < opts.count && i < opts.count * 50; i++) {
-    const s = opts.caseSeed(opts.seed, i);
-    const f = knownFindings(casePair(s)).filter((x) => avoid.has(x));
-    if (f.length) for (const x of f) avoided[x] = (avoided[x] ?? 0) + 1;
-    else seeds.push(s);
-  }
+  const seeds = replay !== undefined ? [Number(replay)] : Array.from({ length: opts.count }, (_, i) => opts.caseSeed(opts.seed, i));
   makeWan();
-  const out: ConvergeResult = { cases: 0, diverged: 0, failures: [], seeds, avoided };
+  const out: ConvergeResult = { cases: 0, diverged: 0, failures: [], seeds };
   try {
     for (const s of seeds) {
       const c = await runCase(s);

@@ -11,6 +11,8 @@ export interface SetLink extends ActionBase {
   /** A bridge's mtu, set through bridgeMtuDetour (../constants.ts) so the kernel keeps it. */
   pinMtu?: boolean;
   mac?: string;
+  /** A new random MAC (the apply half draws it), as a new link gets one. */
+  randomMac?: boolean;
   master?: string | null;
   up?: boolean;
 }
@@ -24,6 +26,7 @@ export default defineKind<SetLink>({
     const l = w.link(a.netns ?? HOST, a.name);
     if (a.mtu !== undefined) l.mtu = a.mtu;
     if (a.mac !== undefined) l.mac = a.mac;
+    else if (a.randomMac) l.mac = `06:00:00:00:00:${l.index.toString(16).padStart(2, '0')}`;
     if (a.master === null) delete l.master;
     else if (a.master !== undefined) l.master = a.master;
     if (a.up) l.up = true;

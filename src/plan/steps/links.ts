@@ -154,9 +154,13 @@ export function linkSettings(p: Planner): void {
         a.mtu = VETH_DEFAULT_MTU;
         changes.push(`mtu is ${l.mtu}, the file sets none (a new veth has ${VETH_DEFAULT_MTU})`);
       }
-      if (want.mac !== undefined && l.mac?.toLowerCase() !== want.mac.toLowerCase()) {
+      const mac = l.mac?.toLowerCase();
+      if (want.mac !== undefined && mac !== want.mac.toLowerCase()) {
         a.mac = want.mac;
         changes.push(`MAC is ${l.mac ?? 'unknown'}, the file says ${want.mac}`);
+      } else if (want.mac === undefined && mac !== undefined && p.prev.some((x) => x.links.get(ns)?.get(want.name)?.mac?.toLowerCase() === mac)) {
+        a.randomMac = true;
+        changes.push(`its MAC ${l.mac} was the file's, which sets none now: a new random one, as a new link gets`);
       }
       if (want.master !== undefined && (l.master !== want.master || p.making.has(key(ns, want.master)))) {
         a.master = want.master;
