@@ -16,23 +16,18 @@
 import * as fs from 'node:fs';
 import { NsnetError } from '../api/errors.js';
 import { netnsFile } from '../api/netns-files.js';
-import { opSign, type Action, type Plan, type Refusal } from '../plan/actions.js';
-import { HOST } from '../plan/desired.js';
-import { createdBy, namespacesOf } from '../plan/kinds/index.js';
+import type { Action, Plan, Refusal } from '../plan/actions.js';
+import { createdBy } from '../plan/kinds/index.js';
 import { planLab } from '../plan/plan.js';
 import type { LabSpec } from '../topology/model.js';
 import { Handles } from './handles.js';
-import { ApplyContext, applyAction } from './kinds/index.js';
+import { ApplyContext } from './kinds/index.js';
 import { observeLab } from './observe.js';
 import { Profile } from './profile.js';
+import { runActions, type Progress } from './runner.js';
 import { lockLab, newRecord, readRecord, recordPath, writeRecord, type LabRecord, type LockOptions } from './state.js';
 
-export interface Progress {
-  /** Actions done so far (this one included). */
-  done: number;
-  total: number;
-  action: Action;
-}
+export { ApplyError, type Progress } from './runner.js';
 
 export interface ApplyResult {
   lab: string;
@@ -54,16 +49,6 @@ export class RefusedError extends NsnetError {
   }
 }
 
-/** A kernel refusal (or a failed command) halfway: what was done stays, and the record says so. */
-export class ApplyError extends NsnetError {
-  override name = 'ApplyError';
-  constructor(readonly lab: string, readonly action: Action, readonly done: number, override readonly cause: unknown) {
-    const why = cause instanceof Error ? cause.message : String(cause);
-    super(cause instanceof NsnetError ? cause.code : 'APPLY', `lab ${lab}: ${action.op} ${action.target} failed: ${why}`, action.target,
-      `${done} action${done === 1 ? '' : 's'} done before it; fix the cause and run up again to finish, or down to remove what was made`);
-  }
-}
-
 export interface ApplyOptions {
   spec: LabSpec;
   /** The lab's record; updated and written as the apply goes. */
@@ -75,15 +60,11 @@ export interface ApplyOptions {
   profile?: Profile;
 }
 
-const isRemoval = (a: Action) => opSign(a.op) === '-';
-
-const SETTLE = 'wait for the kernel to free links';
-
 export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyResult> {
   const t0 = performance.now();
   const { spec, record } = opts;
   if (plan.refusals.length) throw new RefusedError(plan.lab, plan.refusals);
-  const counts = { added: 0, changed: 0, removed: 0 };
+  let counts = { added: 0, changed: 0, removed: 0 };
   const result = (actions: Action[]): ApplyResult => ({ lab: plan.lab, noop: plan.noop, actions, counts, size: plan.counts, ms: Math.round(performance.now() - t0) });
   const handles = opts.handles ?? new Handles();
   if (plan.noop) {
@@ -105,32 +86,10 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   delete record.error;
   writeRecord(record);
 
-  const lastUse = new Map<string, number>();
-  plan.actions.forEach((a, i) => {
-    if (!isRemoval(a)) for (const ns of namespacesOf(a)) if (ns !== HOST) lastUse.set(ns, i);
-  });
   const run = new ApplyContext(plan.lab, record, handles);
-  const done: Action[] = [];
+  let done: Action[];
   try {
-    const prof = opts.profile ?? new Profile();
-    for (const [i, a] of plan.actions.entries()) {
-      if (!isRemoval(a) && run.settling) await prof.timeAsync(SETTLE, () => run.settle());
-      const t = performance.now();
-      try {
-        await applyAction(a, run);
-      } catch (e) {
-        throw new ApplyError(plan.lab, a, done.length, e);
-      }
-      prof.add(`action ${a.op}`, (performance.now() - t) / 1000);
-      done.push(a);
-      const s = opSign(a.op);
-      if (s === '+') counts.added++;
-      else if (s === '~') counts.changed++;
-      else counts.removed++;
-      opts.onProgress?.({ done: done.length, total: plan.actions.length, action: a });
-      if (!isRemoval(a)) for (const ns of namespacesOf(a)) if (ns !== HOST && lastUse.get(ns) === i) handles.close(ns);
-    }
-    if (run.settling) await prof.timeAsync(SETTLE, () => run.settle());
+    ({ done, counts } = await runActions(plan.actions, run, handles, { onProgress: opts.onProgress, profile: opts.profile }));
   } catch (e) {
     handles.closeAll();
     record.state = 'failed';

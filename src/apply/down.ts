@@ -7,29 +7,31 @@
  * host-only veths, vxlan/macvlan); then it waits until no device with the lab's mark is left, so
  * an `up` right after never collides with a device still being freed.
  *
+ * What goes is decided by planDown (src/plan/down.ts) from what this file observes, with the
+ * ownership rule `up` uses, and applied by the same runner as `up` (apply/runner.ts).
+ *
  * Only marked objects are removed: a namespace whose lo carries `nsnet:<lab>` (or whose nsfs
  * identity is the one recorded, or, from the journal, an empty unmarked one an `up` killed
  * between creating and marking it left), a host link with that ifalias (or from the journal).
  * Without a record (lost) the namespaces are found by scanning /run/netns for the mark.
  */
 import * as fs from 'node:fs';
-import type { Handle } from '../api/handle.js';
 import { openNetnsSync } from '../api/handle.js';
 import { LOOPBACK_IFINDEX } from '../api/links.js';
-import { netns } from '../api/namespaces.js';
 import { KernelError, NsnetError } from '../api/errors.js';
 import { namedNetns, netnsFile } from '../api/netns-files.js';
 import { HOST } from '../plan/desired.js';
-import { labOfMark, markFor } from '../plan/observed.js';
-import { hostLinkOwnership, namespaceOwnership } from '../plan/ownership.js';
+import { downsHostLink, planDown, type DownHostLink, type DownNamespace, type DownObserved, type DownPlan } from '../plan/down.js';
+import { labOfMark } from '../plan/observed.js';
 import { natTableName } from '../plan/constants.js';
-import { BRIDGE_OBSERVERS } from './bridges.js';
-import { restoreHostSysctl, restoreUplink } from './effects.js';
-import { Handles } from './handles.js';
-import { waitFreed } from './settle.js';
 import { forgetLab } from '../topology/speccache.js';
-import { delNat, nftAvailable, nftTableExists } from './nft.js';
-import { checkLabName, lockLab, readRecord, recordPath, removeRecord, type LabRecord, type LockOptions } from './state.js';
+import { BRIDGE_OBSERVERS } from './bridges.js';
+import { Handles } from './handles.js';
+import { ApplyContext } from './kinds/index.js';
+import { nftAvailable, nftTableExists } from './nft.js';
+import { ApplyError, runActions } from './runner.js';
+import { waitFreed } from './settle.js';
+import { checkLabName, lockLab, newRecord, readRecord, recordPath, removeRecord, type LabRecord, type LockOptions } from './state.js';
 
 export interface DownResult {
   lab: string;
@@ -54,6 +56,9 @@ export interface DownOptions {
   settleMs?: number;
 }
 
+type Phase = keyof DownResult['phases'];
+const PHASE_OF: Record<string, Phase> = { 'delete-netns': 'namespaces', 'delete-link': 'links' };
+
 export async function downLab(lab: string, opts: DownOptions = {}): Promise<DownResult> {
   checkLabName(lab);
   const t0 = performance.now();
@@ -61,78 +66,23 @@ export async function downLab(lab: string, opts: DownOptions = {}): Promise<Down
   const handles = new Handles();
   try {
     const record = readRecord(lab);
-    const out: DownResult = { lab, namespaces: [], links: [], restored: [], skipped: [], nothing: false, ms: 0, phases: { prepare: 0, namespaces: 0, links: 0, settle: 0 } };
-    const mark = markFor(lab);
-    const host = handles.get(HOST);
-
-    // 1. Host effects first: the uplink NIC leaves the bridge before the bridge goes.
-    if (record) await undoEffects(record, host, mark, out);
-    // Bridges of backends outside the kernel's links (OVS): what the lab owns there.
-    for (const b of BRIDGE_OBSERVERS) if (b.removeLab) out.links.push(...(await b.removeLab(lab)));
-    const table = natTableName(lab);
-    // With a record its effects name the table (recorded before the table is made); without one, look.
-    if (!record && nftAvailable() && nftTableExists(table)) {
-      delNat(table);
-      out.restored.push(`nftables table ${table}`);
-    }
-
-    const lap = (k: keyof DownResult['phases']) => {
+    const phases = { prepare: 0, namespaces: 0, links: 0, settle: 0 };
+    let last = t0;
+    const lap = (k: Phase) => {
       const now = performance.now();
-      out.phases[k] = Math.round(now - last);
+      phases[k] += Math.round(now - last);
       last = now;
     };
-    let last = t0;
+    const plan = planDown(observeDown(lab, record, handles));
     lap('prepare');
-    // 2. Namespaces.
-    for (const ns of findNamespaces(lab, record, out)) {
-      try {
-        await netns.del(ns);
-        out.namespaces.push(ns);
-      } catch (e) {
-        if (!(e instanceof NsnetError && e.code === 'ENOENT')) throw e;
-      }
+    const run = new ApplyContext(lab, record ?? newRecord(lab), handles);
+    try {
+      await runActions(plan.actions, run, handles, { onProgress: (p) => lap(PHASE_OF[p.action.op] ?? 'prepare') });
+    } catch (e) {
+      throw e instanceof ApplyError ? e.cause : e; // down says what the kernel said, as before
     }
-
-    lap('namespaces');
-    // 3. Host links that do not go with the namespaces; wait for those that do.
-    const intended = new Set(record?.intended.hostLinks ?? []);
-    const ours = (l: { name: string; alias?: string }) => {
-      const own = hostLinkOwnership(lab, l.alias, intended.has(l.name));
-      return own.is === 'ours' || own.is === 'take-back';
-    };
-    const deleted = new Set<number>();
-    const deleteLink = async (index: number, name: string) => {
-      if (deleted.has(index)) return;
-      deleted.add(index);
-      try {
-        await host.link.del(index);
-        out.links.push(name);
-      } catch (e) {
-        if (!(e instanceof NsnetError && e.code === 'ENODEV')) throw e;
-      }
-    };
-    /** Veths that go with their peer's namespace: waited for by ifindex (a GETLINK each, not a dump). */
-    const going: { index: number; name: string }[] = [];
-    for (const l of host.link.rawList()) {
-      if (!ours(l)) continue;
-      // A veth whose peer is in another namespace goes with it; one with both ends here does not.
-      if (l.kind === 'veth' && l.linkNetnsId !== undefined) {
-        going.push({ index: l.index, name: l.name });
-        continue;
-      }
-      await deleteLink(l.index, l.name);
-      if (l.kind === 'veth' && l.link) deleted.add(l.link);
-    }
-    lap('links');
-    // Wait for the veths that go with the namespaces; then one dump to be sure: nothing with the
-    // mark is left (made meanwhile, or missed).
-    const forced = await waitFreed(handles, going, {
-      timeoutMs: opts.settleMs,
-      more: () => host.link.rawList().filter(ours).map((l) => ({ index: l.index, name: l.name })),
-      timeout: (left, ms) => new NsnetError('ETIMEDOUT', `lab ${lab}: ${left.length} device(s) with its mark are still in the host namespace after ${ms / 1000} s (${left.slice(0, 5).map((l) => l.name).join(', ')})`, `lab ${lab}`, 'a process may hold one of its namespaces open; see nsnet labs, then run down again'),
-    });
-    out.links.push(...forced);
-
+    const out: DownResult = { lab, ...run.done, skipped: [...run.done.skipped, ...plan.skipped], nothing: false, ms: 0, phases };
+    out.links.push(...(await settle(lab, plan, record, handles, opts.settleMs)));
     lap('settle');
     out.nothing = !record && !out.namespaces.length && !out.links.length && !out.restored.length;
     removeRecord(lab);
@@ -145,70 +95,75 @@ export async function downLab(lab: string, opts: DownOptions = {}): Promise<Down
   }
 }
 
-/** Undo what the record says the lab changed on the host. */
-async function undoEffects(record: LabRecord, host: Handle, mark: string, out: DownResult): Promise<void> {
-  for (const [nic, e] of Object.entries(record.effects.uplinks)) {
-    const r = await restoreUplink(host, nic, e, mark);
-    if (r === 'gone') out.skipped.push(`host NIC ${nic}: gone, nothing to restore`);
-    else if (r.left || r.up !== undefined || r.mtu !== undefined) out.restored.push(`${nic} left ${e.bridge}${r.up === false ? ' and is down again' : ''}${r.mtu !== undefined ? ` with mtu ${r.mtu} again` : ''}`);
-  }
-  for (const [k, v] of Object.entries(record.effects.sysctls)) {
-    // Shared with other labs (ip_forward for NAT): the last lab holding it restores it.
-    const others = restoreHostSysctl(host, record.lab, k, v);
-    if (others.length) out.skipped.push(`host ${k}: left as it is, lab ${others.join(', ')} still needs it (the last lab to go restores ${v})`);
-    else out.restored.push(`${k}=${v}`);
-  }
-  if (record.effects.nat) {
-    delNat(record.effects.nat.table);
-    out.restored.push(`nftables table ${record.effects.nat.table}`);
-  }
+/**
+ * Wait for the host veths that go with the lab's namespaces; then one dump to be sure nothing
+ * with the mark is left (made meanwhile, or missed). Returns those deleted because they did not go.
+ */
+function settle(lab: string, plan: DownPlan, record: LabRecord | undefined, handles: Handles, timeoutMs?: number): Promise<string[]> {
+  const host = handles.get(HOST);
+  const intended = new Set(record?.intended.hostLinks ?? []);
+  return waitFreed(handles, plan.going, {
+    timeoutMs,
+    more: () => host.link.rawList().filter((l) => downsHostLink(lab, l, intended)).map((l) => ({ index: l.index, name: l.name })),
+    timeout: (left, ms) => new NsnetError('ETIMEDOUT', `lab ${lab}: ${left.length} device(s) with its mark are still in the host namespace after ${ms / 1000} s (${left.slice(0, 5).map((l) => l.name).join(', ')})`, `lab ${lab}`, 'a process may hold one of its namespaces open; see nsnet labs, then run down again'),
+  });
 }
 
-/** The lab's namespaces that exist: from the record (checked), or by scanning for the mark. */
-function findNamespaces(lab: string, record: LabRecord | undefined, out: DownResult): string[] {
-  const candidates = new Set<string>();
-  const intended = new Set(record?.intended.namespaces ?? []);
-  if (record) {
-    for (const s of [record.spec, record.pending]) for (const n of s?.nodes ?? []) candidates.add(n.netns);
-    for (const n of intended) candidates.add(n);
-    for (const n of Object.keys(record.namespaces)) candidates.add(n);
-  } else {
-    for (const n of namedNetns()) candidates.add(n);
+/** What down needs to know to plan (read-only). */
+function observeDown(lab: string, record: LabRecord | undefined, handles: Handles): DownObserved {
+  const table = natTableName(lab);
+  const hostLinks: DownHostLink[] = handles.get(HOST).link.rawList().map((l) => ({
+    index: l.index, name: l.name, ...(l.kind !== undefined ? { kind: l.kind } : {}), ...(l.alias !== undefined ? { alias: l.alias } : {}),
+    peerElsewhere: l.linkNetnsId !== undefined, ...(l.link ? { peer: l.link } : {}),
+  }));
+  return {
+    lab,
+    ...(record ? { record: { effects: record.effects, intended: record.intended } } : {}),
+    // With a record its effects name the table (recorded before the table is made); without one, look.
+    ...(!record && nftAvailable() && nftTableExists(table) ? { natTable: table } : {}),
+    backends: BRIDGE_OBSERVERS.filter((b) => b.removeLab).map((b) => b.type),
+    namespaces: [...candidates(record)].flatMap((ns) => observeNamespace(ns, record) ?? []),
+    hostLinks,
+  };
+}
+
+/** The namespaces that may be the lab's: those the record names, or (lost) every named one. */
+function candidates(record: LabRecord | undefined): Set<string> {
+  const out = new Set<string>();
+  if (!record) {
+    for (const n of namedNetns()) out.add(n);
+    return out;
   }
-  const found: string[] = [];
-  for (const ns of candidates) {
-    const st = netnsFile(ns);
-    if (!st) continue; // not there
-    const known = record?.namespaces[ns];
-    if (known && known.dev === st.dev && known.ino === st.ino) {
-      found.push(ns);
-      continue;
-    }
-    let h: Handle;
-    try {
-      h = openNetnsSync(ns);
-    } catch (e) {
-      // An empty file that is not a namespace, named by the record: what an up or down killed
-      // between making the file and mounting on it (or unmounting and removing it) leaves.
-      if (record && e instanceof KernelError && e.code === 'EINVAL' && st.emptyFile) {
-        found.push(ns);
-        continue;
-      }
-      if (record && e instanceof NsnetError) out.skipped.push(`namespace ${ns}: ${e.message}`);
-      continue;
-    }
-    try {
-      const lo = h.link.raw(LOOPBACK_IFINDEX);
-      const owner = labOfMark(lo.alias);
-      const own = namespaceOwnership(lab, owner, intended.has(ns), lo.alias === undefined && intended.has(ns) && h.link.rawList().length === 1);
-      if (own.is === 'ours' || own.is === 'take-back') found.push(ns);
-      else if (record) out.skipped.push(`namespace ${ns}: ${own.is === 'other-lab' ? `belongs to lab ${own.lab}` : `not made by lab ${lab}`}, left alone`);
-    } catch (e) {
-      if (!(e instanceof KernelError)) throw e;
-      out.skipped.push(`namespace ${ns}: ${e.message}`);
-    } finally {
-      h.close();
-    }
+  for (const s of [record.spec, record.pending]) for (const n of s?.nodes ?? []) out.add(n.netns);
+  for (const n of record.intended.namespaces) out.add(n);
+  for (const n of Object.keys(record.namespaces)) out.add(n);
+  return out;
+}
+
+/** What down needs to know of namespace `ns`; undefined when it is not there. */
+function observeNamespace(ns: string, record: LabRecord | undefined): DownNamespace | undefined {
+  const st = netnsFile(ns);
+  if (!st) return undefined;
+  const known = record?.namespaces[ns];
+  if (known && known.dev === st.dev && known.ino === st.ino) return { name: ns, recorded: true };
+  let h;
+  try {
+    h = openNetnsSync(ns);
+  } catch (e) {
+    const emptyFile = e instanceof KernelError && e.code === 'EINVAL' && st.emptyFile;
+    return { name: ns, openFailed: { emptyFile, ...(e instanceof NsnetError ? { message: e.message } : {}) } };
   }
-  return found;
+  try {
+    const lo = h.link.raw(LOOPBACK_IFINDEX);
+    const owner = labOfMark(lo.alias);
+    const loUnmarked = lo.alias === undefined;
+    // Whether nothing but lo is in it matters only for an unmarked one the journal names (a dump: only then).
+    const onlyLo = loUnmarked && record?.intended.namespaces.includes(ns) === true && h.link.rawList().length === 1;
+    return { name: ns, ...(owner !== undefined ? { owner } : {}), loUnmarked, onlyLo };
+  } catch (e) {
+    if (!(e instanceof KernelError)) throw e;
+    return { name: ns, unreadable: e.message };
+  } finally {
+    h.close();
+  }
 }

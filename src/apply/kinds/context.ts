@@ -12,8 +12,21 @@ import type { Handles } from '../handles.js';
 import { waitFreed } from '../settle.js';
 import type { LabRecord } from '../state.js';
 
+/** What a run removed and restored, for down's result (up counts its actions instead). */
+export interface RunReport {
+  /** Namespaces deleted (not those already gone). */
+  namespaces: string[];
+  /** Host links and backend bridges deleted ("OVS bridge sw1"). */
+  links: string[];
+  /** Host effects undone: "eth1 left br0", "net.ipv4.ip_forward=0", "nftables table nsnet-x". */
+  restored: string[];
+  /** What was left as it is, and why. */
+  skipped: string[];
+}
+
 export class ApplyContext {
   readonly mark: string;
+  readonly done: RunReport = { namespaces: [], links: [], restored: [], skipped: [] };
   private readonly idx = new Map<string, number>();
   private readonly frees: FreedLink[] = [];
 
@@ -73,13 +86,15 @@ export class ApplyContext {
 }
 
 /** How one kind is applied: through src/api, with the context of the run. */
-export type ApplyFn<A> = (a: A, c: ApplyContext) => Promise<void> | void;
+export type ApplyFn<A> = (a: A, c: ApplyContext) => Promise<unknown> | void;
 
-/** Run `fn`, taking the kernel's `code` as "already so" (a delete of what is gone). */
-export async function unless(codes: string[], fn: () => Promise<unknown>): Promise<void> {
+/** Run `fn`, taking the kernel's `code` as "already so" (a delete of what is gone); false then. */
+export async function unless(codes: string[], fn: () => Promise<unknown>): Promise<boolean> {
   try {
     await fn();
+    return true;
   } catch (e) {
     if (!(e instanceof NsnetError && codes.includes(e.code))) throw e;
+    return false;
   }
 }

@@ -5,6 +5,8 @@ import type { ApplyFn } from './context.js';
 
 const apply: ApplyFn<ActionFor<'del-nat'>> = (a, c) => {
   delNat(a.table);
+  c.done.restored.push(`nftables table ${a.table}`);
+  if (!c.record.effects.nat) return; // down without a record found the table by looking
   delete c.record.effects.nat;
   writeRecord(c.record);
 };

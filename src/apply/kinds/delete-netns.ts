@@ -5,7 +5,7 @@ import { unless, type ApplyFn } from './context.js';
 const apply: ApplyFn<ActionFor<'delete-netns'>> = async (a, c) => {
   c.handles.close(a.netns);
   c.forget(a.netns);
-  await unless(['ENOENT'], () => netns.del(a.netns));
+  if (await unless(['ENOENT'], () => netns.del(a.netns))) c.done.namespaces.push(a.netns);
   delete c.record.namespaces[a.netns];
   c.willFree(a.frees);
 };

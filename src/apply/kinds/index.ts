@@ -23,6 +23,7 @@ import deleteLink from './delete-link.js';
 import deleteNetns from './delete-netns.js';
 import deleteOvsBridge from './delete-ovs-bridge.js';
 import detachUplink from './detach-uplink.js';
+import downBackend from './down-backend.js';
 import mark from './mark.js';
 import replaceRoute from './replace-route.js';
 import restoreSysctl from './restore-sysctl.js';
@@ -33,6 +34,7 @@ import setSysctl from './set-sysctl.js';
 
 export const APPLY: { readonly [O in Op]: ApplyFn<ActionFor<O>> } = {
   'detach-uplink': detachUplink,
+  'down-backend': downBackend,
   'delete-netns': deleteNetns,
   'delete-link': deleteLink,
   'delete-ovs-bridge': deleteOvsBridge,

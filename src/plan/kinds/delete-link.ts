@@ -7,6 +7,8 @@ export interface DeleteLink extends ActionBase {
   op: 'delete-link';
   netns?: string;
   name: string;
+  /** Its ifindex, when known (down deletes the device it saw in the dump by it). */
+  index?: number;
   /** Its veth peer, which goes with it. */
   peer?: { netns?: string; name: string };
 }

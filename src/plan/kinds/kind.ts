@@ -9,7 +9,7 @@
  * Order: actions run sorted by `order` (stable: a planner step's own order is kept within a
  * rank). The ranks in use, lowest first:
  *
- *   10 detach-uplink   20 delete-netns   30 delete-link, delete-ovs-bridge    40 del-address   50 del-route
+ *   10 detach-uplink   15 down-backend (down only)   20 delete-netns   30 delete-link, delete-ovs-bridge    40 del-address   50 del-route
  *   60 del-nat         70 restore-sysctl 80 mark          100 create-netns 105 set-sysctl (IPv6
  *   turned on in a node)   110 create-bridge
  *   120 create-veth, create-macvlan, create-vxlan         125 create-ovs-bridge
