@@ -8,7 +8,7 @@ const ops = (p: ReturnType<typeof planDown>) => p.actions.map((a) => `${a.op} ${
 test('down restores host effects first, then backends, namespaces, host links (in that order)', () => {
   const p = planDown(base({
     record: {
-      effects: { uplinks: { eth1: { bridge: 'br0', wasUp: false } }, sysctls: { 'net.ipv4.ip_forward': '0' }, nat: { table: 'nsnet-x', subnets: ['10.1.0.0/24'] } },
+      effects: { uplinks: { eth1: { bridge: 'br0', wasUp: false, mtu: 1400 } }, sysctls: { 'net.ipv4.ip_forward': '0' }, nat: { table: 'nsnet-x', subnets: ['10.1.0.0/24'] } },
       intended: { namespaces: [], hostLinks: [] },
     },
     backends: ['ovs'],
@@ -20,6 +20,7 @@ test('down restores host effects first, then backends, namespaces, host links (i
     'down-backend ovs bridges of lab x', 'delete-netns namespace h1', 'delete-link host link br0',
   ]);
   assert.deepEqual(p.skipped, []);
+  assert.deepEqual(p.actions[0], { op: 'detach-uplink', target: 'uplink eth1', reason: 'lab x goes down', nic: 'eth1', bridge: 'br0', wasUp: false, mtu: 1400 });
 });
 
 test('only what the ownership rule gives the lab goes; what the record names but is not the lab\'s is said', () => {
