@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import { netnsLabel, openScanned, scanNetns, type ScannedNetns } from '../kernel/hostscan.js';
 import { inNetns } from '../kernel/netns.js';
 import { NetlinkSocket } from '../kernel/socket.js';
-import { decodeLink, encodeLink, RTM_GETLINK, RTM_NEWLINK, type Addr, type Link } from '../wire/rtnl/index.js';
+import { decodeLink, encodeLink, IFF_UP, RTM_GETLINK, RTM_NEWLINK, type Addr, type Link } from '../wire/rtnl/index.js';
 import { handleFromFd, type Handle } from './handle.js';
 
 export interface MapLink {
@@ -62,8 +62,6 @@ interface Read {
   /** For a veth whose peer is in another namespace: the peer's MAC, asked of the kernel by nsid. */
   peerMac: Map<number, string>;
 }
-
-const IFF_UP = 1;
 
 function readOne(ns: ScannedNetns): Read | undefined {
   const fd = openScanned(ns);

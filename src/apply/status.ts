@@ -7,7 +7,7 @@ import type { Action, Refusal } from '../plan/actions.js';
 import { ovsStatus, type OvsBridgeStatus } from '../plan/bridges/ovs-status.js';
 import { HOST, indexLab } from '../plan/desired.js';
 import { describeRoute } from '../plan/keys.js';
-import type { ObservedLab, ObservedLink } from '../plan/observed.js';
+import { markFor, type ObservedLab, type ObservedLink } from '../plan/observed.js';
 import { planLab } from '../plan/plan.js';
 import type { LabSpec } from '../topology/model.js';
 import { observeLab } from './observe.js';
@@ -99,7 +99,7 @@ export async function labStatus(spec: LabSpec, record: LabRecord | undefined = r
       .map((r) => `${describeRoute({ ...r, table: r.table })}${r.protocol === 'static' ? '' : ` (proto ${r.protocol})`}`);
     return st;
   });
-  const host = o.host.links.filter((l) => l.alias === `nsnet:${spec.name}`).map((l) => linkStatus(l, o, HOST, o.host.addresses, true));
+  const host = o.host.links.filter((l) => l.alias === markFor(spec.name)).map((l) => linkStatus(l, o, HOST, o.host.addresses, true));
   const out: LabStatus = {
     lab: spec.name,
     state: record?.state ?? 'down',
