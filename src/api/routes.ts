@@ -2,12 +2,13 @@ import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/nlmsg.js';
 import { isIP } from 'node:net';
 import { NsnetError } from '../kernel/errors.js';
 import {
-  decodeRoute, encodeRoute, encodeRouteDump, RT_SCOPE_NOWHERE, RT_TABLE_MAIN, RTM_DELROUTE, RTM_NEWROUTE, scopeNumber, tableName, type Route, type RouteSpec as WireRoute,
+  cacheFlagNames, decodeRoute, encodeRoute, encodeRouteDump, encodeRouteGet, RT_SCOPE_NOWHERE, RT_TABLE_MAIN, RTM_DELROUTE, RTM_F_CLONED, RTM_NEWROUTE,
+  scopeNumber, tableName, type Route, type RouteSpec as WireRoute,
 } from '../wire/rtnl/index.js';
 import { parseCidr } from './cidr.js';
 import type { Handle } from './handle.js';
 import { nsnetIn } from './hints.js';
-import type { RouteInfo, RouteSpec } from './types.js';
+import type { RouteInfo, RouteLookup, RouteQuery, RouteSpec } from './types.js';
 
 const TYPES = { unicast: 1, local: 2, blackhole: 6, unreachable: 7, prohibit: 8 } as const;
 const PROTOS = { kernel: 2, boot: 3, static: 4 } as const;
@@ -33,7 +34,21 @@ export function routeInfoOf(x: Route, names: ReadonlyMap<number, string>): Route
   return out;
 }
 
-/** `ip route`: add, replace, del, list; default gateways and tables. */
+const PREFS: Record<number, string> = { 0: 'medium', 1: 'high', 3: 'low' };
+
+/** The kernel's answer to a lookup, with what ip route get prints beyond a route. @internal */
+export function routeLookupOf(x: Route, names: ReadonlyMap<number, string>): RouteLookup {
+  const cloned = (x.flags & RTM_F_CLONED) !== 0;
+  const out: RouteLookup = { ...routeInfoOf(x, names), cloned };
+  if (x.src !== undefined) out.from = x.src;
+  if (x.iif !== undefined) out.iif = names.get(x.iif) ?? `if${x.iif}`;
+  if (x.uid !== undefined) out.uid = x.uid;
+  if (x.pref !== undefined) out.pref = PREFS[x.pref] ?? String(x.pref);
+  if (cloned && x.family === 4) out.cache = cacheFlagNames(x.flags);
+  return out;
+}
+
+/** `ip route`: add, replace, del, list, get; default gateways and tables. */
 export class Routes {
   constructor(private readonly h: Handle) {}
 
@@ -113,6 +128,43 @@ export class Routes {
     this.h.sock.request(encodeRoute(RTM_DELROUTE, 0, spec), {
       op: 'delete', object, hints: { ESRCH: { lib: 'there is no such route: route.list() shows the routes there are', cli: `there is no such route: ${nsnetIn(this.h)} route show lists the routes there are` } },
     });
+  }
+
+  /**
+   * Same as: ip -j route get TO [from SRC] [iif DEV] [oif DEV]: the route a packet to one
+   * address takes, as the kernel decides it now.
+   */
+  async get(to: string, q: RouteQuery = {}): Promise<RouteLookup> {
+    this.h.check();
+    const v = isIP(to);
+    if (!v) throw new NsnetError('INVALID_ADDRESS', `invalid address ${JSON.stringify(to)} to look up a route for (one IPv4 or IPv6 address, no prefix)`, `route to ${to}`);
+    if (q.from !== undefined && isIP(q.from) !== v) throw new NsnetError('INVALID_ADDRESS', `route to ${to}: from ${q.from} is not an IPv${v} address`, `route to ${to}`);
+    const object = `route to ${to}${q.from !== undefined ? ` from ${q.from}` : ''} in ${this.h.label}`;
+    const msg = encodeRouteGet({
+      dst: to, src: q.from, iif: q.iif !== undefined ? this.h.link.index(q.iif) : undefined, oif: q.oif !== undefined ? this.h.link.index(q.oif) : undefined,
+    });
+    const n = nsnetIn(this.h);
+    const r = this.h.sock.request(msg, {
+      op: 'look up', object, hints: {
+        ENETUNREACH: {
+          lib: 'no route here leads there: add one, or a default route (route.add({ to: \'default\', via }))',
+          cli: `no route here leads there: add one, or a default route (${n} route add default via GW)`,
+        },
+        EHOSTUNREACH: {
+          lib: 'an unreachable route covers it (route.list() shows it), or, with iif, this namespace does not forward (sysctl.set(\'net.ipv4.ip_forward\', 1))',
+          cli: `an unreachable route covers it (${n} route show lists it), or, with iif, this namespace does not forward (${n} sysctl set net.ipv4.ip_forward 1)`,
+        },
+        EACCES: { lib: 'a prohibit route covers it: route.list() shows it', cli: `a prohibit route covers it: ${n} route show lists it` },
+        EINVAL: q.iif === undefined
+          ? { lib: 'a blackhole route covers it: route.list() shows it', cli: `a blackhole route covers it: ${n} route show lists it` }
+          : q.from === undefined
+            ? { lib: 'a lookup with iif needs from: the address the packet comes from', cli: 'a lookup with iif needs from ADDR: the address the packet comes from' }
+            : { lib: 'from must be an address a packet could come from on iif (not one of this namespace\'s own)', cli: 'from must be an address a packet could come from on iif (not one of this namespace\'s own)' },
+      },
+    });
+    const m = r.find((x) => x.type === RTM_NEWROUTE);
+    if (!m) throw new NsnetError('EPROTO', `look up ${object}: the kernel sent no route`, object);
+    return routeLookupOf(decodeRoute(m), this.h.link.names());
   }
 
   /**

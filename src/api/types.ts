@@ -185,6 +185,29 @@ export interface RouteInfo {
   family: 'inet' | 'inet6';
 }
 
+/** The answer to a route lookup (`ip route get`): the route a packet to one address takes. */
+export interface RouteLookup extends RouteInfo {
+  /** The source the lookup was for (`from`), when the kernel names one. */
+  from?: string;
+  /** The incoming device the lookup was for (`iif`). */
+  iif?: string;
+  /** The uid the lookup was made for. */
+  uid?: number;
+  /** An IPv6 route's router preference: 'medium', 'high' or 'low'. */
+  pref?: string;
+  /** The kernel made this route for the lookup (an IPv4 answer): then ip prints no proto or scope. */
+  cloned: boolean;
+  /** An IPv4 answer's cache flags ('local', 'brd', ...), as ip prints after "cache". */
+  cache?: string[];
+}
+
+/** What to look up: the route to `to` (one address) for a packet from `from`, arriving on `iif` or leaving by `oif`. */
+export interface RouteQuery {
+  from?: string;
+  iif?: DevRef;
+  oif?: DevRef;
+}
+
 export interface NeighInfo {
   dst: string;
   dev: string;

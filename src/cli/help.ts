@@ -27,6 +27,7 @@ TYPE [ARGS] := veth peer [name] PEER [netns NS] [mtu N] [address MAC] [alias TEX
                                           [metric N] [src ADDR] [scope global|link|host]
                                           [proto kernel|boot|static|N] [onlink] [mtu N]
        nsnet [-n NS] [-j] [-4|-6] route show [table N|main|local|all] [dev DEV]
+       nsnet [-n NS] [-j] route get ADDR [from ADDR] [iif DEV] [oif DEV]
 TYPE := unicast | local | blackhole | unreachable | prohibit
 As with ip, "route show" lists IPv4 routes unless -6 is given.
 `,

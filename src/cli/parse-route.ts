@@ -8,10 +8,11 @@ import { matchWord, verbNames, Words } from './words.js';
 export type RouteCommand =
   | { verb: 'add' | 'replace' | 'del'; spec: RouteSpec }
   | { verb: 'show'; table?: number | 'all'; dev?: string }
+  | { verb: 'get'; to: string; query: { from?: string; iif?: string; oif?: string } }
   | { verb: 'help' };
 
 /** In iproute2's order (do_iproute). */
-const VERBS = [['add'], ['change', 'chg'], ['replace'], ['delete', 'del'], ['show', 'list', 'lst', 'ls'], ['help']] as const;
+const VERBS = [['add'], ['change', 'chg'], ['replace'], ['delete', 'del'], ['show', 'list', 'lst', 'ls'], ['get'], ['help']] as const;
 const TYPES = ['unicast', 'local', 'blackhole', 'unreachable', 'prohibit'] as const;
 const SCOPES = ['global', 'link', 'host'] as const;
 const ROUTE_WORDS = ['to', 'via', 'dev', 'table', 'metric', 'src', 'scope', 'proto', 'onlink', 'mtu', 'type', ...TYPES] as const;
@@ -30,6 +31,8 @@ export function parseRouteCommand(words: readonly string[], family?: 4 | 6): Rou
     }
     case 'show':
       return { verb: 'show', ...parseRouteShow(new Words(rest, 'route show')) };
+    case 'get':
+      return { verb: 'get', ...parseRouteGet(new Words(rest, 'route get'), family) };
     case 'help':
       return { verb: 'help' };
     default:
@@ -129,4 +132,29 @@ export function parseRouteShow(w: Words): { table?: number | 'all'; dev?: string
     else w.unknown(word, ['table', 'dev']);
   }
   return out;
+}
+
+/** `route get [to] ADDR [from ADDR] [iif DEV] [oif DEV|dev DEV]`: one address (a full-length prefix is that address). */
+export function parseRouteGet(w: Words, family?: 4 | 6): { to: string; query: { from?: string; iif?: string; oif?: string } } {
+  let to: string | undefined;
+  const query: { from?: string; iif?: string; oif?: string } = {};
+  const address = (kw: string, v: string): string => {
+    const [a, len, extra] = v.split('/');
+    const fam = isIP(a!);
+    if (fam === 0 || extra !== undefined) w.fail(`invalid ${kw} ${JSON.stringify(v)} (expected one IPv4 or IPv6 address)`);
+    if (len !== undefined && len !== String(fam === 4 ? 32 : 128)) w.fail(`${kw} ${v} is a prefix; route get looks up one address (e.g. ${a})`);
+    if (family !== undefined && fam !== family) w.fail(`${kw} ${a} is not an IPv${family} address (-${family} was given)`);
+    return a!;
+  };
+  while (!w.done) {
+    const word = w.next()!;
+    if (word === 'from') query.from = address('from', w.value('from', 'an IP address'));
+    else if (word === 'iif') query.iif = w.dev(query.iif, 'iif');
+    else if (word === 'oif' || word === 'dev') query.oif = w.dev(query.oif, word);
+    else if (to === undefined && !word.startsWith('-')) to = address('address', word === 'to' ? w.value('to', 'an address') : word);
+    else w.unknown(word, ['to', 'from', 'iif', 'oif', 'dev']);
+  }
+  if (to === undefined) w.fail('missing the address to look up (route get ADDR)');
+  if (query.from !== undefined && isIP(query.from) !== isIP(to)) w.fail(`from ${query.from} is not of the same address family as ${to}`);
+  return { to, query };
 }

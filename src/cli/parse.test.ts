@@ -179,6 +179,19 @@ test('route add/replace/del: gateways, tables, types, metrics', () => {
   assert.equal(usage(() => parseRouteCommand(w('add default via 10.1.1.1 proto bgp'))), 'route add: invalid proto "bgp" (expected kernel, boot, static or 0..255)');
 });
 
+test('route get: one address, from, iif, oif (dev), a full-length prefix; mistakes named', () => {
+  assert.deepEqual(parseRouteCommand(w('get 10.0.0.7')), { verb: 'get', to: '10.0.0.7', query: {} });
+  assert.deepEqual(parseRouteCommand(w('g to 10.0.0.7/32 from 10.0.0.1 iif v1')), { verb: 'get', to: '10.0.0.7', query: { from: '10.0.0.1', iif: 'v1' } });
+  assert.deepEqual(parseRouteCommand(w('get fd00::9 dev v0')), { verb: 'get', to: 'fd00::9', query: { oif: 'v0' } });
+  assert.equal(usage(() => parseRouteCommand(w('get'))), 'route get: missing the address to look up (route get ADDR)');
+  assert.equal(usage(() => parseRouteCommand(w('get 10.0.0.0/24'))), 'route get: address 10.0.0.0/24 is a prefix; route get looks up one address (e.g. 10.0.0.0)');
+  assert.equal(usage(() => parseRouteCommand(w('get host.example'))), 'route get: invalid address "host.example" (expected one IPv4 or IPv6 address)');
+  assert.equal(usage(() => parseRouteCommand(w('get 10.0.0.7 from fd00::1'))), 'route get: from fd00::1 is not of the same address family as 10.0.0.7');
+  assert.equal(usage(() => parseRouteCommand(w('get 10.0.0.7'), 6)), 'route get: address 10.0.0.7 is not an IPv6 address (-6 was given)');
+  assert.equal(usage(() => parseRouteCommand(w('get 10.0.0.7 oif a dev b'))), 'route get: dev given twice ("b"); give it once');
+  assert.equal(usage(() => parseRouteCommand(w('get 10.0.0.7 mark 3'))), 'route get: unknown argument "mark" (expected one of: to, from, iif, oif, dev)');
+});
+
 test('route show: tables and device filter', () => {
   assert.deepEqual(parseRouteCommand([]), { verb: 'show' });
   assert.deepEqual(parseRouteCommand(w('show table all')), { verb: 'show', table: 'all' });

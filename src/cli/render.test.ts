@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddrInfo, LinkInfo, NeighInfo, RouteInfo } from '../api/types.js';
-import { renderAddrs, renderLinks, renderNeighs, renderNetns, renderRoutes } from './render.js';
+import type { AddrInfo, LinkInfo, NeighInfo, RouteInfo, RouteLookup } from '../api/types.js';
+import { renderAddrs, renderLinks, renderNeighs, renderNetns, renderRouteGet, renderRoutes } from './render.js';
 
 const lo: LinkInfo = {
   ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], mtu: 65536, operstate: 'UNKNOWN',
@@ -142,6 +142,24 @@ test('route JSON: ip -j route fields (no boot protocol, no global scope, table o
     { type: 'blackhole', dst: '10.9.0.0/16', table: '100', metric: 5, flags: [] },
     { dst: '10.7.0.0/16', gateway: '10.1.1.9', dev: 'veth1', protocol: 'static', flags: ['onlink'] },
   ]);
+});
+
+test('route get: as ip route get (cache line for an IPv4 answer; no proto or scope when the kernel made it; from, uid, pref)', () => {
+  const gw: RouteLookup = {
+    dst: '10.5.1.1', gateway: '10.0.0.2', dev: 'v0', table: 'main', protocol: 'unspec', scope: 'global', type: 'unicast', prefsrc: '10.0.0.1',
+    flags: [], family: 'inet', uid: 0, cloned: true, cache: [],
+  };
+  const local: RouteLookup = { ...gw, dst: '10.0.0.1', gateway: undefined, dev: 'lo', type: 'local', scope: 'host', table: 'local', cache: ['local'] };
+  delete local.gateway;
+  const v6: RouteLookup = {
+    dst: 'fd00::9', from: '::', dev: 'v0', table: 'main', protocol: 'kernel', scope: 'global', type: 'unicast', prefsrc: 'fd00::1', metric: 256,
+    flags: [], family: 'inet6', pref: 'medium', cloned: false,
+  };
+  assert.equal(renderRouteGet(gw), '10.5.1.1 via 10.0.0.2 dev v0 src 10.0.0.1 uid 0\n    cache\n');
+  assert.equal(renderRouteGet(local), 'local 10.0.0.1 dev lo table local src 10.0.0.1 uid 0\n    cache <local>\n');
+  assert.equal(renderRouteGet(v6), 'fd00::9 from :: dev v0 proto kernel src fd00::1 metric 256 pref medium\n');
+  assert.deepEqual(JSON.parse(renderRouteGet(gw, { json: true })), [{ dst: '10.5.1.1', gateway: '10.0.0.2', dev: 'v0', prefsrc: '10.0.0.1', flags: [], uid: 0, cache: [] }]);
+  assert.deepEqual(Object.keys(JSON.parse(renderRouteGet(v6, { json: true }))[0]), ['dst', 'from', 'dev', 'protocol', 'prefsrc', 'metric', 'flags', 'pref']);
 });
 
 test('neigh and netns output', () => {

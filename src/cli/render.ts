@@ -2,7 +2,7 @@
  * Text and JSON output in iproute2's shapes: `ip link show`, `ip addr show`, `ip route`,
  * `ip neigh`, `ip netns list`, and their `-j` field names. Pure: data in, string out.
  */
-import type { AddrInfo, LinkInfo, NamespaceInfo, NeighInfo, RouteInfo } from '../api/types.js';
+import type { AddrInfo, LinkInfo, NamespaceInfo, NeighInfo, RouteInfo, RouteLookup } from '../api/types.js';
 import { isMainTable } from '../wire/rtnl/constants.js';
 import { kindJson, kindText, type NameOf } from './render-kinds.js';
 import { statsJson, statsLines } from './render-stats.js';
@@ -158,41 +158,58 @@ export function renderAddrs(links: readonly LinkInfo[], addrs: readonly AddrInfo
 const showProto = (p: string): boolean => p !== 'boot' && p !== 'unspec';
 const showScope = (s: string): boolean => s !== 'global' && s !== 'universe';
 
-/** One route with `ip -j route` field names (type only when not unicast, table only when not main). */
-export function routeJson(r: RouteInfo): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  if (r.type !== 'unicast') o.type = r.type;
-  o.dst = r.dst;
-  if (r.gateway !== undefined) o.gateway = r.gateway;
-  if (r.dev !== undefined) o.dev = r.dev;
-  if (!isMainTable(r.table)) o.table = String(r.table);
-  if (showProto(r.protocol)) o.protocol = r.protocol;
-  if (showScope(r.scope)) o.scope = r.scope;
-  if (r.prefsrc !== undefined) o.prefsrc = r.prefsrc;
-  if (r.metric !== undefined) o.metric = r.metric;
-  o.flags = r.flags;
-  return o;
+/**
+ * A route's fields in ip's order: the JSON key, its value, and the words of the text. A lookup's
+ * answer (route get) adds from, uid, iif and pref, and has no proto or scope when the kernel made it.
+ */
+function routeFields(r: RouteInfo | RouteLookup): Array<[string, unknown, string[]]> {
+  const f: Array<[string, unknown, string[]]> = [];
+  const lookup = 'cloned' in r ? r : undefined;
+  if (r.type !== 'unicast') f.push(['type', r.type, [r.type]]);
+  f.push(['dst', r.dst, [r.dst]]);
+  if (lookup?.from !== undefined) f.push(['from', lookup.from, ['from', lookup.from]]);
+  if (r.gateway !== undefined) f.push(['gateway', r.gateway, ['via', r.gateway]]);
+  if (r.dev !== undefined) f.push(['dev', r.dev, ['dev', r.dev]]);
+  if (!isMainTable(r.table)) f.push(['table', String(r.table), ['table', String(r.table)]]);
+  if (!lookup?.cloned) {
+    if (showProto(r.protocol)) f.push(['protocol', r.protocol, ['proto', r.protocol]]);
+    if (showScope(r.scope)) f.push(['scope', r.scope, ['scope', r.scope]]);
+  }
+  if (r.prefsrc !== undefined) f.push(['prefsrc', r.prefsrc, ['src', r.prefsrc]]);
+  if (r.metric !== undefined) f.push(['metric', r.metric, ['metric', String(r.metric)]]);
+  f.push(['flags', r.flags, r.flags]);
+  if (lookup?.uid !== undefined) f.push(['uid', lookup.uid, ['uid', String(lookup.uid)]]);
+  // (text: the cache flags go on a line of their own, see routeGetLines)
+  if (lookup?.cache !== undefined) f.push(['cache', lookup.cache, []]);
+  if (lookup?.iif !== undefined) f.push(['iif', lookup.iif, ['iif', lookup.iif]]);
+  if (lookup?.pref !== undefined) f.push(['pref', lookup.pref, ['pref', lookup.pref]]);
+  return f;
 }
 
+/** One route with `ip -j route` field names (type only when not unicast, table only when not main). */
+export const routeJson = (r: RouteInfo | RouteLookup): Record<string, unknown> => Object.fromEntries(routeFields(r).map(([k, v]) => [k, v]));
+
 /** `default via 10.1.1.1 dev veth1`, `10.1.1.0/24 dev veth1 proto kernel scope link src 10.1.1.2` */
-export function routeLine(r: RouteInfo): string {
-  const p: string[] = [];
-  if (r.type !== 'unicast') p.push(r.type);
-  p.push(r.dst);
-  if (r.gateway !== undefined) p.push('via', r.gateway);
-  if (r.dev !== undefined) p.push('dev', r.dev);
-  if (!isMainTable(r.table)) p.push('table', String(r.table));
-  if (showProto(r.protocol)) p.push('proto', r.protocol);
-  if (showScope(r.scope)) p.push('scope', r.scope);
-  if (r.prefsrc !== undefined) p.push('src', r.prefsrc);
-  if (r.metric !== undefined) p.push('metric', String(r.metric));
-  p.push(...r.flags);
-  return p.join(' ');
-}
+export const routeLine = (r: RouteInfo | RouteLookup): string => routeFields(r).flatMap(([, , words]) => words).join(' ');
 
 export function renderRoutes(routes: readonly RouteInfo[], o: RenderOptions = {}): string {
   if (o.json) return toJson(routes.map(routeJson), o.pretty);
   return routes.map((r) => `${routeLine(r)}\n`).join('');
+}
+
+/**
+ * `ip route get`: the route's words; an IPv4 answer goes on with "    cache <flags>" on a line of
+ * its own, and what ip prints after the cache flags (iif, pref) follows there. `-j`: a
+ * one-element array, as ip.
+ */
+export function renderRouteGet(r: RouteLookup, o: RenderOptions = {}): string {
+  if (o.json) return toJson([routeJson(r)], o.pretty);
+  const fields = routeFields(r);
+  const at = fields.findIndex(([k]) => k === 'cache');
+  const words = (from: number, to?: number): string[] => fields.slice(from, to).flatMap(([, , w]) => w);
+  if (at < 0 || r.cache === undefined) return `${words(0).join(' ')}\n`;
+  const cache = ['    cache', ...(r.cache.length ? [`<${r.cache.join(',')}>`] : []), ...words(at + 1)];
+  return `${words(0, at).join(' ')}\n${cache.join(' ')}\n`;
 }
 
 /** `ip -j neigh`: {dst, dev, lladdr, router: null (as ip prints a flag), state: [...]}. */

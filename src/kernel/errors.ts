@@ -56,6 +56,7 @@ const errnoText: Record<string, string> = {
   ENOTSUP: 'operation not supported',
   EADDRNOTAVAIL: 'cannot assign requested address',
   ENETUNREACH: 'network is unreachable',
+  EHOSTUNREACH: 'no route to host',
   ERANGE: 'numerical result out of range',
   ENOBUFS: 'no buffer space available',
   ETIMEDOUT: 'timed out',

@@ -11,7 +11,7 @@ import { parseLinkCommand } from '../parse-link.js';
 import { parseNeighCommand } from '../parse-neigh.js';
 import { parseNetnsCommand, parseSysctlCommand } from '../parse-netns.js';
 import { parseRouteCommand } from '../parse-route.js';
-import { renderAddrs, renderLinks, renderNeighs, renderNetns, renderRoutes, toJson } from '../render.js';
+import { renderAddrs, renderLinks, renderNeighs, renderNetns, renderRouteGet, renderRoutes, toJson } from '../render.js';
 import { renderAddrsBrief, renderLinksBrief } from '../render-brief.js';
 import { wantsHelp, type GlobalOptions } from '../words.js';
 import { cliMessage } from '../message.js';
@@ -160,6 +160,9 @@ async function runRoute(words: string[], g: GlobalOptions): Promise<number> {
         out(renderRoutes(c.dev === undefined ? routes : routes.filter((r) => r.dev === c.dev), g));
         break;
       }
+      case 'get':
+        out(renderRouteGet(await h.route.get(c.to, c.query), g));
+        break;
     }
   });
   return 0;

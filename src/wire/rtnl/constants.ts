@@ -217,6 +217,19 @@ export function routeFlagNames(flags: number): string[] {
   return out;
 }
 
+/** RTCF_* (<linux/in_route.h>): an IPv4 route the kernel made for a lookup, in the order ip prints them after "cache". */
+const CACHE_FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
+  [0x80000000, 'local'], [0x40000000, 'reject'], [0x20000000, 'mc'], [0x10000000, 'brd'], [0x08000000, 'dst-nat'],
+  [0x00800000, 'src-nat'], [0x00400000, 'masq'], [0x00020000, 'dst-direct'], [0x04000000, 'src-direct'],
+  [0x00040000, 'redirected'], [0x01000000, 'redirect'], [0x00200000, 'fastroute'], [0x00010000, 'notify'], [0x00080000, 'proxy'],
+];
+/** 'local', 'brd', ... as `ip -j route get` prints "cache" (the upper 16 bits of rtm_flags). */
+export function cacheFlagNames(flags: number): string[] {
+  const out: string[] = [];
+  for (const [bit, name] of CACHE_FLAG_NAMES) if (flags & bit) out.push(name);
+  return out;
+}
+
 // ---- RTAX_* (route metrics, inside RTA_METRICS) ----
 export const RTAX_LOCK = 1;
 export const RTAX_MTU = 2;

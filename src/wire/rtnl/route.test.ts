@@ -120,3 +120,40 @@ test('decodeRoute: a prefix without RTA_DST and an unknown family', () => {
   assert.equal(r.scope, 'link');
   assert.throws(() => decodeRoute(one(nlmsg(RTM_NEWROUTE, 0, rtmsg(28, 0, 254, 2, 253, 1)))), WireError);
 });
+
+test('encodeRouteGet: one address at full length, RTM_F_LOOKUP_TABLE for IPv4, no dump flags (as ip route get)', async () => {
+  const { encodeRouteGet } = await import('./route.js');
+  const RTA_SRC = 2;
+  const RTA_IIF = 3;
+  const LOOKUP_TABLE = 0x1000;
+  assert.deepEqual(encodeRouteGet({ dst: '10.0.0.7' }), nlmsg(RTM_GETROUTE, 0, rtmsg(AF_INET, 32, 0, 0, 0, 0, LOOKUP_TABLE), attrBytes(RTA.DST, [10, 0, 0, 7])));
+  assert.deepEqual(
+    encodeRouteGet({ dst: '10.0.0.7', src: '10.0.0.1', iif: 2, oif: 3 }),
+    nlmsg(RTM_GETROUTE, 0, new BufferList().u8(AF_INET).u8(32).u8(32).u8(0).u8(0).u8(0).u8(0).u8(0).u32(LOOKUP_TABLE).join(),
+      attrBytes(RTA.DST, [10, 0, 0, 7]), attrBytes(RTA_SRC, [10, 0, 0, 1]), attrU32(RTA_IIF, 2), attrU32(RTA.OIF, 3)),
+  );
+  assert.deepEqual(encodeRouteGet({ dst: 'fd00::9' }), nlmsg(RTM_GETROUTE, 0, rtmsg(AF_INET6, 128, 0, 0, 0, 0), attrBytes(RTA.DST, fd(9))));
+  assert.throws(() => encodeRouteGet({ dst: '10.0.0.0/24' }), WireError);
+  assert.throws(() => encodeRouteGet({ dst: '10.0.0.7', src: 'fd00::1' }), (e: unknown) => e instanceof WireError && /not an IPv4 address/.test(e.message));
+});
+
+test('decodeRoute: the answer to a lookup (from, uid, pref, cloned with cache flags)', async () => {
+  const { cacheFlagNames, RTM_F_CLONED } = await import('./constants.js');
+  const RTA_SRC = 2;
+  const RTA_UID = 25;
+  const RTA_PREF = 20;
+  const RTCF_LOCAL = 0x80000000;
+  const v4 = decodeRoute(one(nlmsg(RTM_NEWROUTE, 0, new BufferList().u8(AF_INET).u8(32).u8(32).u8(0).u8(255).u8(0).u8(0).u8(RTN_LOCAL).u32((RTM_F_CLONED | RTCF_LOCAL) >>> 0).join(),
+    attrU32(RTA.TABLE, 255), attrBytes(RTA.DST, [10, 0, 0, 1]), attrBytes(RTA_SRC, [10, 0, 0, 1]), attrU32(RTA.OIF, 1), attrBytes(RTA.PREFSRC, [10, 0, 0, 1]), attrU32(RTA_UID, 0))));
+  assert.equal(v4.dst, '10.0.0.1');
+  assert.equal(v4.src, '10.0.0.1', 'full length: the address alone, as ip prints "from"');
+  assert.equal(v4.uid, 0);
+  assert.deepEqual(cacheFlagNames(v4.flags), ['local']);
+  assert.deepEqual(v4.flagNames, [], 'cache flags are not route flags');
+  const v6 = decodeRoute(one(nlmsg(RTM_NEWROUTE, 0, new BufferList().u8(AF_INET6).u8(128).u8(128).u8(0).u8(254).u8(2).u8(0).u8(1).u32(0).join(),
+    attrBytes(RTA.DST, fd(9)), attr(RTA_SRC, Buffer.alloc(16)), attr(RTA_PREF, Buffer.from([0])))));
+  assert.equal(v6.src, '::');
+  assert.equal(v6.srcLen, 128);
+  assert.equal(v6.pref, 0);
+  assert.equal(v6.uid, undefined);
+});

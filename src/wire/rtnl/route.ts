@@ -11,7 +11,7 @@ import { message, NLM_F_DUMP, type NlMsg, NLMSG_HDRLEN } from '../nlmsg.js';
 import { attrU32, parseAttrs, Reader, type RawAttr } from '../reader.js';
 import type { Writer } from '../writer.js';
 import {
-  AF_UNSPEC, protocolName, routeFlagNames, routeTypeName, RT_SCOPE_HOST, RT_SCOPE_LINK,
+  AF_UNSPEC, protocolName, routeFlagNames, routeTypeName, RT_SCOPE_HOST, RT_SCOPE_LINK, RTM_F_LOOKUP_TABLE,
   RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, RT_TABLE_UNSPEC, RTAX_MTU, RTM_DELROUTE,
   RTM_GETROUTE, RTM_NEWROUTE, RTN_ANYCAST, RTN_BROADCAST, RTN_LOCAL, RTN_MULTICAST, RTN_NAT, RTN_UNICAST, RTN_UNSPEC,
   RTNH_F_ONLINK, RTPROT_BOOT, RTPROT_UNSPEC, scopeName,
@@ -75,6 +75,13 @@ export interface Route {
   gateway?: string;
   oif?: number;
   iif?: number;
+  /** RTA_SRC: the source prefix ('a.b.c.d' when it is full-length, as ip prints "from"). */
+  src?: string;
+  srcLen: number;
+  /** RTA_UID: the uid a lookup (RTM_GETROUTE) was made for. */
+  uid?: number;
+  /** RTA_PREF: an IPv6 route's router preference (0 medium, 1 high, 3 low). */
+  pref?: number;
   table: number;
   /** RTA_PRIORITY */
   metric?: number;
@@ -143,6 +150,7 @@ export const routeAttrs = new AttrTable('route', [
   [RTA_MARK, 'mark', 'u32'],
   [RTA_PREF, 'pref', 'u8'],
   [RTA_NH_ID, 'nhid', 'u32'],
+  [RTA_UID, 'uid', 'u32'],
 ]);
 
 /** Split 'a.b.c.d/n', a bare address or 'default' (wire/cidr.ts reads the prefix). */
@@ -213,6 +221,35 @@ export function encodeRouteDump(family = AF_UNSPEC, table?: number): Buffer {
   });
 }
 
+/** What `ip route get` asks: the route to one address, as a packet from `src` (arriving on `iif`, or leaving by `oif`) would take it. */
+export interface RouteQuery {
+  /** One address (IPv4 or IPv6), no prefix. */
+  dst: string;
+  src?: string;
+  iif?: number;
+  oif?: number;
+}
+
+/**
+ * RTM_GETROUTE for one address, no dump flags (the kernel answers with one RTM_NEWROUTE):
+ * full-length dst (and src) in rtmsg, RTM_F_LOOKUP_TABLE for IPv4 so the answer names its
+ * table, as ip route get sends it.
+ */
+export function encodeRouteGet(q: RouteQuery): Buffer {
+  const dst = addrBytes(q.dst, 'route lookup address');
+  const src = q.src !== undefined ? addrBytes(q.src, 'route lookup source') : undefined;
+  if (src && src.version !== dst.version) throw new WireError('BAD_VALUE', 'route lookup source', 0, `${q.src} is not an IPv${dst.version} address like ${q.dst}`);
+  const full = dst.version === 4 ? 32 : 128;
+  const fields: Record<string, unknown> = { dst: q.dst };
+  if (q.src !== undefined) fields.src = q.src;
+  if (q.iif !== undefined) fields.iif = q.iif;
+  if (q.oif !== undefined) fields.oif = q.oif;
+  return message(RTM_GETROUTE, 0, (w) => {
+    w.u8(familyOf(dst.version)).u8(full).u8(src ? full : 0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(dst.version === 4 ? RTM_F_LOOKUP_TABLE : 0);
+    routeAttrs.encode(w, fields);
+  });
+}
+
 const ROUTE_TYPES = new Set([RTM_NEWROUTE, RTM_DELROUTE]);
 
 /** Decode a route message (a kernel reply or notification, or a request). */
@@ -234,10 +271,12 @@ export function decodeRoute(m: NlMsg): Route {
   const scopeNum = r.u8(6, 'rtm_scope');
   const typeNum = r.u8(7, 'rtm_type');
   const flags = r.u32(8, 'rtm_flags');
+  const srcLen = r.u8(2, 'rtm_src_len');
   const out: Route = {
     family,
     dst,
     dstLen,
+    srcLen,
     table: (a.table as number | undefined) ?? r.u8(4, 'rtm_table'),
     protocol: protocolName(protocolNum),
     protocolNum,
@@ -253,6 +292,9 @@ export function decodeRoute(m: NlMsg): Route {
   if (gw !== undefined) out.gateway = gw;
   if (a.oif !== undefined) out.oif = a.oif as number;
   if (a.iif !== undefined) out.iif = a.iif as number;
+  if (a.src !== undefined) out.src = srcLen === full ? (a.src as string) : `${a.src as string}/${srcLen}`;
+  if (a.uid !== undefined) out.uid = a.uid as number;
+  if (a.pref !== undefined) out.pref = a.pref as number;
   if (a.metric !== undefined) out.metric = a.metric as number;
   if (a.prefsrc !== undefined) out.prefsrc = a.prefsrc as string;
   const metrics = a.metrics as Record<number, number> | undefined;
