@@ -95,6 +95,17 @@ export async function downLab(lab: string, opts: DownOptions = {}): Promise<Down
   }
 }
 
+/** What `down` of `lab` would do now (nsnet down --dry-run): read-only, no lock, nothing written. */
+export async function planDownFor(lab: string): Promise<DownPlan> {
+  checkLabName(lab);
+  const handles = new Handles();
+  try {
+    return planDown(observeDown(lab, readRecord(lab), handles));
+  } finally {
+    handles.closeAll();
+  }
+}
+
 /**
  * Wait for the host veths that go with the lab's namespaces; then one dump to be sure nothing
  * with the mark is left (made meanwhile, or missed). Returns those deleted because they did not go.

@@ -17,7 +17,7 @@ test('down restores host effects first, then backends, namespaces, host links (i
   }));
   assert.deepEqual(ops(p), [
     'detach-uplink uplink eth1', 'restore-sysctl host sysctl net.ipv4.ip_forward', 'del-nat nftables table nsnet-x',
-    'down-backend ovs bridges of lab x', 'delete-netns namespace h1', 'delete-link host link br0',
+    'down-backend ovs bridges of lab x, if any', 'delete-netns namespace h1', 'delete-link host link br0',
   ]);
   assert.deepEqual(p.skipped, []);
   assert.deepEqual(p.actions[0], { op: 'detach-uplink', target: 'uplink eth1', reason: 'lab x goes down', nic: 'eth1', bridge: 'br0', wasUp: false, mtu: 1400 });

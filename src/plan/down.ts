@@ -85,7 +85,7 @@ export function planDown(o: DownObserved): DownPlan {
     }
     if (record.effects.nat) plan.actions.push({ op: 'del-nat', target: `nftables table ${record.effects.nat.table}`, ...removal, table: record.effects.nat.table });
   }
-  for (const backend of o.backends) plan.actions.push({ op: 'down-backend', target: `${backend} bridges of lab ${lab}`, ...removal, backend });
+  for (const backend of o.backends) plan.actions.push({ op: 'down-backend', target: `${backend} bridges of lab ${lab}, if any`, ...removal, backend });
   if (!record && o.natTable !== undefined) plan.actions.push({ op: 'del-nat', target: `nftables table ${o.natTable}`, ...removal, table: o.natTable });
   const intendedNs = new Set(record?.intended.namespaces ?? []);
   for (const ns of o.namespaces) {

@@ -8,6 +8,7 @@
  *   3 to add, 1 to change, 1 to remove
  */
 import { opSign, type Plan } from './actions.js';
+import type { DownPlan } from './down.js';
 
 export function renderPlan(plan: Plan): string {
   const lines: string[] = [];
@@ -30,5 +31,16 @@ export function renderPlan(plan: Plan): string {
     lines.push(`  ${s} ${a.op.padEnd(opW)}  ${a.target.padEnd(tW)}  ${a.reason}`.trimEnd());
   }
   lines.push(`${counts['+']} to add, ${counts['~']} to change, ${counts['-']} to remove`);
+  return lines.join('\n');
+}
+
+/** What down would do, for `nsnet down --dry-run`: its removals as a plan, the veths that go with the namespaces, what it leaves alone. */
+export function renderDownPlan(p: DownPlan): string {
+  const lines: string[] = [];
+  // A down-backend only looks (the backend finds what carries the lab's mark): alone, it is nothing to remove.
+  if (p.actions.some((a) => a.op !== 'down-backend')) lines.push(renderPlan({ lab: p.lab, actions: p.actions, refusals: [], noop: false, counts: { nodes: 0, links: 0, bridges: 0 } }));
+  else lines.push(`lab ${p.lab}: nothing to remove${p.going.length ? '' : ' (no record and no object with its mark on this host)'}`);
+  if (p.going.length) lines.push(`and ${p.going.length} host veth${p.going.length === 1 ? '' : 's'} that go with the namespaces: ${p.going.map((l) => l.name).join(', ')}`);
+  for (const s of p.skipped) lines.push(`left alone: ${s}`);
   return lines.join('\n');
 }

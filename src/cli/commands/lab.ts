@@ -334,13 +334,20 @@ function registerDown(program: Command): void {
     .argument('[file]', 'topology file of the lab')
     .option('--lab <name>', 'the lab by name (from nsnet labs)')
     .option('-j, --json', 'print the result as JSON')
-    .action(action(async (file: string | undefined, o: JsonOpt & { lab?: string }, cmd: Command) => {
+    .option('--dry-run', 'show what down would remove and restore, change nothing')
+    .action(action(async (file: string | undefined, o: JsonOpt & { lab?: string; dryRun?: boolean }, cmd: Command) => {
       // Only what down needs is loaded (not the topology parser).
-      const { downLab } = await import('../../apply/down.js');
+      const { downLab, planDownFor } = await import('../../apply/down.js');
       if (file !== undefined && o.lab !== undefined) throw new Usage('down: give FILE or --lab NAME, not both');
       let name = o.lab;
       if (file !== undefined) name = await labNameOfFile(file);
       if (name === undefined) throw new Usage(`down: give the lab's topology FILE or --lab NAME (${await labsHere()})`);
+      if (o.dryRun) {
+        const plan = await planDownFor(name);
+        if (wantJson(cmd)) json(plan);
+        else out((await import('../../plan/render.js')).renderDownPlan(plan));
+        return;
+      }
       const r = await downLab(name, { lock: { onWait: lockWait(name) } });
       if (wantJson(cmd)) json(r);
       else if (r.nothing) out(`lab ${name}: nothing to remove (no record and no object with its mark on this host)`);
