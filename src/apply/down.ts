@@ -39,6 +39,8 @@ export interface DownResult {
   namespaces: string[];
   /** Host links deleted explicitly (veth peers that went with their namespace are not listed). */
   links: string[];
+  /** Bridges outside the kernel's links (Open vSwitch) removed: "OVS bridge sw1". */
+  bridges: string[];
   /** Host-side effects undone: "eth1 left br0", "net.ipv4.ip_forward=0", "nftables table nsnet-x". */
   restored: string[];
   /** Objects named by the record that are not the lab's (any more), left alone, with why. */
@@ -84,7 +86,7 @@ export async function downLab(lab: string, opts: DownOptions = {}): Promise<Down
     const out: DownResult = { lab, ...run.done, skipped: [...run.done.skipped, ...plan.skipped], nothing: false, ms: 0, phases };
     out.links.push(...(await settle(lab, plan, record, handles, opts.settleMs)));
     lap('settle');
-    out.nothing = !record && !out.namespaces.length && !out.links.length && !out.restored.length;
+    out.nothing = !record && !out.namespaces.length && !out.links.length && !out.bridges.length && !out.restored.length;
     removeRecord(lab);
     forgetLab(lab);
     out.ms = Math.round(performance.now() - t0);

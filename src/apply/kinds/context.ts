@@ -16,8 +16,10 @@ import type { LabRecord } from '../state.js';
 export interface RunReport {
   /** Namespaces deleted (not those already gone). */
   namespaces: string[];
-  /** Host links and backend bridges deleted ("OVS bridge sw1"). */
+  /** Host links deleted. */
   links: string[];
+  /** Bridges outside the kernel's links (Open vSwitch) removed: "OVS bridge sw1". */
+  bridges: string[];
   /** Host effects undone: "eth1 left br0", "net.ipv4.ip_forward=0", "nftables table nsnet-x". */
   restored: string[];
   /** What was left as it is, and why. */
@@ -26,7 +28,7 @@ export interface RunReport {
 
 export class ApplyContext {
   readonly mark: string;
-  readonly done: RunReport = { namespaces: [], links: [], restored: [], skipped: [] };
+  readonly done: RunReport = { namespaces: [], links: [], bridges: [], restored: [], skipped: [] };
   private readonly idx = new Map<string, number>();
   private readonly frees: FreedLink[] = [];
 

@@ -354,7 +354,8 @@ function registerDown(program: Command): void {
       else {
         const parts = [count(r.namespaces.length, 'namespace')];
         if (r.links.length) parts.push(count(r.links.length, 'host link'));
-        out(`lab ${name} is down: removed ${parts.join(' and ')}${r.restored.length ? `; restored ${r.restored.join(', ')}` : ''} in ${(r.ms / 1000).toFixed(2)} s`);
+        if (r.bridges.length) parts.push(count(r.bridges.length, 'OVS bridge'));
+        out(`lab ${name} is down: removed ${[parts.slice(0, -1).join(', '), parts.at(-1)].filter(Boolean).join(' and ')}${r.restored.length ? `; restored ${r.restored.join(', ')}` : ''} in ${(r.ms / 1000).toFixed(2)} s`);
         for (const s of r.skipped) err(`nsnet: left alone: ${s}`);
       }
     }));
