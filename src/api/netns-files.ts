@@ -4,7 +4,7 @@
  * interrupted `ip netns add`/`del` left).
  */
 import * as fs from 'node:fs';
-import { listNamed, netnsPath } from '../kernel/netns.js';
+import { listNamed, netnsPath } from '../kernel/netnsdir.js';
 
 /** The names in /run/netns (same as the names of: ip netns list). */
 export function namedNetns(): string[] {

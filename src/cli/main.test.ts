@@ -7,7 +7,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commandIndex, errorLine, expandObject } from './main.js';
+import { buildProgram, commandIndex, directIp, errorLine, expandObject } from './main.js';
+import { prng } from '../wire/rtnl/testing.js';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
 const bin = join(root, 'bin', 'nsnet.js');
@@ -30,6 +31,29 @@ test('objects abbreviate as in ip; exact names and lab commands are kept', () =>
   assert.equal(expandObject('up'), 'up');
   assert.equal(expandObject('exec'), 'exec');
   assert.equal(expandObject('zzz'), 'zzz');
+});
+
+test('an ip object run without commander gets the words and options commander gives it (random command lines)', async () => {
+  const seed = Number(process.env.NSNET_SEED ?? Date.now() % 2 ** 31);
+  console.log(`seed ${seed} (NSNET_SEED=${seed} replays it)`);
+  const rnd = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const globals = [['-n', 'blue'], ['--netns', 'link'], ['-n', '-j'], ['-j'], ['--json'], ['-p'], ['--pretty'], ['-d'], ['--details'], ['--brief'], ['-4'], ['-6'], ['-jp'], ['--netns=x'], ['-V']];
+  const objects = ['link', 'address', 'addr', 'route', 'neighbour', 'neighbor', 'neigh', 'netns', 'sysctl'];
+  const words = ['show', 'dev', 'eth0', '-j', '-n', 'help', '--help', '-h', 'add', 'list', '--', '-4', 'x', '--brief'];
+  let direct = 0;
+  for (let k = 0; k < 400; k++) {
+    const args = [...Array.from({ length: Math.floor(rnd() * 4) }, () => pick(globals)).flat(), pick(objects), ...Array.from({ length: Math.floor(rnd() * 4) }, () => pick(words))];
+    const d = directIp(args, commandIndex(args));
+    if (!d) continue;
+    direct++;
+    const seen: unknown[] = [];
+    const program = await buildProgram('0', async (object, w, g) => (seen.push({ object, words: w, g }), 0));
+    program.configureOutput({ writeOut: () => {}, writeErr: () => {} });
+    await program.parseAsync([...args], { from: 'user' });
+    assert.deepEqual(seen, [{ object: d.object, words: d.words, g: d.g }], args.join(' '));
+  }
+  assert.ok(direct > 40, `only ${direct} command lines were run directly`);
 });
 
 test('the command word is found after global options and their values', () => {

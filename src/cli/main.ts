@@ -1,12 +1,14 @@
 /**
  * nsnet's command line. commander handles the top level (global options, help, version);
  * each iproute2-style object parses its own words (`link add veth0 type veth peer name veth1`).
- * Only commander is imported up front: the library (and koffi) load inside the action, so
- * `nsnet --help` stays fast. Exit status: 0 ok, 1 error, 2 usage error; set through
+ * Nothing heavy is imported up front: commander loads once a command needs it, and the library
+ * (and koffi) inside the action, so `nsnet --help` stays fast. A command line that is one of ip's
+ * objects after plain global options (`nsnet -j netns list`) is run without commander at all
+ * (directIp): those objects parse their own words. Exit status: 0 ok, 1 error, 2 usage error; set through
  * process.exitCode, never process.exit.
  */
 import './started.js'; // first: its clock reading is Node's start-up (up --profile)
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { COMMANDS, commandNames } from './commands/index.js';
 import { cliMessage } from './message.js';
 
@@ -88,7 +90,45 @@ async function readVersion(): Promise<string> {
   return 'unknown';
 }
 
-function buildProgram(version: string): Command {
+/** The global options as the ip objects take them. */
+type Globals = import('./words.js').GlobalOptions;
+
+/**
+ * An ip object's command line whose global options are all plain (each as its own word:
+ * -n NAME, -j, -p, -d, --brief, -4, -6 and their long forms): the object, its words and the
+ * options, read without commander. Anything else (help, version, combined or unknown flags,
+ * --opt=value, '--') is left to commander: undefined.
+ */
+export function directIp(args: readonly string[], at: number): { object: (typeof IP_OBJECTS)[number]['object']; words: string[]; g: Globals } | undefined {
+  if (at < 0) return undefined;
+  const o = IP_OBJECTS.find((x) => x.name === args[at] || (x.aliases as readonly string[]).includes(args[at]!));
+  if (!o || args.includes('--')) return undefined;
+  const g: Globals = { netns: undefined, json: false, pretty: false, details: false, brief: false, family: undefined };
+  let four = false;
+  let six = false;
+  for (let i = 0; i < at; i++) {
+    const a = args[i]!;
+    if (a === '-n' || a === '--netns') g.netns = args[++i];
+    else if (a === '-j' || a === '--json') g.json = true;
+    else if (a === '-p' || a === '--pretty') g.pretty = true;
+    else if (a === '-d' || a === '--details') g.details = true;
+    else if (a === '--brief') g.brief = true;
+    else if (a === '-4') four = true;
+    else if (a === '-6') six = true;
+    else return undefined;
+  }
+  if (four && six) return undefined; // commander's path says "give -4 or -6, not both"
+  g.family = four ? 4 : six ? 6 : undefined;
+  return { object: o.object, words: args.slice(at + 1), g };
+}
+
+type RunIp = (object: (typeof IP_OBJECTS)[number]['object'], words: string[], g: Globals) => Promise<number>;
+
+const runIp: RunIp = async (object, words, g) => (await import('./commands/ip.js')).runIpObject(object, words, g);
+
+/** The commander program; `run` runs an ip object (tests pass their own to see what it is given). */
+export async function buildProgram(version: string, run: RunIp = runIp): Promise<Command> {
+  const { Command } = await import('commander');
   const program = new Command('nsnet')
     .description('Network namespaces, links, addresses and routes over rtnetlink, in the words of iproute2')
     .usage('[options] OBJECT { COMMAND | help }')
@@ -130,8 +170,7 @@ function buildProgram(version: string): Command {
           stats: opts.stats ?? 0,
           family: opts[4] ? (4 as const) : opts[6] ? (6 as const) : undefined,
         };
-        const { runIpObject } = await import('./commands/ip.js');
-        process.exitCode = await runIpObject(o.object, words, g);
+        process.exitCode = await run(o.object, words, g);
       });
   }
   program
@@ -165,13 +204,18 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   const long: Record<string, string> = { '-br': '--brief', '-brief': '--brief', '-stats': '--stats', '-statistics': '--stats' };
   for (let i = 0; i < (at < 0 ? args.length : at); i++) args[i] = long[args[i]!] ?? args[i]!;
   if (at >= 0) args[at] = expandObject(args[at]!);
-  const program = buildProgram(await readVersion());
+  const direct = directIp(args, at);
   try {
+    if (direct) {
+      process.exitCode = await runIp(direct.object, direct.words, direct.g);
+      return;
+    }
+    const program = await buildProgram(await readVersion());
     const entry = at >= 0 ? COMMANDS.find((c) => c.name === args[at]) : undefined;
     if (entry) (await entry.load()).register(program);
     await program.parseAsync(args, { from: 'user' });
   } catch (e) {
-    if (e instanceof CommanderError) {
+    if (!direct && e instanceof (await import('commander')).CommanderError) {
       // Help and version exit 0; commander already printed its message for the rest.
       process.exitCode = e.exitCode === 0 ? 0 : 2;
       return;

@@ -13,7 +13,9 @@ import { lockFd, unlockFd } from './flock.js';
 import { netnsNameProblem } from './netnsname.js';
 import * as n from './native.js';
 
-export const NETNS_RUN_DIR = '/run/netns';
+import { listNamed, NETNS_RUN_DIR, netnsPath } from './netnsdir.js';
+
+export { listNamed, NETNS_RUN_DIR, netnsPath };
 /**
  * The name rules of iproute2's `ip netns` (netnsNameProblem). Throws an NsnetError naming the problem.
  */
@@ -21,8 +23,6 @@ export function validateNetnsName(name: string): void {
   const why = netnsNameProblem(name);
   if (why) throw new NsnetError('INVALID_NAME', `invalid namespace name ${JSON.stringify(name)}: ${why}`, `namespace ${name}`, 'use letters, digits, dots, dashes or underscores');
 }
-
-export const netnsPath = (name: string): string => `${NETNS_RUN_DIR}/${name}`;
 
 let homeFd = -1;
 /** An fd of the namespace this process started in (opened once, on the main thread). */
@@ -188,16 +188,6 @@ export function deleteNamed(name: string): void {
     fs.unlinkSync(path);
   } catch (e) {
     throw new NsnetError((e as NodeJS.ErrnoException).code ?? 'EIO', `cannot remove ${path}: ${(e as Error).message}`, `namespace ${name}`);
-  }
-}
-
-/** Names under /run/netns (what `ip netns list` shows), sorted. */
-export function listNamed(): string[] {
-  try {
-    return fs.readdirSync(NETNS_RUN_DIR).filter((x) => !x.startsWith('.')).sort();
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
   }
 }
 

@@ -193,6 +193,14 @@ async function runNeigh(words: string[], g: GlobalOptions): Promise<number> {
 async function runNetns(words: string[], g: GlobalOptions): Promise<number> {
   const c = parseNetnsCommand(words);
   if (c.verb === 'help') return help('netns');
+  if (c.verb === 'list' && g.netns === undefined) {
+    // Nothing to list needs no netlink (ip prints ids only of namespaces it lists): no koffi.
+    const { namedNetns } = await import('../../api/netns-files.js');
+    if (namedNetns().length === 0) {
+      out(renderNetns([], g));
+      return 0;
+    }
+  }
   const { netns } = await import('../../api/namespaces.js');
   switch (c.verb) {
     case 'list':

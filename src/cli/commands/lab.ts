@@ -179,7 +179,7 @@ async function labNameOfFile(file: string): Promise<string> {
   const quick = await quickLabName(file);
   if (quick !== undefined) {
     const { resolve } = await import('node:path');
-    const { readRecord } = await import('../../apply/state.js');
+    const { readRecord } = await import('../../apply/records.js');
     let recorded: string | undefined;
     try {
       recorded = readRecord(quick)?.file;
@@ -322,7 +322,7 @@ async function printProfile(p: import('../../apply/profile.js').Profile): Promis
 
 /** "labs on this host: a, b" or "no lab is up on this host". */
 async function labsHere(): Promise<string> {
-  const { listRecords } = await import('../../apply/state.js');
+  const { listRecords } = await import('../../apply/records.js');
   const labs = listRecords();
   return labs.length ? `labs on this host: ${labs.join(', ')}` : 'no lab is up on this host';
 }
@@ -400,7 +400,7 @@ function registerLabs(program: Command): void {
     .description('list the labs on this host')
     .option('-j, --json', 'print the list as JSON')
     .action(action(async (_o: JsonOpt, cmd: Command) => {
-      const { listRecords, readRecord } = await import('../../apply/state.js');
+      const { listRecords, readRecord } = await import('../../apply/records.js');
       const rows = listRecords().map((name) => {
         const r = readRecord(name)!;
         const spec = r.spec ?? r.pending;
