@@ -85,14 +85,23 @@ export function maskBytes(bytes: readonly number[], len: number): number[] {
 /** The canonical text of 4 or 16 address bytes. */
 export const formatBytes = (bytes: readonly number[]): string => formatIp(Uint8Array.from(bytes));
 
+/**
+ * Dotted-quad IPv4 text that is canonical already (no leading zeros), with an optional plain
+ * decimal prefix length: canonCidr and canonIp return it without parsing (a lab's addresses
+ * are canonicalized thousands of times per plan).
+ */
+const CANON_V4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\/(?:3[0-2]|[12]?\d))?$/u;
+
 /** An address in canonical text; `s` unchanged when it is not an address. */
 export function canonIp(s: string): string {
+  if (typeof s === 'string' && CANON_V4.test(s) && !s.includes('/')) return s;
   const ip = parseAddress(s);
   return typeof ip === 'string' ? s : ip.text;
 }
 
 /** "addr/len" in canonical text (a bare address gets its full length); `s` unchanged when it is not one. */
 export function canonCidr(s: string): string {
+  if (typeof s === 'string' && CANON_V4.test(s)) return s.includes('/') ? s : `${s}/32`;
   const c = parseCidr(s, true);
   return typeof c === 'string' ? s : c.cidr;
 }
