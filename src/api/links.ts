@@ -1,7 +1,7 @@
 import { KernelError, NsnetError, type Hint } from '../kernel/errors.js';
 import { NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL } from '../wire/nlmsg.js';
 import {
-  decodeLink, encodeLink, IFF_RUNNING, IFF_UP, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
+  decodeLink, encodeLink, encodeLinkDump, IFF_RUNNING, IFF_UP, RTEXT_FILTER_SKIP_STATS, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
   LINK_STATS64_FIELDS, type Link, type LinkAttrs, type LinkInfo as WireLinkInfo,
 } from '../wire/rtnl/index.js';
 import type { Handle } from './handle.js';
@@ -105,10 +105,14 @@ export class Links {
     return `${typeof dev === 'number' ? `link #${dev}` : `link ${dev}`}${this.where()}`;
   }
 
-  /** All links, decoded as the kernel sends them. @internal (wire types stay out of the public declarations) */
-  rawList(): Link[] {
+  /**
+   * All links, decoded as the kernel sends them; with `stats: false` without their counters
+   * (RTEXT_FILTER_SKIP_STATS: smaller messages, less to decode). @internal (wire types stay out of the public declarations)
+   */
+  rawList(opts: { stats?: boolean } = {}): Link[] {
     this.h.check();
-    const r = this.h.sock.request(encodeLink(RTM_GETLINK, NLM_F_DUMP, {}), { op: 'list', object: `links${this.where()}` });
+    const req = opts.stats === false ? encodeLinkDump({ extMask: RTEXT_FILTER_SKIP_STATS }) : encodeLink(RTM_GETLINK, NLM_F_DUMP, {});
+    const r = this.h.sock.request(req, { op: 'list', object: `links${this.where()}` });
     return r.filter((m) => m.type === RTM_NEWLINK).map(decodeLink);
   }
 

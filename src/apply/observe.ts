@@ -181,7 +181,7 @@ async function observeNamespace(name: string, lab: string, intended: boolean, ha
   }
   out.exists = true;
   // One link dump: lo carries the ownership mark; the rest is used only if it is ours.
-  const raw = h.link.rawList();
+  const raw = h.link.rawList({ stats: false });
   const lo = raw.find((l) => l.index === LOOPBACK_IFINDEX) ?? h.link.raw(LOOPBACK_IFINDEX);
   const owner = labOfMark(lo.alias);
   if (owner !== undefined) out.owner = owner;
@@ -262,7 +262,7 @@ async function observeHost(
   nsidCached: (h: Handle, from: string, of: string) => number | undefined,
 ): Promise<ObservedHost> {
   const host = handles.get(HOST);
-  const raw = host.link.rawList();
+  const raw = host.link.rawList({ stats: false });
   const names = new Set<string>();
   for (const x of [d, ...prev]) for (const n of x.links.get(HOST)?.keys() ?? []) names.add(n);
   for (const n of record?.intended.hostLinks ?? []) names.add(n);
