@@ -38,7 +38,7 @@ test('an ip object run without commander gets the words and options commander gi
   console.log(`seed ${seed} (NSNET_SEED=${seed} replays it)`);
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const globals = [['-n', 'blue'], ['--netns', 'link'], ['-n', '-j'], ['-j'], ['--json'], ['-p'], ['--pretty'], ['-d'], ['--details'], ['--brief'], ['-4'], ['-6'], ['-jp'], ['--netns=x'], ['-V']];
+  const globals = [['-n', 'blue'], ['--netns', 'link'], ['-n', '-j'], ['-j'], ['--json'], ['-p'], ['--pretty'], ['-d'], ['--details'], ['--brief'], ['-s'], ['--stats'], ['-4'], ['-6'], ['-jp'], ['--netns=x'], ['-V']];
   const objects = ['link', 'address', 'addr', 'route', 'neighbour', 'neighbor', 'neigh', 'netns', 'sysctl'];
   const words = ['show', 'dev', 'eth0', '-j', '-n', 'help', '--help', '-h', 'add', 'list', '--', '-4', 'x', '--brief'];
   let direct = 0;

@@ -95,7 +95,7 @@ type Globals = import('./words.js').GlobalOptions;
 
 /**
  * An ip object's command line whose global options are all plain (each as its own word:
- * -n NAME, -j, -p, -d, --brief, -4, -6 and their long forms): the object, its words and the
+ * -n NAME, -j, -p, -d, --brief, -s, -4, -6 and their long forms): the object, its words and the
  * options, read without commander. Anything else (help, version, combined or unknown flags,
  * --opt=value, '--') is left to commander: undefined.
  */
@@ -103,7 +103,7 @@ export function directIp(args: readonly string[], at: number): { object: (typeof
   if (at < 0) return undefined;
   const o = IP_OBJECTS.find((x) => x.name === args[at] || (x.aliases as readonly string[]).includes(args[at]!));
   if (!o || args.includes('--')) return undefined;
-  const g: Globals = { netns: undefined, json: false, pretty: false, details: false, brief: false, family: undefined };
+  const g: Globals = { netns: undefined, json: false, pretty: false, details: false, brief: false, stats: 0, family: undefined };
   let four = false;
   let six = false;
   for (let i = 0; i < at; i++) {
@@ -113,6 +113,7 @@ export function directIp(args: readonly string[], at: number): { object: (typeof
     else if (a === '-p' || a === '--pretty') g.pretty = true;
     else if (a === '-d' || a === '--details') g.details = true;
     else if (a === '--brief') g.brief = true;
+    else if (a === '-s' || a === '--stats') g.stats! += 1;
     else if (a === '-4') four = true;
     else if (a === '-6') six = true;
     else return undefined;
