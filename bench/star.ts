@@ -34,28 +34,19 @@ export interface StarResult {
   noopSays: string;
   /** Whether the lab's nodes have IPv6 (net.ipv6.conf.all.disable_ipv6 in h1). */
   ipv6: boolean;
-  /** Peak resident memory of the `nsnet up` process, MB (its own getrusage, read at exit). */
+  /** Peak resident memory of the `nsnet up` process, MB (its --profile's peak RSS line). */
   rssMb?: number;
   /** What `nsnet up --profile` printed: where the build's time went. */
   profile: string;
 }
 
 /**
- * Peak RSS of a child Node process, exactly: a preload (NODE_OPTIONS=--require) writes the
- * process's own maxRSS to a file when it exits. nsnet itself is not changed for it.
+ * Peak RSS of an `nsnet up --profile`, MB: the profile's own "peak RSS" line (the process's
+ * getrusage maxRSS when it reports, at the end of up). One measure, the one users see.
  */
-export function rssProbe(tmp: string): { env: NodeJS.ProcessEnv; read(): number | undefined } {
-  const pre = join(tmp, 'rss-preload.cjs');
-  const out = join(tmp, 'rss-kb');
-  if (!fs.existsSync(pre)) {
-    fs.writeFileSync(pre, "process.on('exit', () => require('fs').writeFileSync(process.env.NSNET_BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
-  }
-  fs.rmSync(out, { force: true });
-  const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${pre}`.trim(), NSNET_BENCH_RSS_FILE: out };
-  return {
-    env,
-    read: () => (fs.existsSync(out) ? Number(fs.readFileSync(out, 'utf8')) / 1024 : undefined),
-  };
+export function profileRss(stderr: string): number | undefined {
+  const m = /peak RSS (\d+) MB/u.exec(stderr);
+  return m ? Number(m[1]) : undefined;
 }
 
 export function nsnet(what: string, args: string[], env?: NodeJS.ProcessEnv): ReturnType<typeof run> {
@@ -79,7 +70,7 @@ export async function nsnetStar(n: number, tmp: string, opts: { ipv6: boolean; p
 
   const before = new Set(rootDevices());
   try {
-    return await measure(n, file, prefix, before, tmp);
+    return await measure(n, file, prefix, before);
   } catch (e) {
     // Leave the sandbox as the round found it: the lab's own down, then whatever is left.
     cleanupStar(file, prefix);
@@ -89,13 +80,12 @@ export async function nsnetStar(n: number, tmp: string, opts: { ipv6: boolean; p
   }
 }
 
-async function measure(n: number, file: string, prefix: string, before: Set<string>, tmp: string): Promise<StarResult> {
+async function measure(n: number, file: string, prefix: string, before: Set<string>): Promise<StarResult> {
   const netnsName = (i: number): string => `${prefix}h${i}`;
-  const rss = rssProbe(tmp);
-  const first = nsnet('nsnet up', ['up', '--profile', file], rss.env);
+  const first = nsnet('nsnet up', ['up', '--profile', file]);
   const up = first.seconds;
   const profile = first.stderr.slice(first.stderr.indexOf('profile:')).trim();
-  const rssMb = rss.read();
+  const rssMb = profileRss(first.stderr);
   const labDevs = rootDevices().filter((d) => !before.has(d));
   const mine = new Set(labDevs);
 

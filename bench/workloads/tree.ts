@@ -23,7 +23,7 @@ interface TreeResult {
 }
 
 async function nsnetTree(n: number, tmp: string): Promise<TreeResult> {
-  const { nsnet, rssProbe, cleanupStar } = await import('../star.js');
+  const { nsnet, profileRss, cleanupStar } = await import('../star.js');
   const { namedNetns, rootDevices, settle, ping, now } = await import('../sys.js');
   const { NSNET_PREFIX } = await import('../sides.js');
   const file = join(tmp, `tree-${n}.yaml`);
@@ -31,9 +31,9 @@ async function nsnetTree(n: number, tmp: string): Promise<TreeResult> {
   cleanupStar(file);
   const before = new Set(rootDevices());
   try {
-    const rss = rssProbe(tmp);
-    const up = nsnet('nsnet up (tree)', ['up', file], rss.env).seconds;
-    const rssMb = rss.read();
+    const r = nsnet('nsnet up (tree)', ['up', '--profile', file]);
+    const up = r.seconds;
+    const rssMb = profileRss(r.stderr);
     const made = namedNetns().filter((x) => x.startsWith(NSNET_PREFIX)).length;
     const problems = made === n ? [] : [`${made} of ${n} namespaces exist after up`];
     problems.push(...ping(`${NSNET_PREFIX}h1`, hostAddr(n)));

@@ -102,6 +102,9 @@ export const ALTIFNAMSIZ_MAX = 127;
  */
 const KERNEL_SPACE = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0]);
 
+/** Printable ASCII except '/' (0x2f), ':' (0x3a) and space: every such byte passes dev_valid_name(). */
+const PLAIN_IFNAME = /^[!-.0-9;-~]+$/u;
+
 /**
  * Why `name` is not a valid interface name, or undefined when it is. The one rule for interface
  * names in nsnet: the kernel's dev_valid_name() (net/core/dev.c), on the UTF-8 bytes: 1..`max`
@@ -109,6 +112,8 @@ const KERNEL_SPACE = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0]);
  * kernel would cut the name there). The reason reads after "invalid NAME: ".
  */
 export function ifnameProblem(name: string, max = IFNAMSIZ_MAX): string | undefined {
+  // Printable ASCII without '/', ':' or space (one byte per character): nothing to look at further.
+  if (typeof name === 'string' && name.length <= max && PLAIN_IFNAME.test(name) && name !== '.' && name !== '..') return undefined;
   if (typeof name !== 'string' || name.length === 0) return 'it is empty';
   const bytes = Buffer.from(name, 'utf8');
   if (bytes.length > max) return `it is ${bytes.length} bytes long (at most ${max})`;
