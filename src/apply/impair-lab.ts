@@ -67,19 +67,22 @@ export async function labImpairments(spec: LabSpec): Promise<Array<{ endpoint: s
 /**
  * Pull (down) or plug (up) the cable at NODE:IF. A node-to-bridge link fails at its bridge
  * port: the node's end loses carrier (NO-CARRIER) while staying administratively up, so
- * nothing inside the node can undo it. A node-to-node veth has no end the lab controls apart
- * from the nodes' own, so it is refused (see the README: failable links).
+ * nothing inside the node can undo it. A failable link (`failable: true`) fails at both ports of
+ * its middle bridge, so both node ends lose carrier. A plain node-to-node veth has no end the
+ * lab controls apart from the nodes' own, so it is refused (see the README: failable links).
  */
 export async function labLinkState(spec: LabSpec, ref: string, up: boolean): Promise<void> {
   const r = resolveEnd(spec, ref);
   needVeth(r, up ? 'link-up' : 'link-down');
-  const port = r.end.bridge !== undefined ? r.end : r.peer.bridge !== undefined ? r.peer : undefined;
-  if (!port) {
+  const ports = r.link.failable !== undefined
+    ? spec.links.flatMap((l) => (l.kind === 'veth' && l.failable === r.link.failable ? [resolveEnd(spec, `${l.a.node}:${l.a.logical}`).peer!] : []))
+    : [r.end.bridge !== undefined ? r.end : r.peer.bridge !== undefined ? r.peer : undefined].filter((x): x is LabEnd => x !== undefined);
+  if (!ports.length) {
     throw new NsnetError('NOT_FAILABLE', `link ${r.link.id} joins two nodes directly; a veth pair cannot drop carrier on both of its own ends`, r.link.id,
-      'connect the nodes through a bridge (the bridge port is the switch the lab can turn off)');
+      'write it in object form with failable: true (a middle the lab controls), or connect the nodes through a bridge');
   }
   await withOpened(async (o) => {
-    await o.get(port.netns).link.set(port.name, { up });
+    for (const port of ports) await o.get(port.netns).link.set(port.name, { up });
   });
 }
 

@@ -98,9 +98,11 @@ export type LinkSpec =
    * A veth pair. `id` is stable across runs, e.g. 'h1:eth0--r1:eth0'. An interface's own mtu wins
    * over the link's. `vlan`: its bridge end is an access port of that VLAN; `trunks`: both ends
    * (each an OVS bridge port) carry those VLANs tagged. `impair`: both directions are impaired
-   * so (an interface's own `impair` wins for traffic leaving it).
+   * so (an interface's own `impair` wins for traffic leaving it). `failable`: this veth is one
+   * half of the failable link with that id (see topology/failable.ts): its `b` is a port of the
+   * link's middle bridge in the lab's hidden node.
    */
-  | { kind: 'veth'; id: string; a: Endpoint; b: Endpoint; mtu?: number; vlan?: number; trunks?: number[]; impair?: ImpairSpec }
+  | { kind: 'veth'; id: string; a: Endpoint; b: Endpoint; mtu?: number; vlan?: number; trunks?: number[]; impair?: ImpairSpec; failable?: string }
   /** A macvlan on host NIC `parent`, moved into `end`'s namespace. */
   | { kind: 'macvlan'; id: string; end: Endpoint; parent: string; mode: 'bridge' | 'private' | 'vepa' | 'passthru' }
   /** A vxlan device made in the host namespace (underlay), then moved to `end`'s namespace / bridge. */

@@ -156,6 +156,10 @@ function linkSchemas({ Mtu, IfName, EndpointStr, VlanId, Trunks, Impair }: Atoms
       vlan: VlanId.meta({ description: 'The bridge end is an access port of this VLAN: [h1:eth0, sw1] with vlan: 10.' }).optional(),
       trunks: Trunks.meta({ description: 'Both ends are bridge ports trunking these VLANs (802.1Q tagged): [sw1, sw2] with trunks: [10, 20].' }).optional(),
       impair: Impair.optional(),
+      failable: z.boolean().meta({
+        description: 'Between two nodes: the link goes through a middle the lab controls (a bridge in a hidden namespace), so `nsnet link-down` ' +
+          'pulls the cable with both node ends showing NO-CARRIER while they stay up. Costs build time (two veths and a bridge), hence opt-in.',
+      }).optional(),
     })
     .meta({ description: 'A veth pair, object form (to set its mtu, the VLANs of its bridge ports, or its impairment, both directions).' });
   const Macvlan = z

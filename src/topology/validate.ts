@@ -8,12 +8,13 @@
  * The checks live in validate/, one file per part of the file they check: lab.ts (name, prefix,
  * ipv6), nodes.ts (nodes, listed interfaces, sysctls, exec), addresses.ts (addresses, MACs,
  * prefix lengths), routes.ts, bridges.ts (bridges, VLAN/OVS rules), links.ts + endpoints.ts +
- * vxlan.ts, uplinks.ts, nics.ts (host NICs), spec.ts (the LabSpec out); impairments in ./impair.ts. Each is a function of
+ * vxlan.ts, uplinks.ts, nics.ts (host NICs), spec.ts (the LabSpec out); impairments in ./impair.ts, failable links in ./failable.ts. Each is a function of
  * the run's Checker (validate/checker.ts: what was gathered, `out` for issues). A new check is a
  * new file there plus one call below, in the order it needs what the others gathered.
  */
 import { didYouMean, show, type RawIssue } from './issues.js';
 import type { LabSpec, UplinkSpec } from './model.js';
+import { collectFailable, expandFailable } from './failable.js';
 import { collectImpairments, putImpairments } from './impair.js';
 import { describe } from './zodissues.js';
 import { checkPrefixLengths } from './validate/addresses.js';
@@ -62,6 +63,7 @@ export function checkTopology(raw: unknown): CheckResult {
   checkNics(c);
   checkPrefixLengths(c);
   const impairs = collectImpairments(raw, o);
+  const failable = collectFailable(raw);
   if (o.errors.length > 0) return { errors: o.errors, warnings: o.warnings };
   const lab: LabSpec = {
     name: c.labName,
@@ -72,6 +74,7 @@ export function checkTopology(raw: unknown): CheckResult {
     uplinks: c.uplinks.map(({ path: _p, ...u }) => u as UplinkSpec),
   };
   putImpairments(lab, impairs, o);
+  expandFailable(lab, failable, o);
   if (o.errors.length > 0) return { errors: o.errors, warnings: o.warnings };
   return { lab, errors: o.errors, warnings: o.warnings };
 }
