@@ -32,6 +32,7 @@ import { nftAvailable, nftTableExists } from './nft.js';
 import { ApplyError, runActions } from './runner.js';
 import { waitFreed } from './settle.js';
 import { checkLabName, lockLab, newRecord, readRecord, recordPath, removeRecord, type LabRecord, type LockOptions } from './state.js';
+import { LabError } from './errors.js';
 
 export interface DownResult {
   lab: string;
@@ -118,7 +119,7 @@ function settle(lab: string, plan: DownPlan, record: LabRecord | undefined, hand
   return waitFreed(handles, plan.going, {
     timeoutMs,
     more: () => host.link.rawList().filter((l) => downsHostLink(lab, l, intended)).map((l) => ({ index: l.index, name: l.name })),
-    timeout: (left, ms) => new NsnetError('ETIMEDOUT', `lab ${lab}: ${left.length} device(s) with its mark are still in the host namespace after ${ms / 1000} s (${left.slice(0, 5).map((l) => l.name).join(', ')})`, `lab ${lab}`, 'a process may hold one of its namespaces open; see nsnet labs, then run down again'),
+    timeout: (left, ms) => new LabError('DOWN_STUCK', lab, `lab ${lab}: ${left.length} device(s) with its mark are still in the host namespace after ${ms / 1000} s (${left.slice(0, 5).map((l) => l.name).join(', ')})`, 'a process may hold one of its namespaces open; stop it, then call lab.down() again'),
   });
 }
 

@@ -27,6 +27,7 @@ import type { TopologyInput } from '../topology/schema.js';
 import { planFor, upLab, type Progress, type UpResult } from './apply.js';
 import { downLab, type DownResult } from './down.js';
 import { checkLabName, readRecord } from './state.js';
+import { LabError } from './errors.js';
 import { labStatus, type LabStatus } from './status.js';
 import type { Capture, CaptureOptions } from '../api/capture.js';
 import type { ImpairSpec } from '../api/impair.js';
@@ -92,7 +93,7 @@ export class Lab {
   static byName(name: string): Lab {
     const r = readRecord(name);
     const spec = r?.spec ?? r?.pending;
-    if (!spec) throw new NsnetError('NO_LAB', `lab ${name} is not up on this host (no record)`, `lab ${name}`, { lib: 'build it with lab.up() first', cli: 'list labs with nsnet labs' });
+    if (!spec) throw new LabError('NO_LAB', name, `lab ${name} is not up on this host (no record)`, 'build it with lab.up() first');
     return new Lab(spec, r?.file);
   }
 

@@ -17,6 +17,10 @@ import { runDir } from '../api/rundir.js';
 import { emptyEffects, type HostEffects } from '../plan/observed.js';
 import type { LabSpec } from '../topology/model.js';
 import { LAB_NAME_RE } from '../topology/names.js';
+import { LabError } from './errors.js';
+
+/** What to do about a record nsnet cannot read (the CLI words it as nsnet down --lab NAME). */
+const BAD_RECORD_HINT = "move it away; lab.down() still finds the lab's objects by their marks";
 
 export const RECORD_VERSION = 1;
 
@@ -79,10 +83,10 @@ export function readRecord(lab: string): LabRecord | undefined {
   try {
     r = JSON.parse(text) as LabRecord;
   } catch (e) {
-    throw new NsnetError('BAD_RECORD', `the record of lab ${lab} (${p}) is not valid JSON: ${(e as Error).message}`, `lab ${lab}`, `move it away; nsnet down --lab ${lab} still finds the lab's objects by their marks`);
+    throw new LabError('BAD_RECORD', lab, `the record of lab ${lab} (${p}) is not valid JSON: ${(e as Error).message}`, BAD_RECORD_HINT);
   }
   if (r.version !== RECORD_VERSION || r.lab !== lab) {
-    throw new NsnetError('BAD_RECORD', `the record of lab ${lab} (${p}) is of another version or lab`, `lab ${lab}`, `move it away; nsnet down --lab ${lab} still finds the lab's objects by their marks`);
+    throw new LabError('BAD_RECORD', lab, `the record of lab ${lab} (${p}) is of another version or lab`, BAD_RECORD_HINT);
   }
   r.intended ??= { namespaces: [], hostLinks: [] };
   r.namespaces ??= {};

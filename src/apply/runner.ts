@@ -21,10 +21,14 @@ export interface Progress {
 /** A kernel refusal (or a failed command) halfway: what was done stays, and the record says so. */
 export class ApplyError extends NsnetError {
   override name = 'ApplyError';
+  /** "lab router: add-addr h1:eth0 failed": what failed, before the cause. */
+  readonly step: string;
   constructor(readonly lab: string, readonly action: Action, readonly done: number, override readonly cause: unknown) {
     const why = cause instanceof Error ? cause.message : String(cause);
-    super(cause instanceof NsnetError ? cause.code : 'APPLY', `lab ${lab}: ${action.op} ${action.target} failed: ${why}`, action.target,
-      `${done} action${done === 1 ? '' : 's'} done before it; fix the cause and run up again to finish, or down to remove what was made`);
+    const step = `lab ${lab}: ${action.op} ${action.target} failed`;
+    super(cause instanceof NsnetError ? cause.code : 'APPLY', `${step}: ${why}`, action.target,
+      `${done} action${done === 1 ? '' : 's'} done before it; fix the cause and call lab.up() again to finish, or lab.down() to remove what was made`);
+    this.step = step;
   }
 }
 

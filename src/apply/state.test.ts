@@ -37,7 +37,8 @@ test('a record that is not JSON, or of another lab, is an error naming the file 
   writeFileSync(recordPath('gamma'), '{ not json');
   assert.throws(() => readRecord('gamma'), (e: Error & { code?: string }) => {
     assert.equal(e.code, 'BAD_RECORD');
-    assert.match(e.message, /gamma\.json\) is not valid JSON.*nsnet down --lab gamma still finds the lab's objects by their marks/);
+    assert.match(e.message, /gamma\.json\) is not valid JSON.*lab\.down\(\) still finds the lab's objects by their marks/);
+    assert.equal((e as Error & { lab?: string }).lab, 'gamma', 'the lab, for the command line to word what to do');
     return true;
   });
   writeFileSync(recordPath('gamma'), JSON.stringify({ ...newRecord('delta') }));
@@ -56,7 +57,7 @@ test('lock: a second up of the same lab waits, says once whom for, and gives up 
   const t0 = Date.now();
   await assert.rejects(lockLab('one', { waitMs: 300, onWait: (pid) => waits.push(pid) }), (e: Error & { code?: string }) => {
     assert.equal(e.code, 'BUSY');
-    assert.match(e.message, new RegExp(`lab one is busy: process ${process.pid} still runs nsnet up or down on it`));
+    assert.match(e.message, new RegExp(`lab one is busy: process ${process.pid} is still bringing it up or down; wait for it to finish`));
     return true;
   });
   assert.ok(Date.now() - t0 >= 250, 'it waited');

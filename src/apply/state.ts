@@ -124,7 +124,7 @@ export async function lockLab(lab: string, opts: LockOptions = {}): Promise<LabL
     }
     fs.closeSync(fd);
     if (Date.now() >= deadline) {
-      throw new NsnetError('BUSY', `lab ${lab} is busy: ${pid ? `process ${pid}` : 'another process'} still runs nsnet up or down on it`, `lab ${lab}`, 'wait for it to finish, or stop it and run the command again');
+      throw new NsnetError('BUSY', `lab ${lab} is busy: ${pid ? `process ${pid}` : 'another process'} is still bringing it up or down`, `lab ${lab}`, 'wait for it to finish, or stop it and try again');
     }
     if (!told) {
       told = true;

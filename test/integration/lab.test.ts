@@ -273,7 +273,7 @@ test('a kernel refusal halfway: the object and its place in the file, exit 1; th
   writeFileSync(bad, readFileSync(join(examples, 'router.yaml'), 'utf8').replace(/net\.ipv4\.ip_forward: 1[^\n]*\n/, 'net.ipv4.ip_forward: 1\n      net.ipv4.nosuch_key: 1\n'));
   const r = nsnet('up', bad);
   assert.equal(r.code, 1);
-  assert.match(r.err, new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: nodes\\.r1\\.sysctls\\["net\\.ipv4\\.nosuch_key"\\]: lab router: set-sysctl sysctl net\\.ipv4\\.nosuch_key in r1 failed: .*no such key.*; \\d+ actions done before it; fix the cause and run up again to finish, or down to remove what was made$`, 'm'));
+  assert.match(r.err, new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: nodes\\.r1\\.sysctls\\["net\\.ipv4\\.nosuch_key"\\]: lab router: set-sysctl sysctl net\\.ipv4\\.nosuch_key in r1 failed: .*no such key.*; \\d+ actions done before it; fix the cause and run nsnet up again to finish, or nsnet down to remove what was made$`, 'm'));
   const labs = JSON.parse(ok('labs', '-j')) as { name: string; state: string }[];
   assert.deepEqual(labs.map((l) => [l.name, l.state]), [['router', 'failed']]);
   assert.ok(ping('h1', '10.0.2.10'), 'what was made before the refusal works');

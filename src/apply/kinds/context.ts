@@ -81,7 +81,7 @@ export class ApplyContext {
     await waitFreed(this.handles, links, {
       timeout: (left, ms) => {
         const f = left[left.length - 1]!;
-        return new NsnetError('ETIMEDOUT', `link ${f.name}${f.netns ? ` in ${f.netns}` : ''} is still there ${ms / 1000} s after its peer's namespace was deleted`, `link ${f.name}`, 'a process may hold that namespace open; run up again once it is gone');
+        return new NsnetError('LINK_STUCK', `link ${f.name}${f.netns ? ` in ${f.netns}` : ''} is still there ${ms / 1000} s after its peer's namespace was deleted`, `link ${f.name}`, 'a process may hold that namespace open; call lab.up() again once it is gone');
       },
     });
   }

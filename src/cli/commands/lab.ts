@@ -58,9 +58,8 @@ async function report(e: unknown): Promise<number> {
     // A kernel refusal halfway: the object, its place in the file, and what to do next.
     const { file, spec } = applyFile.get(e)!;
     const { pathOfAction } = await import('../../plan/index.js');
-    // The kernel's refusal inside it with its hint in the command line's words.
-    const message = e.cause instanceof Error ? e.message.replace(e.cause.message, cliMessage(e.cause)) : e.message;
-    err(await locateRefusal({ code: e.code, message, path: pathOfAction(spec, e.action) ?? [] }, file));
+    // In the command line's words: the kernel's refusal inside it, and the way on.
+    err(await locateRefusal({ code: e.code, message: cliMessage(e), path: pathOfAction(spec, e.action) ?? [] }, file));
     return 1;
   }
   if (e instanceof RefusedError) {
