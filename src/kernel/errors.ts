@@ -64,6 +64,8 @@ const errnoText: Record<string, string> = {
   ENOTDIR: 'not a directory',
   EMFILE: 'too many open files',
   ENOSPC: 'no space left on device',
+  EBADF: 'bad file descriptor',
+  ENOMEM: 'out of memory',
 };
 
 /** What to do about an errno when the caller gave no hint of its own for it (Ctx.hints). */

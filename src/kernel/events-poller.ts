@@ -12,16 +12,31 @@
  * listener closes, or the process exits (libuv joins its threads at exit, so a poll left
  * blocked would hang `process.exit()`). An fd is closed only after the poll that watched it
  * has returned, so a number reused by a new file is never watched by mistake.
+ *
+ * Failures end the watch, never silently: an fd that poll() says is not open (POLLNVAL: it was
+ * closed under its reader) is dropped and its owner told; when poll() itself fails (EINVAL,
+ * ENOMEM) every owner is told and the fds are closed. An owner without a `failed` callback gets
+ * a process warning instead.
  */
-import { syscallError } from './errors.js';
+import { syscallError, type KernelError } from './errors.js';
 import * as n from './native.js';
 
 const POLLFD = 8;
+const POLLNVAL = 0x20;
+const EBADF = 9;
+const EIO = 5;
 
 type Readable = () => void;
+/** The fd is no longer watched (and, but for POLLNVAL, closed): nothing more will come. */
+export type Failed = (e: KernelError) => void;
 
-class Poller {
-  private readonly watched = new Map<number, Readable>();
+interface Watch {
+  readable: Readable;
+  failed?: Failed;
+}
+
+export class Poller {
+  private readonly watched = new Map<number, Watch>();
   private readonly toClose: number[] = [];
   private wake = -1;
   private inflight = false;
@@ -40,11 +55,24 @@ class Poller {
     return fd;
   }
 
-  /** Call `onReadable` on the main thread whenever `fd` has data (or an error) pending. */
-  add(fd: number, onReadable: Readable): void {
+  /**
+   * Call `onReadable` on the main thread whenever `fd` has data (or an error) pending, and
+   * `onFailed` once if watching it fails.
+   */
+  add(fd: number, onReadable: Readable, onFailed?: Failed): void {
     this.eventfd();
-    this.watched.set(fd, onReadable);
+    this.watched.set(fd, onFailed ? { readable: onReadable, failed: onFailed } : { readable: onReadable });
     this.changed();
+  }
+
+  /** Stop watching `fd` without closing it (it is no longer the owner's file). */
+  forget(fd: number): void {
+    if (this.watched.delete(fd)) this.changed();
+  }
+
+  /** The fds watched now (for tests). */
+  fds(): number[] {
+    return [...this.watched.keys()];
   }
 
   /** Stop watching `fd` and close it once no poll() looks at it any more. */
@@ -101,17 +129,38 @@ class Poller {
     if (r > 0) {
       if (buf.readInt16LE(6) !== 0) n.read(this.wake, Buffer.alloc(8), 8);
       for (let i = 1; i < fds.length; i++) {
-        if (buf.readInt16LE(i * POLLFD + 6) === 0) continue;
-        const cb = this.watched.get(fds[i]!);
-        if (cb) cb();
+        const revents = buf.readInt16LE(i * POLLFD + 6);
+        if (revents === 0) continue;
+        const fd = fds[i]!;
+        const w = this.watched.get(fd);
+        if (!w) continue;
+        if (revents & POLLNVAL) {
+          // Closed under its reader: its number may belong to another file soon, so it is not closed here.
+          this.watched.delete(fd);
+          this.fail(w, syscallError(EBADF, 'poll', `fd ${fd} (closed while watched)`));
+        } else {
+          w.readable();
+        }
       }
     } else if (r < 0) {
       // poll() itself failed: EINVAL (more fds than RLIMIT_NOFILE) or ENOMEM. Threadpool threads
-      // block signals, so it is never EINTR; retrying would spin.
-      process.emitWarning('nsnet: poll() over the event sockets failed; event listeners stopped');
+      // block signals, so it is never EINTR; retrying would spin. The same call on this thread,
+      // not waiting, says which errno.
+      const errno = n.poll(buf, fds.length, 0) < 0 ? n.lastErrno() : EIO;
+      const e = syscallError(errno, 'poll', `${fds.length - 1} event sockets`);
+      for (const [fd, w] of [...this.watched]) {
+        this.watched.delete(fd);
+        n.close(fd);
+        this.fail(w, e);
+      }
       return;
     }
     this.arm();
+  }
+
+  private fail(w: Watch, e: KernelError): void {
+    if (w.failed) w.failed(e);
+    else process.emitWarning(`nsnet: ${e.message}; a listener stopped`);
   }
 }
 

@@ -11,7 +11,7 @@
 import { WireError } from '../wire/errors.js';
 import { parseMessages, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN } from '../wire/nlmsg.js';
 import { cmsgNsid, decodeEvent, type RtnlEvent } from '../wire/rtnl/event.js';
-import { syscallError } from './errors.js';
+import { syscallError, type KernelError } from './errors.js';
 import { poller } from './events-poller.js';
 import * as n from './native.js';
 import { bindNetlink, setRcvbuf } from './socket.js';
@@ -19,6 +19,7 @@ import { bindNetlink, setRcvbuf } from './socket.js';
 const EINTR = 4;
 const EAGAIN = 11;
 const ENOBUFS = 105;
+const EBADF = 9;
 
 /** One notification: what happened, and where (undefined: the socket's own namespace). */
 export interface KernelEvent {
@@ -65,13 +66,15 @@ const int = (v: number): Buffer => {
 export class EventSocket {
   private closed = false;
 
-  private constructor(readonly fd: number, private readonly deliver: Deliver) {}
+  private constructor(readonly fd: number, private readonly deliver: Deliver, private readonly failed: (e: KernelError) => void) {}
 
   /**
    * Open a listening socket in the calling thread's current namespace (open it inside
    * `inNetns` to listen elsewhere); `deliver` is called on the main thread with each batch.
+   * `failed` is called once if the socket can no longer be read (closed under it, poll() or
+   * recvmsg() failing): the socket is then closed and nothing more is delivered.
    */
-  static open(opts: EventSocketOptions, deliver: Deliver): EventSocket {
+  static open(opts: EventSocketOptions, deliver: Deliver, failed?: (e: KernelError) => void): EventSocket {
     const fd = n.socket(n.AF_NETLINK, n.SOCK_RAW | n.SOCK_CLOEXEC | n.SOCK_NONBLOCK, n.NETLINK_ROUTE);
     if (fd < 0) throw syscallError(n.lastErrno(), 'open', 'netlink event socket');
     const fail = (what: string): never => {
@@ -85,8 +88,8 @@ export class EventSocket {
       if (n.setsockopt(fd, n.SOL_NETLINK, n.NETLINK_ADD_MEMBERSHIP, int(g), 4) !== 0) fail(`join group ${g} of`);
     }
     if (opts.allNsid && n.setsockopt(fd, n.SOL_NETLINK, n.NETLINK_LISTEN_ALL_NSID, int(1), 4) !== 0) fail('listen to all namespaces on');
-    const s = new EventSocket(fd, deliver);
-    poller.add(fd, () => s.drain());
+    const s = new EventSocket(fd, deliver, failed ?? ((e) => process.emitWarning(`nsnet: ${e.message}; a listener stopped`)));
+    poller.add(fd, () => s.drain(), (e) => s.fail(e, false));
     return s;
   }
 
@@ -99,6 +102,15 @@ export class EventSocket {
     if (this.closed) return;
     this.closed = true;
     poller.removeAndClose(this.fd);
+  }
+
+  /** The socket cannot be read any more: stop, close it (unless it is no longer ours), tell the owner. */
+  private fail(e: KernelError, close: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (close) poller.removeAndClose(this.fd);
+    else poller.forget(this.fd);
+    this.failed(e);
   }
 
   /** Read what is queued (without blocking), decode it, hand it over. */
@@ -115,9 +127,14 @@ export class EventSocket {
           out.push({ overrun: true });
           continue;
         }
-        if (e !== EAGAIN) out.push({ bad: new WireError('MALFORMED', 'netlink event socket', 0, `recvmsg failed with errno ${e}`) });
-        else drained = true;
-        break;
+        if (e === EAGAIN) {
+          drained = true;
+          break;
+        }
+        // EBADF (closed under us), ENOTSOCK, EFAULT: this socket is done. What was read goes first.
+        if (out.length) this.deliver(out, false);
+        this.fail(syscallError(e, 'read', `netlink event socket (fd ${this.fd})`), e !== EBADF);
+        return;
       }
       this.decodeDatagram(Buffer.from(data.subarray(0, r)), control.subarray(0, Number(msg.controllen)), out);
     }

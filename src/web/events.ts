@@ -2,7 +2,9 @@
  * One event source per subject (a lab, or the whole host), shared by every WebSocket that
  * watches it: each event is serialized once and sent to all. A source starts with its first
  * watcher and stops with its last. A watcher that cannot keep up (more than MAX_BUFFERED bytes
- * waiting) is closed with 1013, never silently given a stream with holes.
+ * waiting) is closed with 1013, never silently given a stream with holes. A source that fails
+ * (the kernel's events can no longer be read) is logged, its watchers get one
+ * `{"type":"error","message":...}` and are closed with 1011; a page that reconnects starts a new source.
  */
 import type { WebSocket } from 'ws';
 
@@ -21,7 +23,11 @@ export class EventHub {
   /** Events sent (per watcher), for the torture figures. */
   delivered = 0;
 
-  constructor(private readonly sourceFor: (subject: string) => Source) {}
+  constructor(
+    private readonly sourceFor: (subject: string) => Source,
+    /** Where a failing source is reported (the server's stderr). */
+    private readonly log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  ) {}
 
   get watchers(): number {
     let n = 0;
@@ -43,7 +49,7 @@ export class EventHub {
 
   private leave(subject: string, ws: WebSocket): void {
     const feed = this.feeds.get(subject);
-    if (!feed) return;
+    if (!feed || !feed.watchers.has(ws)) return;
     feed.watchers.delete(ws);
     if (feed.watchers.size === 0) {
       feed.abort.abort();
@@ -58,9 +64,15 @@ export class EventHub {
         this.broadcast(feed, JSON.stringify(ev));
       }
     } catch (e) {
-      if (!feed.abort.signal.aborted) this.broadcast(feed, JSON.stringify({ type: 'error', message: e instanceof Error ? e.message : String(e) }));
+      const message = e instanceof Error ? e.message : String(e);
+      if (!feed.abort.signal.aborted) {
+        this.log(`nsnet ui: the events of ${subject} stopped: ${message}`);
+        this.broadcast(feed, JSON.stringify({ type: 'error', message }));
+      }
     }
     if (!feed.abort.signal.aborted) {
+      // The next watcher of this subject starts a new source.
+      if (this.feeds.get(subject) === feed) this.feeds.delete(subject);
       for (const ws of feed.watchers) ws.close(1011, 'the event source ended');
     }
   }

@@ -83,11 +83,16 @@ export function register(program: Command): void {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       process.stdout.on('error', stop); // `nsnet monitor | head`
-      for await (const e of m) {
-        if (hostNames && e.netns === 'host' && !hostNames.has(deviceOf(e) ?? '')) continue;
-        process.stdout.write(`${json ? JSON.stringify(eventJson(e)) : tag(e, eventText(e))}\n`);
+      try {
+        // A stream that can no longer be read throws (NsnetError EVENTS_FAILED): one line, exit 1.
+        for await (const e of m) {
+          if (hostNames && e.netns === 'host' && !hostNames.has(deviceOf(e) ?? '')) continue;
+          process.stdout.write(`${json ? JSON.stringify(eventJson(e)) : tag(e, eventText(e))}\n`);
+        }
+      } finally {
+        process.removeListener('SIGINT', stop);
+        process.removeListener('SIGTERM', stop);
+        process.stdout.removeListener('error', stop);
       }
-      process.removeListener('SIGINT', stop);
-      process.removeListener('SIGTERM', stop);
     });
 }

@@ -116,6 +116,7 @@ function watchEvents(query) {
     } catch {
       return;
     }
+    if (ev.type === 'error') return status(`events stopped: ${ev.message} (reconnecting)`);
     if (ev.type === 'link' && state.lab && state.view) applyLinkEvent(ev);
     scheduleRefresh();
   };
