@@ -18,6 +18,7 @@
  * (monitor-catchup.ts). So a namespace's objects are never missed, however fast it is filled.
  */
 import * as fs from 'node:fs';
+import { NsnetError } from '../kernel/errors.js';
 import { EventSocket, type Delivery } from '../kernel/events.js';
 import { netnsLabel, openScanned, scanNetns, type ScannedNetns } from '../kernel/hostscan.js';
 import { inNetns, NETNS_RUN_DIR } from '../kernel/netns.js';
@@ -74,14 +75,31 @@ interface Known {
   scanned: ScannedNetns;
   /** ifindex -> name, learnt from link events, filled from a dump on a miss. */
   names?: Map<number, string>;
+  /**
+   * Its nsid, while the kernel's RTM_NEWNSID for it has not been read yet: the notifications
+   * with that nsid read before it are of the namespace that had the number before (nsids are
+   * reused at once), and so is an RTM_DELNSID read before it.
+   */
+  pending?: number;
 }
 
 class Watcher {
   private readonly byNsid = new Map<number, Known>();
-  private readonly inodes = new Set<number>();
+  private readonly byInode = new Map<number, Known>();
   private host: Known | undefined;
   private readonly all: boolean;
   private readonly catchUp = new CatchUp();
+  /** nsids of namespaces not found by the last mounts-only rescans (until the next full one). */
+  private readonly sought = new Set<number>();
+  /** nsids whose RTM_NEWNSID has been read (and no RTM_DELNSID since). */
+  private readonly told = new Set<number>();
+  /**
+   * Namespaces waiting for their RTM_NEWNSID, with the batch they were found in. It was sent
+   * before they were found, so once a later read has emptied the socket none is coming (an nsid
+   * given before the monitor started) and they wait no more.
+   */
+  private readonly pending = new Map<Known, number>();
+  private batches = 0;
 
   constructor(private readonly opts: MonitorOptions, private readonly emit: (e: MonitorEvent) => void) {
     this.all = opts.netns === undefined;
@@ -94,12 +112,22 @@ class Watcher {
 
   /**
    * Find watched namespaces not known yet and give them nsids. With `announce` (the monitor is
-   * running) say netns/new for each, then what it holds already (see catchUp).
+   * running) say netns/new for each, then what it holds already (see catchUp). `full`: in `all`
+   * mode also the namespaces only processes hold (a walk of /proc: the periodic rescan's job;
+   * the others read only the mounts, which costs next to nothing).
    */
-  rescan(announce: boolean): void {
+  rescan(announce: boolean, full: boolean): void {
     const h = hostNetns();
-    for (const ns of scanNetns({ processes: this.all })) {
-      if (this.inodes.has(ns.inode) || !this.wanted(ns)) continue;
+    if (full) this.sought.clear();
+    for (const ns of scanNetns({ processes: full && this.all })) {
+      const had = this.byInode.get(ns.inode);
+      if (had) {
+        // Seen first through a process (pid:N), as a namespace is between its creation and its
+        // mount: once it has a name under /run/netns, its events carry that name.
+        if (!had.scanned.names.length && ns.names.length) Object.assign(had, { label: netnsLabel(ns), scanned: ns });
+        continue;
+      }
+      if (!this.wanted(ns)) continue;
       const known: Known = { inode: ns.inode, label: netnsLabel(ns), scanned: ns };
       let state: ObjectEvent[] = [];
       if (ns.self) this.host = known;
@@ -114,9 +142,13 @@ class Watcher {
           fs.closeSync(fd);
         }
         if (nsid === undefined) continue;
+        if (announce && !this.told.has(nsid)) {
+          known.pending = nsid;
+          this.pending.set(known, this.batches);
+        }
         this.byNsid.set(nsid, known);
       }
-      this.inodes.add(ns.inode);
+      this.byInode.set(ns.inode, known);
       if (!announce) continue;
       this.emit({ type: 'netns', action: 'new', netns: known.label, inode: known.inode });
       if (!ns.self) this.catchUpWith(known, state);
@@ -167,11 +199,13 @@ class Watcher {
     for (const e of told) this.emit(e);
   }
 
+  /** The namespace an nsid names; an unknown one is looked for among the mounts, once until the next full rescan. */
   private where(nsid: number | undefined): Known | undefined {
     if (nsid === undefined) return this.host;
     let k = this.byNsid.get(nsid);
-    if (!k && this.all) {
-      this.rescan(true);
+    if (!k && this.all && !this.sought.has(nsid)) {
+      this.sought.add(nsid);
+      this.rescan(true, false);
       k = this.byNsid.get(nsid);
     }
     return k;
@@ -180,8 +214,14 @@ class Watcher {
   /** One batch read from the socket; `drained`: the read ended because the socket was empty. */
   deliver(batch: Delivery[], drained: boolean): void {
     this.catchUp.startBatch();
+    this.batches++;
     for (const d of batch) {
-      if ('overrun' in d) this.emit({ type: 'overrun', netns: '*' });
+      if ('overrun' in d) {
+        // An RTM_NEWNSID may be among what was lost: no namespace waits for one any more.
+        for (const k of this.pending.keys()) k.pending = undefined;
+        this.pending.clear();
+        this.emit({ type: 'overrun', netns: '*' });
+      }
       else if ('event' in d) {
         try {
           this.one(d.nsid, d.event);
@@ -191,6 +231,12 @@ class Watcher {
       }
     }
     this.catchUp.endBatch(drained);
+    if (!drained) return;
+    for (const [k, found] of this.pending) {
+      if (found >= this.batches && k.pending !== undefined) continue;
+      k.pending = undefined;
+      this.pending.delete(k);
+    }
   }
 
   private one(nsid: number | undefined, ev: RtnlEvent): void {
@@ -199,7 +245,7 @@ class Watcher {
       return;
     }
     const k = this.where(nsid);
-    if (!k || this.catchUp.stale(k.inode)) return;
+    if (!k || k.pending !== undefined || this.catchUp.stale(k.inode)) return;
     const e = this.describe(k, ev);
     if (e && !this.catchUp.copy(k.inode, e)) this.emit(e);
   }
@@ -227,14 +273,21 @@ class Watcher {
   }
 
   private nsidChanged(action: 'new' | 'del', nsid: number): void {
+    const k = this.byNsid.get(nsid);
     if (action === 'new') {
-      if (!this.byNsid.has(nsid)) this.rescan(true);
+      this.told.add(nsid);
+      if (k) {
+        k.pending = undefined;
+        this.pending.delete(k);
+      } else {
+        this.rescan(true, false);
+      }
       return;
     }
-    const k = this.byNsid.get(nsid);
-    if (!k) return;
+    this.told.delete(nsid);
+    if (!k || k.pending === nsid) return; // (the number's previous namespace ended)
     this.byNsid.delete(nsid);
-    this.inodes.delete(k.inode);
+    this.byInode.delete(k.inode);
     this.catchUp.forget(k.inode);
     this.emit({ type: 'netns', action: 'del', netns: k.label, inode: k.inode });
   }
@@ -257,61 +310,104 @@ class Watcher {
   }
 }
 
-/** Events from the namespaces asked for (all on the host by default), until close(). */
+/**
+ * Events waiting for the iterator, and how the stream ends: done, or a failure that the next
+ * next() after the queued events rejects with (then done).
+ */
+class Feed {
+  private readonly queue: MonitorEvent[] = [];
+  private readonly waiting: Array<{ resolve: (r: IteratorResult<MonitorEvent>) => void; reject: (e: Error) => void }> = [];
+  private failure: Error | undefined;
+  ended = false;
+
+  push(e: MonitorEvent): void {
+    if (this.ended) return;
+    const w = this.waiting.shift();
+    if (w) w.resolve({ value: e, done: false });
+    else this.queue.push(e);
+  }
+
+  end(failure?: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.failure = failure;
+    for (const w of this.waiting.splice(0)) {
+      if (this.failure) {
+        w.reject(this.failure);
+        this.failure = undefined;
+      } else {
+        w.resolve({ value: undefined, done: true });
+      }
+    }
+  }
+
+  next(): Promise<IteratorResult<MonitorEvent>> {
+    const e = this.queue.shift();
+    if (e) return Promise.resolve({ value: e, done: false });
+    if (this.failure) {
+      const f = this.failure;
+      this.failure = undefined;
+      return Promise.reject(f);
+    }
+    if (this.ended) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+}
+
+/**
+ * Events from the namespaces asked for (all on the host by default), until close(). If the
+ * kernel's events can no longer be read (the socket failed), the iterator rejects once with an
+ * NsnetError EVENTS_FAILED after the events already queued, and is done.
+ */
 export function monitor(opts: MonitorOptions = {}): Monitor {
-  const queue: MonitorEvent[] = [];
-  const waiting: Array<(r: IteratorResult<MonitorEvent>) => void> = [];
-  let closed = false;
-  const emit = (e: MonitorEvent): void => {
-    if (closed) return;
-    const w = waiting.shift();
-    if (w) w({ value: e, done: false });
-    else queue.push(e);
-  };
-  const watcher = new Watcher(opts, emit);
-  const sock = EventSocket.open({ groups: MONITOR_GROUPS, allNsid: true }, (b, drained) => watcher.deliver(b, drained));
-  const timers: NodeJS.Timeout[] = [];
+  const feed = new Feed();
+  const watcher = new Watcher(opts, (e) => feed.push(e));
+  const timers: Array<NodeJS.Timeout | undefined> = [];
   let dirWatch: fs.FSWatcher | undefined;
-  const close = (): void => {
-    if (closed) return;
-    closed = true;
+  let every: NodeJS.Timeout | undefined;
+  const close = (failure?: Error): void => {
+    if (feed.ended) return;
     sock.close();
     dirWatch?.close();
     for (const t of timers) clearTimeout(t);
     clearInterval(every);
-    for (const w of waiting.splice(0)) w({ value: undefined, done: true });
+    feed.end(failure);
   };
-  const rescan = (): void => {
-    if (!closed) watcher.rescan(true);
+  const failed = (e: Error): void => {
+    close(new NsnetError('EVENTS_FAILED', `monitor: the kernel's events can no longer be read: ${e.message}`, 'monitor', 'start it again'));
+  };
+  const sock = EventSocket.open({ groups: MONITOR_GROUPS, allNsid: true }, (b, drained) => watcher.deliver(b, drained), failed);
+  const rescan = (full: boolean): void => {
+    if (!feed.ended) watcher.rescan(true, full);
   };
   try {
-    watcher.rescan(false);
+    watcher.rescan(false, true);
   } catch (e) {
     close();
     throw e;
   }
-  // A new name under /run/netns is created before its namespace is mounted on it: look now and again shortly.
+  // A new name under /run/netns is created before its namespace is mounted on it: look soon and
+  // again a little later (one look per delay however many names come at once: `up` makes hundreds).
+  const soon = (ms: number, slot: number): void => {
+    if (timers[slot]) return;
+    timers[slot] = setTimeout(() => {
+      timers[slot] = undefined;
+      rescan(false);
+    }, ms).unref();
+  };
   try {
-    dirWatch = fs.watch(NETNS_RUN_DIR, { persistent: false }, () => {
-      for (const ms of [5, 50, 250]) timers.push(setTimeout(rescan, ms).unref());
-      if (timers.length > 60) timers.splice(0, timers.length - 60);
-    });
+    dirWatch = fs.watch(NETNS_RUN_DIR, { persistent: false }, () => [5, 50, 250].forEach(soon));
   } catch {
     // no /run/netns yet: the periodic rescan finds what appears
   }
-  const every = setInterval(rescan, opts.rescanMs ?? 1000).unref();
+  every = setInterval(() => rescan(true), opts.rescanMs ?? 1000).unref();
   const it: Monitor = {
-    next: () => {
-      const e = queue.shift();
-      if (e) return Promise.resolve({ value: e, done: false });
-      if (closed) return Promise.resolve({ value: undefined, done: true });
-      return new Promise((r) => waiting.push(r));
-    },
+    next: () => feed.next(),
     return: () => {
       close();
       return Promise.resolve({ value: undefined, done: true });
     },
-    close,
+    close: () => close(),
     [Symbol.asyncIterator]: () => it,
   };
   return it;

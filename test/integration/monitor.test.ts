@@ -172,3 +172,60 @@ test('monitor --all is lossless for namespaces made in a tight loop: each one\'s
   assert.deepEqual(repeats, [], 'events told twice in a row');
   for (let i = 0; i < N; i++) await netns.del(`mc-${i}`);
 });
+
+/** Close the monitor's listening socket under it (the fd the poller watches that `before` lacks), then make the poller poll again. */
+async function closeUnder(before: Set<number>): Promise<() => void> {
+  const { poller } = await import('../../src/kernel/events-poller.js');
+  const n = await import('../../src/kernel/native.js');
+  for (let i = 0; i < 200 && poller.fds().every((f) => before.has(f)); i++) await new Promise((r) => setTimeout(r, 10));
+  const fd = poller.fds().find((f) => !before.has(f));
+  assert.ok(fd !== undefined, 'the monitor listens');
+  const kick = n.eventfd(0, n.EFD_CLOEXEC | n.EFD_NONBLOCK); // made first, or it could take the closed number
+  await new Promise((r) => setTimeout(r, 20));
+  n.close(fd);
+  poller.add(kick, () => n.read(kick, Buffer.alloc(8), 8));
+  return () => poller.removeAndClose(kick);
+}
+
+test('a monitor whose socket is closed under it ends with EVENTS_FAILED after what was queued, then is done', { skip }, async () => {
+  const { poller } = await import('../../src/kernel/events-poller.js');
+  const before = new Set(poller.fds());
+  const m = monitor({ netns: [], host: true });
+  const done = await closeUnder(before);
+  try {
+    await assert.rejects(m.next(), (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'EVENTS_FAILED');
+      assert.match(e.message, /^monitor: the kernel's events can no longer be read: poll fd \d+ \(closed while watched\): bad file descriptor \(EBADF\); start it again$/u);
+      return true;
+    });
+    assert.deepEqual(await m.next(), { value: undefined, done: true });
+  } finally {
+    done();
+  }
+});
+
+test('nsnet monitor whose stream fails prints one line and exits 1', { skip }, async () => {
+  const { poller } = await import('../../src/kernel/events-poller.js');
+  const { main } = await import('../../src/cli/main.js');
+  const before = new Set(poller.fds());
+  const out: string[] = [];
+  const err: string[] = [];
+  const [write, writeErr] = [process.stdout.write, process.stderr.write];
+  process.stdout.write = ((s: string) => out.push(s) > 0) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => err.push(s) > 0) as typeof process.stderr.write;
+  let done = () => {};
+  try {
+    const running = main(['node', 'nsnet', 'monitor', '--all']);
+    done = await closeUnder(before);
+    await running;
+  } finally {
+    process.stdout.write = write;
+    process.stderr.write = writeErr;
+    done();
+  }
+  const code = process.exitCode;
+  process.exitCode = undefined;
+  assert.equal(code, 1);
+  assert.equal(err.length, 1, err.join(''));
+  assert.match(err[0]!, /^nsnet: monitor: the kernel's events can no longer be read: poll fd \d+ \(closed while watched\): bad file descriptor \(EBADF\); start it again\n$/u);
+});
