@@ -89,10 +89,50 @@ test("a link set down with the CLI turns its drawing down, without a reload; up 
   assert.equal(await page.evaluate(() => (window as unknown as { marker: number }).marker), marker, 'the page was not reloaded');
 });
 
+/** Whether DEV in namespace NS is administratively up, as ip says. */
+const upInKernel = (ns: string, dev: string): boolean => (JSON.parse(execFileSync('ip', ['-j', '-n', ns, 'link', 'show', dev], { encoding: 'utf8' })) as { flags: string[] }[])[0]!.flags.includes('UP');
+
+test("the page's link controls: a click on the link, then on 'set down', and the kernel has both ends down and the drawing turns down; 'set up' undoes it", { skip }, async () => {
+  const id = 'l:h1:eth0--r1:eth0';
+  const drawn = () => page.evaluate((i) => {
+    const e = (window as unknown as { nsnet: { cy: { getElementById(x: string): { hasClass(c: string): boolean } } } }).nsnet.cy.getElementById(i);
+    return e.hasClass('down') ? 'down' : e.hasClass('up') ? 'up' : 'missing';
+  }, id);
+  const at = await page.evaluate((i) => {
+    type Cy = { getElementById(x: string): { renderedMidpoint(): { x: number; y: number } }; container(): HTMLElement };
+    const cy = (window as unknown as { nsnet: { cy: Cy } }).nsnet.cy;
+    const p = cy.getElementById(i).renderedMidpoint();
+    const r = cy.container().getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
+  }, id);
+  await page.mouse.click(at.x, at.y);
+  await page.getByRole('heading', { name: 'link h1:eth0--r1:eth0' }).waitFor({ timeout: 5000 });
+  for (const [button, up] of [['set down', false], ['set up', true]] as const) {
+    const t0 = Date.now();
+    await page.getByRole('button', { name: button }).click();
+    assert.ok(await until(() => upInKernel('h1', 'eth0') === up && upInKernel('r1', 'eth0') === up, 5000), `${button}: ip -n h1/r1 link show eth0 ${up ? 'UP' : 'not UP'}`);
+    assert.ok(await until(async () => (await drawn()) === (up ? 'up' : 'down'), 5000), `${button}: the link is drawn ${up ? 'up' : 'down'}`);
+    console.log(`# ${button} from the page: kernel and drawing agree ${Date.now() - t0} ms after the click`);
+    if (!up) await page.screenshot({ path: join(dir, 'router-page-link-down.png') });
+  }
+});
+
 test("typing `ip -br addr` into h1's terminal shows h1's address; closing the page ends the shell", { skip }, async () => {
   const before = pidsIn('h1');
   await page.evaluate(() => (window as unknown as { nsnet: { openTerminal(n: string): void } }).nsnet.openTerminal('h1'));
   const rows = page.locator('.screen[data-node="h1"] .xterm-rows');
+  // The terminal panel took the bottom of the page: the diagram is fitted to what is left.
+  const outside = async () => page.evaluate(() => {
+    type Box = { x1: number; y1: number; x2: number; y2: number };
+    type Cy = { nodes(): { map(f: (n: { id(): string; renderedBoundingBox(): Box }) => string): string[] }; container(): HTMLElement };
+    const cy = (window as unknown as { nsnet: { cy: Cy } }).nsnet.cy;
+    const { clientWidth: w, clientHeight: h } = cy.container();
+    return cy.nodes().map((n) => {
+      const b = n.renderedBoundingBox();
+      return b.x1 >= 0 && b.y1 >= 0 && b.x2 <= w && b.y2 <= h ? '' : `${n.id()} at ${[b.x1, b.y1, b.x2, b.y2].map(Math.round).join(',')} in ${w}x${h}`;
+    }).filter(Boolean);
+  });
+  assert.ok(await until(async () => (await page.locator('#terminals.open').count()) === 1 && (await outside()).length === 0, 5000), `nodes outside the visible canvas: ${(await outside()).join('; ')}`);
   await page.locator('.screen[data-node="h1"] .xterm-screen').click();
   await page.keyboard.type('ip -br addr\n');
   assert.ok(await until(async () => /eth0@\S+\s+\S+\s+10\.0\.1\.10\/24/u.test(await rows.innerText()), 10_000), `h1's address in the terminal: ${await rows.innerText()}`);

@@ -188,5 +188,12 @@ async function main() {
   window.nsnet.ready = true;
 }
 
+// The canvas changes size when a terminal opens or closes (the panel takes the bottom of the
+// page) or the window does: cytoscape is told, and the drawing fits the new canvas.
+new ResizeObserver(() => {
+  if (!state.cy) return;
+  state.cy.resize();
+  state.cy.fit(undefined, 40);
+}).observe($('graph'));
 window.addEventListener('hashchange', () => location.reload());
 main().catch((e) => status(e.message));
