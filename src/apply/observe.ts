@@ -308,7 +308,20 @@ async function observeHost(
     }
     out.nics[n] = nic;
   }
-  if (links.length) out.addresses = readAddresses(host, raw, new Set(links.map((l) => l.name)));
+  // One address dump: the lab's host links', the uplink NICs', and the host's other subnets.
+  const ours = new Set(links.map((l) => l.name));
+  const hostAddrs = readAddresses(host, raw);
+  out.addresses = hostAddrs.filter((a) => ours.has(a.dev));
+  out.nets = hostAddrs.filter((a) => !ours.has(a.dev) && a.dev !== 'lo' && a.scope !== 'link' && a.scope !== 'host').map((a) => ({ dev: a.dev, cidr: a.cidr }));
+  const uplinkNics = spec.uplinks.flatMap((u) => (u.kind === 'bridge' && out.nics[u.nic]?.exists ? [u.nic] : []));
+  if (uplinkNics.length) {
+    const defaults = (await host.route.list()).filter((r) => r.dst === 'default'); // the main table, both families
+    for (const n of uplinkNics) {
+      const nic = out.nics[n]!;
+      nic.addresses = hostAddrs.filter((a) => a.dev === n && a.scope !== 'link').map((a) => a.cidr);
+      if (defaults.some((r) => r.dev === n)) nic.defaultRoute = true;
+    }
+  }
   await readImpairments(host, raw, links);
 
   const nat = spec.uplinks.some((u) => u.kind === 'nat');

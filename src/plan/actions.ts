@@ -14,7 +14,7 @@ export { opSign } from './kinds/index.js';
  * own, or because the host lacks what the file refers to. A plan with refusals is not applied.
  */
 export interface Refusal {
-  code: 'FOREIGN_NETNS' | 'FOREIGN_LINK' | 'OTHER_LAB' | 'STALE_NETNS' | 'MISSING_NIC' | 'NIC_IN_USE' | 'UNSUPPORTED' | 'NO_NFT'
+  code: 'FOREIGN_NETNS' | 'FOREIGN_LINK' | 'OTHER_LAB' | 'STALE_NETNS' | 'MISSING_NIC' | 'NIC_IN_USE' | 'NIC_CARRIES_HOST' | 'UNSUPPORTED' | 'NO_NFT'
     | 'FOREIGN_OVS_BRIDGE' | 'OVS_MISSING' | 'OVS_PORT_IN_USE' | 'KERNEL_FEATURE';
   /** The object: "namespace h1", "link br0 in the host namespace". */
   object: string;
@@ -24,10 +24,20 @@ export interface Refusal {
   path: (string | number)[];
 }
 
+/** Something up does but the user may not want (it goes ahead): located like a refusal. */
+export interface PlanWarning {
+  code: 'HOST_SUBNET_OVERLAP';
+  object: string;
+  message: string;
+  path: (string | number)[];
+}
+
 export interface Plan {
   lab: string;
   actions: Action[];
   refusals: Refusal[];
+  /** Said on stderr by plan and up; they do not stop up. */
+  warnings?: PlanWarning[];
   /** Nothing to do and nothing refused: the kernel matches the file. */
   noop: boolean;
   /** Size of the desired lab, for messages ("lab X is up to date (N nodes, M links)"). */

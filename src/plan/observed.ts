@@ -98,6 +98,10 @@ export interface ObservedNic {
   master?: string;
   /** The mark on its master, if any (to tell this lab's bridge from a foreign one). */
   masterAlias?: string;
+  /** Its addresses (not link-local), for uplink NICs: the host's connection a bridge port loses. */
+  addresses?: string[];
+  /** A default route of the host's main table goes out of it (uplink NICs). */
+  defaultRoute?: boolean;
 }
 
 export interface ObservedHost {
@@ -111,6 +115,8 @@ export interface ObservedHost {
   sysctls: Record<string, string>;
   /** nftables tables named nsnet-<lab> that exist (family ip). */
   natTables: string[];
+  /** Subnets of host interfaces that are not the lab's (lo and link-local aside): overlaps are warned about. */
+  nets?: { dev: string; cidr: string }[];
   /** Whether the nft command is available (only checked when the lab needs it). */
   nft?: boolean;
 }

@@ -5,7 +5,7 @@
  * order and sorts the actions by their kinds' ranks. Pure.
  */
 import type { LabSpec } from '../topology/model.js';
-import type { Action, Plan, Refusal } from './actions.js';
+import type { Action, Plan, PlanWarning, Refusal } from './actions.js';
 import { HOST, indexLab, type DesiredLab, type DesiredLink } from './desired.js';
 import { linkKey } from './host.js';
 import { canonIp } from './keys.js';
@@ -30,6 +30,7 @@ export class Planner {
   /** Actions as the steps plan them; sorted by their kinds' order at the end. */
   readonly planned: Action[] = [];
   readonly refusals: Refusal[] = [];
+  readonly warnings: PlanWarning[] = [];
   /** Observed links per namespace we may look into (owned or adoptable), and the host. */
   readonly views = new Map<string, NsView>();
   /** Namespaces this lab owns now (or takes back), that exist. */
@@ -73,6 +74,7 @@ export class Planner {
       lab: this.lab,
       actions,
       refusals: this.refusals,
+      ...(this.warnings.length ? { warnings: this.warnings } : {}),
       noop: actions.length === 0 && this.refusals.length === 0,
       counts: { nodes: spec.nodes.length, links: spec.links.length, bridges: spec.bridges.length },
     };

@@ -110,7 +110,7 @@ export type LinkSpec =
 
 export type UplinkSpec =
   /** Host NIC `nic` becomes a port of host bridge `bridge` (restored on down). */
-  | { kind: 'bridge'; bridge: string; nic: string; trunks?: number[] }
+  | { kind: 'bridge'; bridge: string; nic: string; trunks?: number[]; force?: boolean }
   /** Masquerade `subnets` (the bridge's IPv4 subnets, network form) out of `out` or the host's default route. */
   | { kind: 'nat'; bridge: string; subnets: string[]; out?: string };
 

@@ -194,6 +194,7 @@ function uplinkSchemas({ IfName, Trunks }: Atoms) {
       bridge: z.string().meta({ description: 'A bridge in the host namespace.' }),
       interface: IfName.meta({ description: 'Host NIC that becomes a port of the bridge (restored on down).' }),
       trunks: Trunks.meta({ description: 'The NIC trunks these VLANs of the lab (802.1Q tagged) to the physical network (an OVS bridge).' }).optional(),
+      force: z.boolean().meta({ description: "Join the NIC even when it carries the host's default route or an address (the host loses that connection while the lab is up)." }).optional(),
     })
     .meta({ description: 'Connect a bridge to the physical network by making a host NIC one of its ports.' });
   const NatUplink = z

@@ -237,6 +237,11 @@ export function registerLabCommands(program: Command): void {
   for (const register of [registerPlan, registerUp, registerDown, registerStatus, registerLabs, registerExec, registerSchema]) register(program);
 }
 
+/** Print a plan's warnings (they do not stop up) located in the file. */
+async function printWarnings(plan: import('../../plan/actions.js').Plan, file: string): Promise<void> {
+  for (const w of plan.warnings ?? []) err(await locateRefusal({ ...w, message: `warning: ${w.message}` }, file));
+}
+
 /** Print a plan's refusals located in the file; the exit status of a plan that up would refuse. */
 async function printRefusals(plan: import('../../plan/actions.js').Plan, file: string): Promise<number> {
   for (const r of plan.refusals) err(await locateRefusal(r, file));
@@ -254,6 +259,7 @@ function registerPlan(program: Command): void {
       const lab = await loadLab(file);
       const { renderPlan } = await import('../../plan/index.js');
       const plan = await lab.plan();
+      await printWarnings(plan, file);
       if (wantJson(cmd)) json(plan);
       else if (!plan.refusals.length) out(renderPlan(plan));
       if (!plan.refusals.length) return;
@@ -275,6 +281,7 @@ function registerUp(program: Command): void {
         const lab = await loadLab(file);
         const { renderPlan } = await import('../../plan/render.js');
         const plan = await lab.plan();
+        await printWarnings(plan, file);
         if (wantJson(cmd)) json(plan);
         else out(renderPlan(plan));
         return plan.refusals.length ? printRefusals(plan, file) : undefined;
@@ -286,6 +293,7 @@ function registerUp(program: Command): void {
       try {
         const r = await upLab(lab.spec, { file: lab.file, profile, onProgress: (p) => bar.update(p), lock: { onWait: lockWait(lab.spec.name) } });
         bar.clear();
+        await printWarnings(r.plan, file);
         if (profile) await printProfile(profile);
         const size = `${count(r.size.nodes, 'node')}, ${count(r.size.links, 'link')}`;
         if (wantJson(cmd)) {

@@ -10,6 +10,7 @@ import { addresses } from './addresses.js';
 import { exec } from './exec.js';
 import { impairments } from './impairments.js';
 import { createLinkEnds, createNamespaces, deleteStale, linkSettings, linkStates } from './links.js';
+import { hostNets } from './hostnets.js';
 import { hostLinks, namespaces } from './ownership.js';
 import { routes } from './routes.js';
 import { sysctls } from './sysctls.js';
@@ -31,5 +32,6 @@ export const STEPS: readonly Step[] = [
   routes,
   sysctls,
   uplinks,
+  hostNets,
   exec,
 ];

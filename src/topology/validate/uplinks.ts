@@ -33,7 +33,7 @@ export function collectUplinks(c: Checker, raw: unknown): void {
     if (d.type === 'bridge') {
       if (!nic(c, d.interface, [...path, 'interface'], `uplink of ${d.bridge}`)) return;
       const trunks = d.trunks !== undefined ? { trunks: [...new Set(d.trunks)].sort((x, y) => x - y) } : {};
-      c.uplinks.push({ kind: 'bridge', bridge: d.bridge, nic: d.interface, ...trunks, path });
+      c.uplinks.push({ kind: 'bridge', bridge: d.bridge, nic: d.interface, ...trunks, ...(d.force ? { force: true } : {}), path });
       return;
     }
     if (natOn.has(d.bridge)) {
