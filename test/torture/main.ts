@@ -28,7 +28,7 @@ import { crashTrials, type CrashResult } from './crash.js';
 import { fdGrowth, type FdResult } from './fds.js';
 import { fuzzDecoders, type FuzzResult } from './fuzz.js';
 import { hostileFiles, type HostileResult } from './hostile.js';
-import { ovsConcurrency, ovsCrashTrials, ovsUnavailable, type OvsConcurrencyResult, type OvsCrashResult } from './ovs.js';
+import { ovsConcurrencySection, ovsCrashSection, ovsUnavailable, type OvsConcurrencyResult, type OvsCrashResult } from './ovs.js';
 import { caseSeed, kernelUnavailable } from './util.js';
 import { removeInternet } from './world.js';
 import { webClients, type WebResult } from './web.js';
@@ -111,16 +111,10 @@ async function main(): Promise<number> {
       rows.push(['2 foreign objects', `${crash.foreignPerTrial} hand-made look-alikes per trial + a 4-node lab with the same node names`, `foreign_touched=${crash.foreignTouched}`, '']);
       examples.push(...crash.examples);
     }
-    if (noOvs) {
-      skipped = true;
-      rows.push(['1 crash safety, OVS', `skipped: ${noOvs}`, '', '']);
-    } else {
-      log(`[1-2] OVS crash trials: ${args.ovsCrash} kills in up, ${args.ovsCrash} in down, on an OVS lab (VLANs 10 and 20, a trunk)`);
-      ovsCrash = await ovsCrashTrials({ upKills: args.ovsCrash, downKills: args.ovsCrash, seed: args.seed, log });
-      rows.push(['1 crash safety, OVS', `${ovsCrash.trials} trials (${args.ovsCrash} kills in up, ${args.ovsCrash} in down) on a 6-node lab with two OVS bridges; up ${ovsCrash.upMs} ms, down ${ovsCrash.downMs} ms`,
-        `leaks=${ovsCrash.leaks} incomplete=${ovsCrash.incomplete} (OVS bridges, ports, holds and running daemons counted); killed mid-way ${ovsCrash.killedMidway}`, secs(ovsCrash.ms)]);
-      examples.push(...ovsCrash.examples);
-    }
+    const o = await ovsCrashSection(noOvs, args.ovsCrash, args.seed, log);
+    [ovsCrash, skipped] = [o.r, skipped || !o.r];
+    rows.push(o.row);
+    examples.push(...(o.r?.examples ?? []));
   }
   if (args.only.has(3)) {
     if (noKernel) skipped = true;
@@ -130,15 +124,10 @@ async function main(): Promise<number> {
       rows.push(['3 concurrency', `${conc.runs} runs (${args.rounds} × [2 NAT labs at once, same lab twice, a NAT lab up while another goes down, up+down of one lab at once] + ${args.races} × 100 vs 100 netns add)`, `errors=${conc.errors}`, secs(conc.ms)]);
       examples.push(...conc.examples);
     }
-    if (noOvs) {
-      skipped = true;
-      rows.push(['3 concurrency, OVS', `skipped: ${noOvs}`, '', '']);
-    } else {
-      log(`[3] OVS concurrency: ${args.rounds} rounds`);
-      ovsConc = await ovsConcurrency({ rounds: args.rounds, log });
-      rows.push(['3 concurrency, OVS', `${ovsConc.runs} runs (${args.rounds} × [2 OVS labs at once on cold daemons, one down then the other; one up while the only other goes down])`, `errors=${ovsConc.errors}`, secs(ovsConc.ms)]);
-      examples.push(...ovsConc.examples);
-    }
+    const o = await ovsConcurrencySection(noOvs, args.rounds, log);
+    [ovsConc, skipped] = [o.r, skipped || !o.r];
+    rows.push(o.row);
+    examples.push(...(o.r?.examples ?? []));
   }
   if (args.only.has(4)) {
     log(`[4] fuzzing the decoders: ${args.fuzz} cases, seed ${args.seed}`);

@@ -275,3 +275,26 @@ export async function ovsConcurrency(opts: { rounds: number; log?: (s: string) =
   out.ms = Math.round(performance.now() - t0);
   return out;
 }
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+type Log = (s: string) => void;
+
+/** Section 1's OVS row for main.ts: the trials, or why they did not run (then no result). */
+export async function ovsCrashSection(why: string | undefined, kills: number, seed: number, log: Log): Promise<{ row: string[]; r?: OvsCrashResult }> {
+  if (why) return { row: ['1 crash safety, OVS', `skipped: ${why}`, '', ''] };
+  log(`[1-2] OVS crash trials: ${kills} kills in up, ${kills} in down, on an OVS lab (VLANs 10 and 20, a trunk)`);
+  const r = await ovsCrashTrials({ upKills: kills, downKills: kills, seed, log });
+  return {
+    r,
+    row: ['1 crash safety, OVS', `${r.trials} trials (${kills} kills in up, ${kills} in down) on a 6-node lab with two OVS bridges; up ${r.upMs} ms, down ${r.downMs} ms`,
+      `leaks=${r.leaks} incomplete=${r.incomplete} (OVS bridges, ports, holds and running daemons counted); killed mid-way ${r.killedMidway}`, secs(r.ms)],
+  };
+}
+
+/** Section 3's OVS row for main.ts. */
+export async function ovsConcurrencySection(why: string | undefined, rounds: number, log: Log): Promise<{ row: string[]; r?: OvsConcurrencyResult }> {
+  if (why) return { row: ['3 concurrency, OVS', `skipped: ${why}`, '', ''] };
+  log(`[3] OVS concurrency: ${rounds} rounds`);
+  const r = await ovsConcurrency({ rounds, log });
+  return { r, row: ['3 concurrency, OVS', `${r.runs} runs (${rounds} × [2 OVS labs at once on cold daemons, one down then the other; one up while the only other goes down])`, `errors=${r.errors}`, secs(r.ms)] };
+}
