@@ -5,7 +5,7 @@
  */
 import { NsnetError } from '../api/errors.js';
 import {
-  daemonPid, deleteBridge, findInstalled, hostDbSocket, observeSwitch, OVS_DB_SOCKET, OvsdbClient, ovsUsers, releaseOvs, reviveOvs,
+  daemonPid, deleteBridge, waitApplied, findInstalled, hostDbSocket, observeSwitch, OVS_DB_SOCKET, OvsdbClient, ovsUsers, releaseOvs, reviveOvs,
 } from '../api/ovs/index.js';
 import type { ObservedOvs } from '../plan/observed.js';
 import type { LabSpec } from '../topology/model.js';
@@ -23,12 +23,15 @@ export const ovsObserver: BridgeObserver = {
   removeLab: downOvs,
 };
 
-/** The ovsdb-server socket that answers now, if any (a dead daemon of nsnet's is restarted first). */
-async function liveSocket(): Promise<string | undefined> {
+/**
+ * The ovsdb-server socket that answers now, if any (a dead daemon of nsnet's is restarted
+ * first; `revived` then says so: ovs-vswitchd builds its datapath again from the database).
+ */
+async function liveSocket(): Promise<{ sock?: string; revived: boolean }> {
   const host = hostDbSocket();
-  if (host) return host;
-  await reviveOvs();
-  return daemonPid('ovsdb-server') !== undefined ? OVS_DB_SOCKET : undefined;
+  if (host) return { sock: host, revived: false };
+  const revived = (await reviveOvs()).length > 0;
+  return { ...(daemonPid('ovsdb-server') !== undefined ? { sock: OVS_DB_SOCKET } : {}), revived };
 }
 
 export async function observeOvs(lab: string, specs: LabSpec[]): Promise<ObservedOvs | undefined> {
@@ -42,10 +45,12 @@ export async function observeOvs(lab: string, specs: LabSpec[]): Promise<Observe
       missing = e.message;
     }
   }
-  const sock = await liveSocket();
+  const { sock, revived } = await liveSocket();
   if (!sock) return { ...(missing !== undefined ? { missing } : {}), running: false, bridges: [] };
   const c = await OvsdbClient.connect(sock);
   try {
+    // Restarted daemons: the lab forwards again only once ovs-vswitchd has applied the database.
+    if (revived) await waitApplied(c, 15_000);
     return { ...(missing !== undefined ? { missing } : {}), running: true, bridges: await observeSwitch(c) };
   } finally {
     c.close();
@@ -63,7 +68,7 @@ export async function downOvs(lab: string): Promise<string[]> {
   if (!holds && !orphans && !hostDbSocket()) return [];
   const removed: string[] = [];
   try {
-    const sock = await liveSocket();
+    const { sock } = await liveSocket();
     if (sock) {
       const c = await OvsdbClient.connect(sock);
       try {
