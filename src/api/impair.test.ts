@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NsnetError } from '../kernel/errors.js';
 import type { Features } from './features.js';
-import { impairProblems, layoutFor } from './impair.js';
+import { impairProblems } from './impair.js';
+import { layoutFor } from './impairspec.js';
 
 const HERE: Features = { netem: false, tbf: true, htb: true, clsact: true, cls_bpf: true, ifb: true };
 const NETEM: Features = { ...HERE, netem: true };

@@ -22,7 +22,7 @@ import { DROP_PRIO, dropLossOf, impairOfQdiscs, layoutFor, type ImpairLayout, ty
 import { Qdiscs, type QdiscInfo } from './qdisc.js';
 import type { DevRef } from './types.js';
 
-export { DROP_PRIO, IMPAIR_FIELDS, impairProblems, layoutFor, type ImpairLayout, type ImpairProblem, type ImpairSpec } from './impairspec.js';
+export { DROP_PRIO, IMPAIR_FIELDS, impairProblems, type ImpairProblem, type ImpairSpec } from './impairspec.js';
 
 export interface Endpoint {
   handle: Handle;
