@@ -282,6 +282,16 @@ export const EDITS: Record<string, Edit> = {
     else p.x.mac = randomMac(r);
     return `mac of ${p.x.node}:${p.x.ifname}: ${old ?? 'unset'} -> ${p.x.mac ?? 'unset'}`;
   },
+  impair(m, r) {
+    const p = someMember(m, r);
+    if (!p) return undefined;
+    const old = p.x.impair;
+    if (old !== undefined && chance(r, 0.4)) delete p.x.impair;
+    else p.x.impair = { ...(chance(r, 0.7) ? { rate: pick(r, ['10mbit', '100mbit', '1gbit']) } : {}), ...(chance(r, 0.5) ? { loss: '0%' } : {}) };
+    if (p.x.impair && Object.keys(p.x.impair).length === 0) p.x.impair = { rate: '100mbit' };
+    const show = (x?: Member['impair']) => (x ? JSON.stringify(x) : 'none');
+    return `impairment of ${p.x.node}:${p.x.ifname}: ${show(old)} -> ${show(p.x.impair)}`;
+  },
   loopback(m, r) {
     const n = pick(r, m.nodes);
     const old = n.lo;

@@ -130,6 +130,16 @@ function sysctlLines(ns: string | undefined): string[] {
   });
 }
 
+/** Qdiscs nsnet makes (tbf, netem, clsact: impairments), per device; the kernel's defaults are left out. */
+function qdiscLines(ns: string | undefined, only?: Set<string>): string[] {
+  const a = ns === undefined ? ['-j', 'qdisc', 'show'] : ['-j', '-n', ns, 'qdisc', 'show'];
+  const out = execFileSync('tc', a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const qs = (out.trim() ? JSON.parse(out) : []) as J[];
+  return qs
+    .filter((q) => ['tbf', 'netem', 'clsact'].includes(q.kind as string) && (!only || only.has(q.dev as string)))
+    .map((q) => `${ns ?? HOST}: qdisc ${q.kind} dev ${q.dev} ${JSON.stringify(q.options ?? {})}`);
+}
+
 function nftLines(): string[] {
   const r = spawnSync('nft', ['-j', 'list', 'ruleset'], { encoding: 'utf8' });
   if (r.status !== 0) return [];
@@ -147,7 +157,8 @@ export function snapshot(prefix: string, hostSkip: readonly string[]): string[] 
   const hostDevs = new Set(all.get(HOST)!.links.map((l) => l.ifname as string));
   const lines = [`namespaces: ${nss.join(' ')}`];
   for (const raw of all.values()) lines.push(...linkLines(raw, all));
-  for (const ns of nss) lines.push(...addrLines(ns, undefined), ...routeLines(ns, undefined), ...sysctlLines(ns));
+  for (const ns of nss) lines.push(...addrLines(ns, undefined), ...routeLines(ns, undefined), ...sysctlLines(ns), ...qdiscLines(ns));
+  lines.push(...qdiscLines(undefined, hostDevs));
   lines.push(...addrLines(undefined, hostDevs), ...routeLines(undefined, hostDevs), ...nftLines());
   lines.push(...sysctlLines(undefined).filter((l) => l.includes('ipv4.ip_forward')));
   return lines.sort();

@@ -22,6 +22,8 @@ export interface Member {
   mac?: string;
   /** Bridge segments: the veth's own mtu (object form), both ends unless the interface says. */
   linkMtu?: number;
+  /** The impairment of traffic leaving the interface (a rate; loss 0% puts the drop filter in place without dropping). */
+  impair?: { rate?: string; loss?: string };
 }
 
 export interface Segment {
@@ -120,6 +122,7 @@ export function render(m: Model): TopologyInput {
         const i: Json = { addresses: [`${v4(s.net, mem.host)}/24`, ...(s.v6 ? [`${v6(s.net, mem.host)}/64`] : [])] };
         if (mem.mtu !== undefined) i.mtu = mem.mtu;
         if (mem.mac !== undefined) i.mac = mem.mac;
+        if (mem.impair !== undefined) i.impair = mem.impair;
         interfaces[mem.ifname] = i;
       }
     }

@@ -6,8 +6,9 @@
  * again. In an "up" trial `nsnet up FILE` is killed with SIGKILL at a random moment within the
  * measured duration of a normal up; the next `nsnet up FILE` must finish the lab (every ping of
  * the lab works), then `nsnet down FILE` must leave nothing of it. One "up" trial in three kills
- * an up that applies an edit to the lab (nodes removed and added, routes replaced): the next up
- * of the edited file must finish the edit. A "down" trial does the same with the kill landing in
+ * an up that applies an edit to the lab (nodes removed and added, routes replaced, impairments
+ * changed in place, cleared and added): the next up of the edited file must finish the edit, its
+ * impairments those of the file (status shows no impairment drift). A "down" trial does the same with the kill landing in
  * `nsnet down`.
  *
  * Before each trial, foreign objects are made by hand (world.ts makeForeign: same prefix, other
@@ -176,6 +177,8 @@ export async function crashTrials(opts: CrashOptions): Promise<CrashResult> {
           if (gone.length) incomplete ||= `after the edit, nodes removed from the file are still there: ${gone.join(', ')}`;
           const bad = await pingAll(target);
           if (bad.length) incomplete ||= `after the up that followed the kill, ${bad.length} ping(s) fail: ${bad.slice(0, 2).join('; ')}`;
+          const off = await impairDrift(targetFile);
+          if (off.length) incomplete ||= `after the up that followed the kill, impairments differ from the file: ${off.slice(0, 2).join('; ')}`;
         }
       }
       // Every fourth up trial, a user takes one of the lab's namespaces and its bridge over by
@@ -226,6 +229,14 @@ export async function crashTrials(opts: CrashOptions): Promise<CrashResult> {
   }
   out.ms = Math.round(performance.now() - t0);
   return out;
+}
+
+/** What `nsnet status` says up would still change about impairments (empty when they are the file's). */
+async function impairDrift(file: string): Promise<string[]> {
+  const r = await nsnet(['status', file, '-j']);
+  const st = JSON.parse(r.stdout || '{}') as { drift?: Array<{ op: string; target: string; reason: string }> };
+  if (!st.drift) return [`status gave no drift (${brief(r)})`];
+  return st.drift.filter((a) => a.op === 'set-impair' || a.op === 'clear-impair').map((a) => `${a.target}: ${a.reason}`);
 }
 
 /** Run `nsnet ARGS` to completion, polling `changed()` every millisecond: when it first held, ms after the start. */

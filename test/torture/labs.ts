@@ -37,7 +37,9 @@ export interface LabFile {
 /**
  * A 50-node lab; `net` is the second octet of the bridge subnet, `net + 10` of the routers' links,
  * `net + 11` of the stubs'. The `edited` variant is what a user's edit makes of it: hosts h36..h40
- * removed, h50..h54 added, and the hosts' route to the stubs given a metric (replaced).
+ * removed, h50..h54 added, the hosts' route to the stubs given a metric (replaced), and impairments
+ * edited: r1 ── r2's changed in place (another rate, a 0% loss added), r3:eth2's cleared, h2's
+ * cable impaired both ways (its host-side bridge port too).
  */
 export function crashLab(name: string, prefix: string, net: number, bridge: string, variant: 'base' | 'edited' = 'base'): LabFile {
   const B = `10.${net}.0`;
@@ -54,11 +56,14 @@ export function crashLab(name: string, prefix: string, net: number, bridge: stri
       interfaces: { eth0: { addresses: [`${B}.${10 + i}/24`] } },
       routes: [{ to: 'default', via: `${B}.1` }, { to: `10.${net + 10}.0.0/16`, via: `${B}.254` }, stubs],
     };
-    links.push([`h${i}:eth0`, bridge]);
+    // Impairment edits: the edited file impairs h2's cable both ways (its bridge port in the host too).
+    links.push(variant === 'edited' && i === 2 ? { endpoints: [`h${i}:eth0`, bridge], impair: { rate: '100mbit' } } : [`h${i}:eth0`, bridge]);
     pings.push({ from: `h${i}`, to: `${B}.1`, why: 'host → its gateway, the host bridge' });
   }
   for (let i = 1; i <= 5; i++) {
     const ifs: Record<string, unknown> = { eth2: { addresses: [`${S(i)}.1/24`] } };
+    // Impairment edits: r3's stub cable is impaired in the base file only (the edit clears it).
+    if (i === 3 && variant === 'base') ifs.eth2 = { addresses: [`${S(i)}.1/24`], impair: { rate: '50mbit' } };
     const routes: unknown[] = [];
     if (i === 1) {
       ifs.eth0 = { addresses: [`${B}.254/24`] };
@@ -70,7 +75,9 @@ export function crashLab(name: string, prefix: string, net: number, bridge: stri
     }
     if (i < 5) {
       ifs.eth1 = { addresses: [`${P(i)}.1/30`] };
-      links.push({ endpoints: [`r${i}:eth1`, `r${i + 1}:eth0`], mtu: 1400 });
+      // Impairment edits: r1 ── r2 changes in place (rate, and a 0% loss: the drop filter, never dropping).
+      const impair = i !== 1 ? {} : { impair: variant === 'base' ? { rate: '100mbit' } : { rate: '200mbit', loss: '0%' } };
+      links.push({ endpoints: [`r${i}:eth1`, `r${i + 1}:eth0`], mtu: 1400, ...impair });
       for (let j = i + 1; j <= 5; j++) {
         routes.push({ to: `${S(j)}.0/24`, via: `${P(i)}.2` });
         if (j < 5) routes.push({ to: `${P(j)}.0/30`, via: `${P(i)}.2` });
