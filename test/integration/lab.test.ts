@@ -154,8 +154,11 @@ test('router: h1 reaches h2 through r1; edits change only their objects while a 
   const e5 = e1.replace('net.ipv4.ip_forward: 1', 'net.ipv4.ip_forward: 1\n      net.ipv4.conf.all.rp_filter: 2');
   edit(e5, ['set-sysctl'], () => false);
   assert.equal(ip('netns', 'exec', 'r1', 'sysctl', '-n', 'net.ipv4.conf.all.rp_filter').trim(), '2');
-  // 6. Remove the node again: one namespace deletion, its peer in r1 goes with it.
-  edit(base, ['delete-netns'], (k) => k.startsWith('h3:') || k === 'r1:eth2');
+  // 6. Remove the node again: one namespace deletion, its peer in r1 goes with it; the sysctl
+  // the file no longer has goes back to a new namespace's value (h1 never had it set).
+  edit(base, ['delete-netns', 'set-sysctl'], (k) => k.startsWith('h3:') || k === 'r1:eth2');
+  const rpf = (ns: string) => ip('netns', 'exec', ns, 'sysctl', '-n', 'net.ipv4.conf.all.rp_filter').trim();
+  assert.equal(rpf('r1'), rpf('h1'));
   assert.deepEqual(namespaces(), ['h1', 'h2', 'r1']);
   assert.doesNotMatch(ip('-n', 'r1', '-o', 'link'), /eth2/);
 
