@@ -112,6 +112,7 @@ test("the page's link controls: a click on the link, then on 'set down', and the
     await page.getByRole('button', { name: button }).click();
     assert.ok(await until(() => upInKernel('h1', 'eth0') === up && upInKernel('r1', 'eth0') === up, 5000), `${button}: ip -n h1/r1 link show eth0 ${up ? 'UP' : 'not UP'}`);
     assert.ok(await until(async () => (await drawn()) === (up ? 'up' : 'down'), 5000), `${button}: the link is drawn ${up ? 'up' : 'down'}`);
+    assert.ok(await until(async () => (await page.locator('#panel span').first().innerText()) === (up ? 'up' : 'down'), 5000), `${button}: the link's panel says ${up ? 'up' : 'down'}`);
     console.log(`# ${button} from the page: kernel and drawing agree ${Date.now() - t0} ms after the click`);
     if (!up) await page.screenshot({ path: join(dir, 'router-page-link-down.png') });
   }

@@ -52,7 +52,8 @@ function showLink(id) {
   const l = state.view?.links.find((x) => x.id === id);
   if (!l) return;
   const p = $('panel');
-  const set = (up) => api(`/api/labs/${enc(state.lab)}/links/${enc(id)}`, { method: 'POST', body: JSON.stringify({ up }) }).then(refresh, (e) => status(e.message));
+  // After the change the panel is drawn again from the refreshed view (it showed the old state).
+  const set = (up) => api(`/api/labs/${enc(state.lab)}/links/${enc(id)}`, { method: 'POST', body: JSON.stringify({ up }) }).then(refresh).then(() => showLink(id), (e) => status(e.message));
   p.replaceChildren(
     h('h2', { textContent: `link ${id}` }),
     h('p', {}, h('span', { className: l.up ? 'up' : 'down', textContent: l.up === true ? 'up' : l.up === false ? 'down' : 'not there' })),
