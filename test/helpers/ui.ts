@@ -22,8 +22,13 @@ export const chromiumSkip: string | undefined = existsSync(CHROMIUM) ? undefined
 /** The flags the browser tests launch chromium with (never a downloaded browser). */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export async function startUiProcess(...args: string[]): Promise<UiProcess> {
-  const proc = spawn(process.execPath, [bin, 'ui', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NSNET_DEBUG: '1' } });
+export function startUiProcess(...args: string[]): Promise<UiProcess> {
+  return startUiProcessWith([], ...args);
+}
+
+/** The same, with flags for node itself (e.g. --inspect to read the server's heap). */
+export async function startUiProcessWith(nodeArgs: string[], ...args: string[]): Promise<UiProcess> {
+  const proc = spawn(process.execPath, [...nodeArgs, bin, 'ui', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NSNET_DEBUG: '1' } });
   let out = '';
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));

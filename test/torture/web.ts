@@ -3,8 +3,9 @@
  * clients at once, each with the event stream and a terminal in a node, while a lab of `nodes`
  * nodes comes up. Beside them, clients that send garbage on both sockets and clients that vanish
  * mid-stream. Every well-behaved client must receive the same events in the same order (lost =
- * how many fewer than the most any client got, plus streams that differ); the server must still
- * answer; when all leave, its shells are gone and its open fds and memory are back at baseline.
+ * how many fewer than the most any client got, plus streams that differ) and hear of every node's
+ * eth0 (missed); the server must still answer; when all leave, its shells are gone and its open
+ * fds and V8 heap (after a full GC, read through its inspector) are back at baseline.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,7 +13,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { alive, startUiProcess, until, type UiProcess } from '../helpers/ui.js';
+import { growth, inspectorUrl, openInspector, type Memory } from '../helpers/inspector.js';
+import { alive, startUiProcessWith, until, type UiProcess } from '../helpers/ui.js';
 import { NSNET, prng } from './util.js';
 
 export interface WebOptions {
@@ -36,9 +38,14 @@ export interface WebResult {
   shellsLeft: number;
   fd: { before: number; peak: number; after: number };
   rssMb: { before: number; peak: number; after: number };
+  /** V8's heapUsed after a full GC, before the clients came and after they left (MB, one decimal). */
+  heapMb: { before: number; after: number };
   ms: number;
   examples: string[];
 }
+
+/** Heap growth that is no leak: code compiled and caches warmed by the load (bytes). */
+export const HEAP_SLACK = 2 * 1024 * 1024;
 
 const fds = (pid: number): number => readdirSync(`/proc/${pid}/fd`).length;
 const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/u.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
@@ -73,10 +80,13 @@ function connect(ui: UiProcess, node: string): Promise<Client> {
     const c: Client = { events: new WebSocket(wsUrl(ui, '/api/events')), term: new WebSocket(wsUrl(ui, `/api/labs/wterm/nodes/${node}/terminal`)), count: 0, chain: '', eth0: new Set(), pid: 0, last: Date.now() };
     c.events.on('message', (d) => {
       const text = d.toString();
+      const e = JSON.parse(text) as { type: string; action?: string; netns: string; link?: { ifname: string } };
+      // Namespaces of other sandboxes on this machine, seen through their processes (pid:N,
+      // inode:N), come and go as they please: the streams are compared on this sandbox's own.
+      if (/^(pid|inode):/u.test(e.netns)) return;
       c.count++;
       c.last = Date.now();
       c.chain = createHash('sha1').update(c.chain).update(text).digest('hex');
-      const e = JSON.parse(text) as { type: string; action?: string; netns: string; link?: { ifname: string } };
       if (e.type === 'link' && e.action === 'new' && e.link?.ifname === 'eth0') c.eth0.add(e.netns);
     });
     let out = '';
@@ -129,8 +139,11 @@ export async function webClients(opts: WebOptions): Promise<WebResult> {
     if (r.code !== 0) throw new Error(`nsnet ${args.join(' ')}: ${r.err}`);
   };
   await must('up', labFile(dir, 'wterm', 2));
-  const ui = await startUiProcess();
+  // The inspector (loopback, a free port) lets the section collect the server's garbage and read its heap.
+  const ui = await startUiProcessWith(['--inspect=127.0.0.1:0']);
   const pid = ui.proc.pid!;
+  const inspector = await openInspector(await inspectorUrl(ui.stderr));
+  const mb = (m: Memory) => Math.round(m.heapUsed / 104857.6) / 10;
   try {
     // Warm-up: what lives as long as the server (libraries, the pty module) is loaded before the baseline.
     const w = await connect(ui, 't1');
@@ -138,6 +151,8 @@ export async function webClients(opts: WebOptions): Promise<WebResult> {
     w.term.close();
     await until(() => !alive(w.pid));
     await new Promise((r) => setTimeout(r, 1500));
+    const heapBefore = await inspector.memoryAfterGc();
+    const countsBefore = await inspector.heapCounts();
     const fd = { before: fds(pid), peak: 0, after: 0 };
     const rss = { before: rssMb(pid), peak: 0, after: 0 };
     const sample = () => {
@@ -145,7 +160,7 @@ export async function webClients(opts: WebOptions): Promise<WebResult> {
       rss.peak = Math.max(rss.peak, rssMb(pid));
     };
     const sampler = setInterval(sample, 200);
-    opts.log(`  ${opts.clients} clients connecting (server pid ${pid}: ${fd.before} fds, ${rss.before.toFixed(0)} MB)`);
+    opts.log(`  ${opts.clients} clients connecting (server pid ${pid}: ${fd.before} fds, RSS ${rss.before.toFixed(0)} MB, heap ${mb(heapBefore)} MB after GC)`);
     const clients = await Promise.all(Array.from({ length: opts.clients }, (_, i) => connect(ui, `t${1 + (i % 2)}`)));
     const garbageClients = 5;
     for (let i = 0; i < garbageClients; i++) garbage(ui, rand);
@@ -179,11 +194,17 @@ export async function webClients(opts: WebOptions): Promise<WebResult> {
     await until(() => fds(pid) <= fd.before, 10_000, 250);
     await new Promise((r) => setTimeout(r, 2000));
     fd.after = fds(pid);
+    const heapAfter = await inspector.memoryAfterGc();
     rss.after = rssMb(pid);
     if (fd.after !== fd.before) examples.push(`web: server fds ${fd.before} -> ${fd.after} after every client left`);
+    if (heapAfter.heapUsed - heapBefore.heapUsed > HEAP_SLACK) {
+      examples.push(`web: server heap ${mb(heapBefore)} -> ${mb(heapAfter)} MB after every client left and a full GC; grew most: ${growth(countsBefore, await inspector.heapCounts()).join(', ')}`);
+    }
     return { clients: opts.clients, nodes: opts.nodes, events: most, lost, eth0Seen, garbageClients, vanished: vanishing.length, survived, shellsLeft,
-      fd, rssMb: { before: Math.round(rss.before), peak: Math.round(rss.peak), after: Math.round(rss.after) }, ms: Math.round(performance.now() - t0), examples };
+      fd, rssMb: { before: Math.round(rss.before), peak: Math.round(rss.peak), after: Math.round(rss.after) }, heapMb: { before: mb(heapBefore), after: mb(heapAfter) },
+      ms: Math.round(performance.now() - t0), examples };
   } finally {
+    inspector.close();
     await ui.stop();
     await nsnetAsync('down', '--lab', 'wbig');
     await nsnetAsync('down', '--lab', 'wterm');
