@@ -324,6 +324,9 @@ async function observeHost(
   }
   await readImpairments(host, raw, links);
 
+  if (spec.uplinks.some((u) => u.kind === 'nat' && u.routes?.length) || record?.effects.routes) {
+    out.routes = (await host.route.list({ family: 4 })).map((r) => ({ to: r.dst, ...(r.gateway !== undefined ? { via: r.gateway } : {}), ...(r.dev !== undefined ? { dev: r.dev } : {}) }));
+  }
   const nat = spec.uplinks.some((u) => u.kind === 'nat');
   const sysctlKeys = new Set(Object.keys(record?.effects.sysctls ?? {}));
   if (nat) sysctlKeys.add(IP_FORWARD);

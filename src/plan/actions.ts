@@ -14,7 +14,7 @@ export { opSign } from './kinds/index.js';
  * own, or because the host lacks what the file refers to. A plan with refusals is not applied.
  */
 export interface Refusal {
-  code: 'FOREIGN_NETNS' | 'FOREIGN_LINK' | 'OTHER_LAB' | 'STALE_NETNS' | 'MISSING_NIC' | 'NIC_IN_USE' | 'NIC_CARRIES_HOST' | 'UNSUPPORTED' | 'NO_NFT'
+  code: 'FOREIGN_NETNS' | 'FOREIGN_LINK' | 'OTHER_LAB' | 'STALE_NETNS' | 'MISSING_NIC' | 'NIC_IN_USE' | 'NIC_CARRIES_HOST' | 'UNSUPPORTED' | 'NO_NFT' | 'HOST_ROUTE_TAKEN'
     | 'FOREIGN_OVS_BRIDGE' | 'OVS_MISSING' | 'OVS_PORT_IN_USE' | 'KERNEL_FEATURE';
   /** The object: "namespace h1", "link br0 in the host namespace". */
   object: string;

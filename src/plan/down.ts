@@ -83,6 +83,9 @@ export function planDown(o: DownObserved): DownPlan {
     for (const [key, value] of Object.entries(record.effects.sysctls)) {
       plan.actions.push({ op: 'restore-sysctl', target: `host sysctl ${key}`, ...removal, key, value });
     }
+    for (const [to, r] of Object.entries(record.effects.routes ?? {})) {
+      plan.actions.push({ op: 'del-host-route', target: `host route ${to}`, ...removal, to, via: r.via, dev: r.dev });
+    }
     if (record.effects.nat) plan.actions.push({ op: 'del-nat', target: `nftables table ${record.effects.nat.table}`, ...removal, table: record.effects.nat.table });
   }
   for (const backend of o.backends) plan.actions.push({ op: 'down-backend', target: `${backend} bridges of lab ${lab}, if any`, ...removal, backend });

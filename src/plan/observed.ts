@@ -119,6 +119,8 @@ export interface ObservedHost {
   nets?: { dev: string; cidr: string }[];
   /** Whether the nft command is available (only checked when the lab needs it). */
   nft?: boolean;
+  /** IPv4 routes of the host's main table, when the lab routes subnets behind a NAT uplink (or did). */
+  routes?: { to: string; via?: string; dev?: string }[];
 }
 
 /** Host-side changes the lab made that `down` must undo: what the state record keeps. */
@@ -129,6 +131,8 @@ export interface HostEffects {
   sysctls: Record<string, string>;
   /** The NAT table made, and what it holds. */
   nat?: { table: string; subnets: string[]; out?: string };
+  /** Host main-table routes made (NAT uplink subnets behind a router), by destination. */
+  routes?: Record<string, { via: string; dev: string }>;
 }
 
 export interface ObservedLab {

@@ -111,8 +111,11 @@ export type LinkSpec =
 export type UplinkSpec =
   /** Host NIC `nic` becomes a port of host bridge `bridge` (restored on down). */
   | { kind: 'bridge'; bridge: string; nic: string; trunks?: number[]; force?: boolean }
-  /** Masquerade `subnets` (the bridge's IPv4 subnets, network form) out of `out` or the host's default route. */
-  | { kind: 'nat'; bridge: string; subnets: string[]; out?: string };
+  /**
+   * Masquerade `subnets` (network form; default the bridge's IPv4 subnets) out of `out` or the
+   * host's default route. `routes`: host routes to the subnets behind a router on the bridge.
+   */
+  | { kind: 'nat'; bridge: string; subnets: string[]; out?: string; routes?: { to: string; via: string }[] };
 
 export interface RouteSpec {
   /** 'default' or a CIDR in network form. */

@@ -202,6 +202,13 @@ function uplinkSchemas({ IfName, Trunks }: Atoms) {
       type: z.literal('nat'),
       bridge: z.string().meta({ description: 'A bridge in the host namespace with at least one IPv4 address.' }),
       out: IfName.meta({ description: "Host NIC to masquerade out of; not set: the host's default route." }).optional(),
+      subnets: z
+        .array(z.union([
+          z.string().meta({ description: 'An IPv4 network (10.0.2.0/24); behind a router on the bridge, the host routes it via that router.' }),
+          z.strictObject({ to: z.string().meta({ description: 'An IPv4 network.' }), via: z.string().meta({ description: "The gateway: an address on the bridge's subnet." }) }),
+        ]))
+        .meta({ description: "IPv4 subnets to masquerade; default: the bridge's. A subnet that is not the bridge's is routed by the host via the lab node on the bridge that has an interface in it, or via `via`." })
+        .optional(),
     })
     .meta({ description: "Masquerade the bridge's IPv4 subnets out of the host." });
 

@@ -5,6 +5,7 @@
  */
 import type { Action, ActionFor, Op } from '../../plan/actions.js';
 import addAddress from './add-address.js';
+import addHostRoute from './add-host-route.js';
 import addNat from './add-nat.js';
 import addRoute from './add-route.js';
 import attachUplink from './attach-uplink.js';
@@ -17,6 +18,7 @@ import createOvsBridge from './create-ovs-bridge.js';
 import createVeth from './create-veth.js';
 import createVxlan from './create-vxlan.js';
 import delAddress from './del-address.js';
+import delHostRoute from './del-host-route.js';
 import delNat from './del-nat.js';
 import delRoute from './del-route.js';
 import deleteLink from './delete-link.js';
@@ -40,6 +42,7 @@ export const APPLY: { readonly [O in Op]: ApplyFn<ActionFor<O>> } = {
   'delete-ovs-bridge': deleteOvsBridge,
   'del-address': delAddress,
   'del-route': delRoute,
+  'del-host-route': delHostRoute,
   'del-nat': delNat,
   'restore-sysctl': restoreSysctl,
   'mark': mark,
@@ -57,6 +60,7 @@ export const APPLY: { readonly [O in Op]: ApplyFn<ActionFor<O>> } = {
   'replace-route': replaceRoute,
   'set-sysctl': setSysctl,
   'attach-uplink': attachUplink,
+  'add-host-route': addHostRoute,
   'add-nat': addNat,
   'run-exec': runExec,
 };

@@ -6,6 +6,7 @@ import type { ActionOf, DocPath, PlanKind, Sign } from './kind.js';
 import type { LabSpec } from '../../topology/model.js';
 import type { SimWorld } from './sim.js';
 import addAddress from './add-address.js';
+import addHostRoute from './add-host-route.js';
 import addNat from './add-nat.js';
 import addRoute from './add-route.js';
 import attachUplink from './attach-uplink.js';
@@ -17,6 +18,7 @@ import createOvsBridge from './create-ovs-bridge.js';
 import createVeth from './create-veth.js';
 import createVxlan from './create-vxlan.js';
 import delAddress from './del-address.js';
+import delHostRoute from './del-host-route.js';
 import delNat from './del-nat.js';
 import delRoute from './del-route.js';
 import deleteLink from './delete-link.js';
@@ -40,6 +42,7 @@ export const KINDS = [
   deleteOvsBridge,
   delAddress,
   delRoute,
+  delHostRoute,
   delNat,
   restoreSysctl,
   mark,
@@ -57,6 +60,7 @@ export const KINDS = [
   replaceRoute,
   setSysctl,
   attachUplink,
+  addHostRoute,
   addNat,
   runExec,
 ] as const;

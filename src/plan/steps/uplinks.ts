@@ -16,6 +16,7 @@ export function uplinks(p: Planner): void {
     if (l.kind === 'vxlan' && l.dev !== undefined && host.nics[l.dev]?.exists === false) nicMissing(l.dev, ['links', i, 'dev'], `vxlan ${l.end.name}`);
   });
   let natWanted = false;
+  const wantedRoutes = new Set<string>();
   spec.uplinks.forEach((u, i) => {
     const path: Path = ['uplinks', i];
     const br = p.d.bridges.get(u.bridge);
@@ -66,6 +67,7 @@ export function uplinks(p: Planner): void {
         if (u.out !== undefined) a.out = u.out;
         p.add(a);
       }
+      hostRoutes(p, i, u.routes ?? [], brName, wantedRoutes);
       // The lab holds ip_forward even when it is 1 already (another lab with NAT set it): the
       // last lab holding it restores it, so one lab's down never cuts another's NAT.
       const fwd = host.sysctls[IP_FORWARD];
@@ -77,9 +79,28 @@ export function uplinks(p: Planner): void {
       }
     }
   });
+  for (const [to, r] of Object.entries(effects.routes ?? {})) {
+    if (!wantedRoutes.has(to)) p.add({ op: 'del-host-route', to, via: r.via, dev: r.dev, target: `host route ${to}`, reason: 'the NAT uplink no longer routes this subnet' });
+  }
   const table = natTableName(p.lab);
   if (!natWanted && host.natTables.includes(table)) p.add({ op: 'del-nat', table, target: `nftables table ip ${table}`, reason: 'no NAT uplink in the file any more' });
   if (!natWanted) {
     for (const [k, v] of Object.entries(effects.sysctls)) p.add({ op: 'restore-sysctl', key: k, value: v, target: `host sysctl ${k}`, reason: `no NAT uplink any more; back to ${v}` });
+  }
+}
+
+/** Host routes to the subnets behind a router on a NAT uplink's bridge (main table), made when missing or different. */
+function hostRoutes(p: Planner, i: number, routes: readonly { to: string; via: string }[], dev: string, wanted: Set<string>): void {
+  const have = p.o.host.routes ?? [];
+  const recorded = p.o.effects.routes ?? {};
+  for (const r of routes) {
+    wanted.add(r.to);
+    if (have.some((h) => h.to === r.to && h.via === r.via && h.dev === dev) && recorded[r.to] !== undefined && !p.gone.has(key(HOST, dev))) continue;
+    const other = recorded[r.to] === undefined ? have.find((h) => h.to === r.to) : undefined;
+    if (other) {
+      p.refuse({ code: 'HOST_ROUTE_TAKEN', object: `host route ${r.to}`, path: ['uplinks', i], message: `the host already has a route to ${r.to}${other.via ? ` via ${other.via}` : ''}${other.dev ? ` dev ${other.dev}` : ''}, which lab ${p.lab} did not make; remove it (ip route del ${r.to}) or renumber the subnet` });
+      continue;
+    }
+    p.add({ op: 'add-host-route', to: r.to, via: r.via, dev, target: `host route ${r.to}`, reason: `NAT uplink: the host reaches ${r.to} via ${r.via} on ${dev} (removed on down)` });
   }
 }

@@ -3,6 +3,7 @@ import { formatPath, listNames, show } from '../issues.js';
 import type { Path } from '../registry.js';
 import { describe } from '../zodissues.js';
 import { isPlainObject, S, type Checker } from './checker.js';
+import { natSubnets } from './natsubnets.js';
 import { nic } from './nics.js';
 
 export function collectUplinks(c: Checker, raw: unknown): void {
@@ -42,11 +43,13 @@ export function collectUplinks(c: Checker, raw: unknown): void {
     }
     natOn.set(d.bridge, path);
     if (d.out !== undefined && !nic(c, d.out, [...path, 'out'], `NAT out of ${d.bridge}`)) return;
-    const subnets = [...new Set((b.obj.addresses ?? []).filter((a) => a.family === 4).map((a) => a.network))];
+    const nets = natSubnets(c, b, d.subnets, path);
+    if (!nets) return;
+    const { subnets, routes } = nets;
     if (subnets.length === 0 && b.data) {
       o.error('NAT_NO_IPV4', [...path, 'bridge'], `a NAT uplink on ${show(d.bridge)} needs an IPv4 address on the bridge: add bridges.${d.bridge}.addresses, e.g. [10.1.1.1/24]`);
       return;
     }
-    c.uplinks.push({ kind: 'nat', bridge: d.bridge, subnets, ...(d.out !== undefined ? { out: d.out } : {}), path });
+    c.uplinks.push({ kind: 'nat', bridge: d.bridge, subnets, ...(d.out !== undefined ? { out: d.out } : {}), ...(routes.length ? { routes } : {}), path });
   });
 }
