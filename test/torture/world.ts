@@ -72,6 +72,10 @@ export function makeForeign(prefix: string, bridge: string, lab: string): Foreig
   sh('ip', ['link', 'set', 'h41-eth0', 'up']);
   sh('ip', ['-n', `${prefix}h41`, 'addr', 'add', '192.168.201.41/24', 'dev', 'eth0']);
   sh('ip', ['-n', `${prefix}h41`, 'link', 'set', 'eth0', 'up']);
+  // The kernel gives eth0 its IPv6 link-local address only once linkwatch has seen the carrier
+  // (asynchronously, up to a second later under load): wait for it, or the 'before' snapshot can
+  // miss an address nobody but the kernel added (a trial counted it as foreign_touched).
+  settleLinkLocal(`${prefix}h41`, 'eth0');
   // A veth pair in the root namespace named like the bridge's ports.
   sh('ip', ['link', 'add', `${bridge}-x`, 'type', 'veth', 'peer', 'name', `${bridge}-y`]);
   sh('ip', ['addr', 'add', '192.168.202.1/30', 'dev', `${bridge}-x`]);
@@ -84,6 +88,15 @@ export function makeForeign(prefix: string, bridge: string, lab: string): Foreig
   sh('ip', ['-n', `${prefix}r6`, 'link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', 'eth2']);
   sh('ip', ['-n', `${prefix}r6`, 'addr', 'add', '10.250.0.1/30', 'dev', 'eth1']);
   return f;
+}
+
+/** Wait (up to 5 s) until DEV in NS has its IPv6 link-local address; go on without it after that. */
+function settleLinkLocal(ns: string, dev: string): void {
+  const until = Date.now() + 5000;
+  while (Date.now() < until) {
+    if (sh('ip', ['-n', ns, '-6', 'addr', 'show', 'dev', dev, 'scope', 'link']).includes('fe80:')) return;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
 }
 
 export function removeForeign(f: Foreign): void {
