@@ -18,13 +18,13 @@
  * ENOMEM) every owner is told and the fds are closed. An owner without a `failed` callback gets
  * a process warning instead.
  */
+import { constants } from 'node:os';
 import { syscallError, type KernelError } from './errors.js';
 import * as n from './native.js';
 
 const POLLFD = 8;
 const POLLNVAL = 0x20;
-const EBADF = 9;
-const EIO = 5;
+const { EBADF, EIO } = constants.errno;
 
 type Readable = () => void;
 /** The fd is no longer watched (and, but for POLLNVAL, closed): nothing more will come. */

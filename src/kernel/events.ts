@@ -8,6 +8,7 @@
  *   const s = EventSocket.open({ groups: MONITOR_GROUPS, allNsid: true }, (batch) => ...);
  *   s.close();
  */
+import { constants } from 'node:os';
 import { WireError } from '../wire/errors.js';
 import { parseMessages, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN } from '../wire/nlmsg.js';
 import { cmsgNsid, decodeEvent, type RtnlEvent } from '../wire/rtnl/event.js';
@@ -16,10 +17,7 @@ import { poller } from './events-poller.js';
 import * as n from './native.js';
 import { bindNetlink, setRcvbuf } from './socket.js';
 
-const EINTR = 4;
-const EAGAIN = 11;
-const ENOBUFS = 105;
-const EBADF = 9;
+const { EINTR, EAGAIN, ENOBUFS, EBADF } = constants.errno;
 
 /** One notification: what happened, and where (undefined: the socket's own namespace). */
 export interface KernelEvent {

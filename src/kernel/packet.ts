@@ -8,18 +8,18 @@
  * Opened with protocol 0 (nothing is queued) and bound with ETH_P_ALL and the ifindex, so no
  * packet of another interface slips in between socket() and bind().
  */
+import { constants } from 'node:os';
+import { AF_PACKET } from '../wire/rtnl/constants.js';
 import { KernelError, syscallError } from './errors.js';
 import { poller } from './events-poller.js';
 import { inNetns } from './netns.js';
 import * as n from './native.js';
 
-const AF_PACKET = 17;
 const ETH_P_ALL = 0x0003;
 const SOCK_NONBLOCK = 0o4000;
 /** SIOCGSTAMPNS(_OLD) from <asm-generic/sockios.h>: struct timespec of the last packet read. */
 const SIOCGSTAMPNS = 0x8907;
-const EAGAIN = 11;
-const EINTR = 4;
+const { EAGAIN, EINTR } = constants.errno;
 const SNAPLEN = 65_536;
 
 export interface RawPacket {

@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { WireError } from '../wire/errors.js';
 import {
   decodeError, NLM_F_ACK, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP,
@@ -6,9 +7,7 @@ import {
 import { KernelError, syscallError, type Hint } from './errors.js';
 import * as n from './native.js';
 
-const EINTR = 4;
-const EAGAIN = 11;
-const ENOBUFS = 105;
+const { EINTR, EAGAIN, ENOBUFS } = constants.errno;
 
 /** The receive buffer: SO_RCVBUFFORCE (root), else SO_RCVBUF (capped by the kernel). */
 export function setRcvbuf(fd: number, bytes: number): void {
