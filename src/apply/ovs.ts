@@ -5,7 +5,7 @@
  */
 import { NsnetError } from '../api/errors.js';
 import {
-  daemonPid, deleteBridge, waitApplied, findInstalled, hostDbSocket, observeSwitch, OVS_DB_SOCKET, OvsdbClient, ovsUsers, releaseOvs, reviveOvs,
+  daemonPid, deleteBridge, waitApplied, findInstalled, hostDbSocket, observeSwitch, ovsDbSocket, OvsdbClient, ovsUsers, releaseOvs, reviveOvs,
 } from '../api/ovs/index.js';
 import type { ObservedOvs } from '../plan/observed.js';
 import type { LabSpec } from '../topology/model.js';
@@ -31,7 +31,7 @@ async function liveSocket(): Promise<{ sock?: string; revived: boolean }> {
   const host = hostDbSocket();
   if (host) return { sock: host, revived: false };
   const revived = (await reviveOvs()).length > 0;
-  return { ...(daemonPid('ovsdb-server') !== undefined ? { sock: OVS_DB_SOCKET } : {}), revived };
+  return { ...(daemonPid('ovsdb-server') !== undefined ? { sock: ovsDbSocket() } : {}), revived };
 }
 
 export async function observeOvs(lab: string, specs: LabSpec[]): Promise<ObservedOvs | undefined> {

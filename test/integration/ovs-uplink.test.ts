@@ -12,12 +12,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { daemonPid, OVS_STATE_DIR, stopPid } from '../../src/api/ovs/index.js';
+import { daemonPid, ovsStateDir, stopPid } from '../../src/api/ovs/index.js';
 import { ip, ipj, labSkip, namespaces, nsnet, ok, ping } from '../helpers/lab.js';
 
 const skip = labSkip ?? (haveCommand('ovs-vsctl') && existsSync('/usr/sbin/ovs-vswitchd') ? (haveCommand('tcpdump') ? undefined : 'tcpdump is not installed')
   : 'Open vSwitch (openvswitch-switch) is not installed');
-const vsctl = (...args: string[]): string => execFileSync('ovs-vsctl', [`--db=unix:${OVS_STATE_DIR}/db.sock`, ...args]).toString().trim();
+const vsctl = (...args: string[]): string => execFileSync('ovs-vsctl', [`--db=unix:${ovsStateDir()}/db.sock`, ...args]).toString().trim();
 const dir = mkdtempSync(join(tmpdir(), 'nsnet-ovs-uplink-'));
 const file = join(dir, 'ovsup.yaml');
 writeFileSync(file, `name: ovsup

@@ -13,11 +13,11 @@ import { downOvs } from '../../src/apply/ovs.js';
 import { hostNetns, netns, NsnetError, openNetns } from '../../src/index.js';
 import { txChecksumOff } from '../../src/api/ethtool.js';
 import {
-  addPorts, alive, createBridge, daemonPid, deleteBridge, observeSwitch, openOvs, OVS_STATE_DIR, ovsUsers, releaseOvs, setPortVlans, stopPid,
+  addPorts, alive, createBridge, daemonPid, deleteBridge, observeSwitch, openOvs, ovsStateDir, ovsUsers, releaseOvs, setPortVlans, stopPid,
 } from '../../src/api/ovs/index.js';
 
 const skip = kernelSkip ?? (haveCommand('ovs-vsctl') && existsSync('/usr/sbin/ovs-vswitchd') ? undefined : 'Open vSwitch (openvswitch-switch) is not installed');
-const vsctl = (...args: string[]): string => execFileSync('ovs-vsctl', [`--db=unix:${OVS_STATE_DIR}/db.sock`, ...args]).toString().trim();
+const vsctl = (...args: string[]): string => execFileSync('ovs-vsctl', [`--db=unix:${ovsStateDir()}/db.sock`, ...args]).toString().trim();
 // Whatever a failed test left running is stopped by PID, never left behind the sandbox.
 after(async () => {
   for (const d of ['ovs-vswitchd', 'ovsdb-server'] as const) {
@@ -190,7 +190,7 @@ test('down: the bridge device goes with the bridge before the daemons stop; daem
   // A down killed while stopping the daemons leaves them running with no lab holding them.
   (await openOvs('lab-e')).close();
   const orphans = [daemonPid('ovsdb-server')!, daemonPid('ovs-vswitchd')!];
-  rmSync(`${OVS_STATE_DIR}/users/lab-e`);
+  rmSync(`${ovsStateDir()}/users/lab-e`);
   assert.deepEqual(await downOvs('lab-f'), []);
   assert.ok(orphans.every((p) => !alive(p)), 'the next down (any lab) stops them');
 });

@@ -11,12 +11,12 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alive, daemonPid, OVS_STATE_DIR, stopPid } from '../../src/api/ovs/index.js';
+import { alive, daemonPid, ovsStateDir, stopPid } from '../../src/api/ovs/index.js';
 import { examples, labSkip, namespaces, nsnet, ok, ping } from '../helpers/lab.js';
 
 const skip = labSkip ?? (haveCommand('ovs-vsctl') && existsSync('/usr/sbin/ovs-vswitchd') ? undefined : 'Open vSwitch (openvswitch-switch) is not installed');
 const file = join(examples, 'seed-ovs.yaml');
-const vsctl = (...args: string[]): string => execFileSync('ovs-vsctl', [`--db=unix:${OVS_STATE_DIR}/db.sock`, ...args]).toString().trim();
+const vsctl = (...args: string[]): string => execFileSync('ovs-vsctl', [`--db=unix:${ovsStateDir()}/db.sock`, ...args]).toString().trim();
 const tmp = mkdtempSync(join(tmpdir(), 'nsnet-ovs-'));
 const labFile = (name: string, text: string): string => {
   const p = join(tmp, `${name}.yaml`);

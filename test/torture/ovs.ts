@@ -19,7 +19,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { daemonPid, OVS_DB_SOCKET, OVS_STATE_DIR } from '../../src/api/ovs/index.js';
+import { daemonPid, ovsDbSocket, ovsStateDir } from '../../src/api/ovs/index.js';
 import { brief, handOver } from './concurrency.js';
 import type { LabFile, Ping } from './labs.js';
 import { nsnet, nsnetKilledAfter, prng, shTry, sleep } from './util.js';
@@ -56,7 +56,7 @@ export function ovsLab(name: string, prefix: string, net: number, hosts = 4): Ov
   return { name, prefix, bridge: sw, bridges: [sw, ph], yaml: stringify(doc, { lineWidth: 0 }), nodes: Object.keys(nodes), pings };
 }
 
-const vsctl = (...args: string[]) => shTry('ovs-vsctl', [`--db=unix:${OVS_DB_SOCKET}`, '--timeout=5', ...args]);
+const vsctl = (...args: string[]) => shTry('ovs-vsctl', [`--db=unix:${ovsDbSocket()}`, '--timeout=5', ...args]);
 const words = (s: string): string[] => s.split(/\s+/).filter(Boolean);
 
 /** nsnet's daemons that run (by their pid files, checked alive). */
@@ -70,7 +70,7 @@ export function ovsDaemonsRunning(): string[] {
  */
 export function ovsLeftovers(lab: string, bridges: string[], hostLinks: string[]): string[] {
   const out: string[] = [];
-  if (existsSync(join(OVS_STATE_DIR, 'users', lab))) out.push(`hold on the OVS daemons (${OVS_STATE_DIR}/users/${lab})`);
+  if (existsSync(join(ovsStateDir(), 'users', lab))) out.push(`hold on the OVS daemons (${ovsStateDir()}/users/${lab})`);
   if (daemonPid('ovsdb-server') === undefined) return out;
   for (const b of words(vsctl('--bare', '--columns=name', 'find', 'bridge', `external_ids:nsnet-lab=${lab}`).stdout)) out.push(`OVS bridge ${b} with the lab's mark`);
   for (const b of words(vsctl('list-br').stdout)) if (bridges.includes(b) && !out.some((x) => x.startsWith(`OVS bridge ${b} `))) out.push(`OVS bridge ${b} (a name of the lab)`);

@@ -5,6 +5,7 @@ import { NsnetError } from '../../kernel/errors.js';
 import { lockFd, unlockFd } from '../../kernel/flock.js';
 import { genlFamily } from '../ethtool.js';
 import { hostNetns } from '../handle.js';
+import { runDir } from '../rundir.js';
 
 /**
  * Which Open vSwitch nsnet talks to, and the lifetime of nsnet's own.
@@ -12,14 +13,14 @@ import { hostNetns } from '../handle.js';
  * If the host runs Open vSwitch (its db socket in /run/openvswitch or /var/run/openvswitch
  * answers), nsnet uses it and never starts or stops anything. Otherwise nsnet runs its own
  * ovsdb-server and ovs-vswitchd, with a private database and run directory under
- * /run/nsnet/ovs, shared by every lab that needs OVS: each lab holds a record in users/, taken
+ * ovs/ in nsnet's run directory (api/rundir.ts: /run/nsnet/ovs), shared by every lab that needs OVS: each lab holds a record in users/, taken
  * and dropped under a lock; the daemons start with the first record and stop (by PID) when the
  * last one goes. A daemon found dead is restarted on the database it left behind, so its
  * bridges come back.
  */
-export const OVS_STATE_DIR = '/run/nsnet/ovs';
+export const ovsStateDir = (): string => join(runDir(), 'ovs');
 /** nsnet's own ovsdb-server socket. */
-export const OVS_DB_SOCKET = join(OVS_STATE_DIR, 'db.sock');
+export const ovsDbSocket = (): string => join(ovsStateDir(), 'db.sock');
 export const HOST_DB_SOCKETS = ['/run/openvswitch/db.sock', '/var/run/openvswitch/db.sock'];
 const SCHEMAS = ['/usr/share/openvswitch/vswitch.ovsschema', '/usr/local/share/openvswitch/vswitch.ovsschema'];
 const DEBIAN_HINT = 'install the Debian package openvswitch-switch (apt-get install openvswitch-switch)';
@@ -37,7 +38,7 @@ export interface OvsEndpoint {
 const DAEMONS = ['ovsdb-server', 'ovs-vswitchd'] as const;
 type Daemon = (typeof DAEMONS)[number];
 
-const paths = (dir = OVS_STATE_DIR) => ({
+const paths = (dir = ovsStateDir()) => ({
   dir,
   db: join(dir, 'conf.db'),
   sock: join(dir, 'db.sock'),
@@ -93,7 +94,7 @@ export function hostDbSocket(): string | undefined {
 }
 
 /** The PID in a daemon's pidfile if that process is alive and is that daemon. */
-export function daemonPid(d: Daemon, dir = OVS_STATE_DIR): number | undefined {
+export function daemonPid(d: Daemon, dir = ovsStateDir()): number | undefined {
   let pid: number;
   try {
     pid = Number.parseInt(fs.readFileSync(paths(dir).pid(d), 'utf8').trim(), 10);
