@@ -1,6 +1,6 @@
 import { KernelError } from '../kernel/errors.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/nlmsg.js';
-import { decodeAddr, encodeAddr, encodeAddrDump, RTM_DELADDR, RTM_NEWADDR, IFA_F_NODAD, IFA_F_NOPREFIXROUTE, scopeNumber, type Addr, type AddrSpec } from '../wire/rtnl/index.js';
+import { decodeAddr, decodeAddrBrief, encodeAddr, encodeAddrDump, RTM_DELADDR, RTM_NEWADDR, IFA_F_NODAD, IFA_F_NOPREFIXROUTE, scopeNumber, type Addr, type AddrBrief, type AddrSpec } from '../wire/rtnl/index.js';
 import { parseCidr } from './cidr.js';
 import type { Handle } from './handle.js';
 import { nsnetIn } from './hints.js';
@@ -91,6 +91,13 @@ export class Addresses {
     const fam = family === 4 ? 2 : family === 6 ? 10 : 0;
     const r = this.h.sock.request(encodeAddrDump(fam), { op: 'list', object: `addresses in ${this.h.label}` });
     return r.filter((m) => m.type === RTM_NEWADDR).map(decodeAddr);
+  }
+
+  /** All addresses with only the fields a lab's observer reads (AddrBrief): one dump. @internal */
+  briefList(): AddrBrief[] {
+    this.h.check();
+    const r = this.h.sock.request(encodeAddrDump(0), { op: 'list', object: `addresses in ${this.h.label}` });
+    return r.filter((m) => m.type === RTM_NEWADDR).map(decodeAddrBrief);
   }
 
   /** Same as: ip -j addr show [dev DEV] (flattened: one entry per address). */

@@ -118,7 +118,7 @@ function settle(lab: string, plan: DownPlan, record: LabRecord | undefined, hand
   const intended = new Set(record?.intended.hostLinks ?? []);
   return waitFreed(handles, plan.going, {
     timeoutMs,
-    more: () => host.link.rawList().filter((l) => downsHostLink(lab, l, intended)).map((l) => ({ index: l.index, name: l.name })),
+    more: () => host.link.briefList().filter((l) => downsHostLink(lab, l, intended)).map((l) => ({ index: l.index, name: l.name })),
     timeout: (left, ms) => new LabError('DOWN_STUCK', lab, `lab ${lab}: ${left.length} device(s) with its mark are still in the host namespace after ${ms / 1000} s (${left.slice(0, 5).map((l) => l.name).join(', ')})`, 'a process may hold one of its namespaces open; stop it, then call lab.down() again'),
   });
 }
@@ -126,7 +126,7 @@ function settle(lab: string, plan: DownPlan, record: LabRecord | undefined, hand
 /** What down needs to know to plan (read-only). */
 function observeDown(lab: string, record: LabRecord | undefined, handles: Handles): DownObserved {
   const table = natTableName(lab);
-  const hostLinks: DownHostLink[] = handles.get(HOST).link.rawList().map((l) => ({
+  const hostLinks: DownHostLink[] = handles.get(HOST).link.briefList().map((l) => ({
     index: l.index, name: l.name, ...(l.kind !== undefined ? { kind: l.kind } : {}), ...(l.alias !== undefined ? { alias: l.alias } : {}),
     peerElsewhere: l.linkNetnsId !== undefined, ...(l.link ? { peer: l.link } : {}),
   }));
@@ -172,7 +172,7 @@ function observeNamespace(ns: string, record: LabRecord | undefined): DownNamesp
     const owner = labOfMark(lo.alias);
     const loUnmarked = lo.alias === undefined;
     // Whether nothing but lo is in it matters only for an unmarked one the journal names (a dump: only then).
-    const onlyLo = loUnmarked && record?.intended.namespaces.includes(ns) === true && h.link.rawList().length === 1;
+    const onlyLo = loUnmarked && record?.intended.namespaces.includes(ns) === true && h.link.briefList().length === 1;
     return { name: ns, ...(owner !== undefined ? { owner } : {}), loUnmarked, onlyLo };
   } catch (e) {
     if (!(e instanceof KernelError)) throw e;

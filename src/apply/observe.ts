@@ -14,7 +14,7 @@ import { kernelFeatures } from '../api/features.js';
 import { isUp } from '../api/flags.js';
 import { impairmentsIn } from '../api/impair.js';
 import { LOOPBACK_IFINDEX } from '../api/links.js';
-import { nsidOf } from '../api/namespaces.js';
+import { nsidOf, nsidOfFd } from '../api/namespaces.js';
 import { tableNumber } from '../api/routes.js';
 import { NsnetError } from '../api/errors.js';
 import { namedNetns } from '../api/netns-files.js';
@@ -27,7 +27,7 @@ import {
 } from '../plan/observed.js';
 import { IP_FORWARD, IPV6_SYSCTLS, natTableName } from '../plan/constants.js';
 import type { LabSpec } from '../topology/model.js';
-import type { Link } from '../wire/rtnl/index.js';
+import type { LinkBrief } from '../wire/rtnl/index.js';
 import { BRIDGE_OBSERVERS } from './bridges.js';
 import { Handles } from './handles.js';
 import { nftTableExists, nftAvailable } from './nft.js';
@@ -85,6 +85,7 @@ export async function observeLab(spec: LabSpec, record?: LabRecord, handles = ne
       : { name, exists: false, links: [], addresses: [], routes: [], sysctls: {} };
     namespaces[name] = x;
     if (!x.exists) continue;
+    const hostPeered = wantHostPeer.length;
     for (const l of x.links) {
       if (l.kind !== 'veth' || l.peerIndex === undefined) continue;
       const want = expectedPeer(name, l.name);
@@ -98,6 +99,9 @@ export async function observeLab(spec: LabSpec, record?: LabRecord, handles = ne
         l.peerNetns = want;
       }
     }
+    // The host's nsid for it, asked by the fd open now (not by opening its file again): the host
+    // ends of these veths are checked with it.
+    if (wantHostPeer.length > hostPeered) nsids.set(`${HOST}\0${name}`, nsidOfFd(handles.get(HOST), handles.get(name).fd, `namespace ${name}`));
     // Each open handle holds a socket and its receive buffer: keep only what apply will surely use.
     if (!keepOpen) handles.close(name);
   }
@@ -137,7 +141,7 @@ function wantsImpairments(d: DesiredLab): boolean {
 const rawNetnsId = new WeakMap<ObservedLink, number>();
 
 /** @internal */
-export function toObservedLinks(raw: Link[]): ObservedLink[] {
+export function toObservedLinks(raw: LinkBrief[]): ObservedLink[] {
   const byIndex = new Map(raw.map((l) => [l.index, l]));
   return raw.map((l) => {
     const o: ObservedLink = { name: l.name, index: l.index, up: isUp(l) };
@@ -181,7 +185,7 @@ async function observeNamespace(name: string, lab: string, intended: boolean, ha
   }
   out.exists = true;
   // One link dump: lo carries the ownership mark; the rest is used only if it is ours.
-  const raw = h.link.rawList({ stats: false });
+  const raw = h.link.briefList();
   const lo = raw.find((l) => l.index === LOOPBACK_IFINDEX) ?? h.link.raw(LOOPBACK_IFINDEX);
   const owner = labOfMark(lo.alias);
   if (owner !== undefined) out.owner = owner;
@@ -209,7 +213,7 @@ async function observeNamespace(name: string, lab: string, intended: boolean, ha
 }
 
 /** The impairments in force on the veths among `links` (their qdiscs, and nsnet's drop at their ingress), set on them. */
-async function readImpairments(h: Handle, raw: Link[], links: ObservedLink[]): Promise<void> {
+async function readImpairments(h: Handle, raw: ReadonlyArray<{ index: number; name: string }>, links: ObservedLink[]): Promise<void> {
   const veths = links.filter((l) => l.kind === 'veth');
   if (!veths.length) return;
   const found = await impairmentsIn(h, veths, new Map(raw.map((l) => [l.index, l.name])));
@@ -221,10 +225,10 @@ async function readImpairments(h: Handle, raw: Link[], links: ObservedLink[]): P
 }
 
 /** Addresses on the given links (all when `only` is not given), named from the link dump `links`. @internal */
-export function readAddresses(h: Handle, links: Link[], only?: Set<string>): ObservedAddr[] {
+export function readAddresses(h: Handle, links: ReadonlyArray<{ index: number; name: string }>, only?: Set<string>): ObservedAddr[] {
   const names = new Map(links.map((l) => [l.index, l.name]));
   const out: ObservedAddr[] = [];
-  for (const a of h.addr.rawList()) {
+  for (const a of h.addr.briefList()) {
     const dev = names.get(a.index);
     if (dev === undefined || (only && !only.has(dev))) continue;
     out.push({ dev, cidr: `${a.address}/${a.prefixLen}`, family: a.family, scope: a.scope });
@@ -262,7 +266,7 @@ async function observeHost(
   nsidCached: (h: Handle, from: string, of: string) => number | undefined,
 ): Promise<ObservedHost> {
   const host = handles.get(HOST);
-  const raw = host.link.rawList({ stats: false });
+  const raw = host.link.briefList();
   const names = new Set<string>();
   for (const x of [d, ...prev]) for (const n of x.links.get(HOST)?.keys() ?? []) names.add(n);
   for (const n of record?.intended.hostLinks ?? []) names.add(n);

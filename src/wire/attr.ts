@@ -1,6 +1,6 @@
 import { WireError } from './errors.js';
 import {
-  attrHex, attrI32, attrStr, attrU16, attrU16be, attrU32, attrU32be, attrU64, attrU8, parseAttrs, type RawAttr,
+  attrHex, attrI32, attrStr, attrU16, attrU16be, attrU32, attrU32be, attrU64, attrU8, parseAttrs, rawAttrAt, walkAttrs, type RawAttr,
 } from './reader.js';
 import { Writer } from './writer.js';
 import { formatIp, parseIp } from './ip.js';
@@ -70,6 +70,20 @@ export class AttrTable {
       }
       out[d.name] = decodeValue(d.codec, a, `${this.what}.${d.name}`);
     }
+    return out;
+  }
+
+  /**
+   * decode() of only the attribute types in `only`: the others are skipped unread (a reader
+   * that needs a few fields of a big message, such as observing a lab's links, pays for those).
+   */
+  decodeOnly(buf: Buffer, base: number, only: ReadonlySet<number>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    walkAttrs(buf, this.what, base, (type, rawType, o, len) => {
+      if (!only.has(type)) return;
+      const d = this.byType.get(type);
+      if (d) out[d.name] = decodeValue(d.codec, rawAttrAt(buf, base, rawType, o, len), `${this.what}.${d.name}`);
+    });
     return out;
   }
 

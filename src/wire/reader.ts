@@ -55,27 +55,38 @@ export interface RawAttr {
 }
 
 /**
- * Split a run of attributes. A trailing run shorter than an attribute header is ignored,
- * as the kernel's nla_for_each_attr does; an attribute whose length is below the header
- * size or past the end is a WireError.
+ * Walk a run of attributes, calling `fn` with each one's type (flags masked off), raw type,
+ * offset of its header in `buf` and length. A trailing run shorter than an attribute header is
+ * ignored, as the kernel's nla_for_each_attr does; an attribute whose length is below the
+ * header size or past the end is a WireError.
  */
-export function parseAttrs(buf: Buffer, what = 'attributes', base = 0): RawAttr[] {
-  const out: RawAttr[] = [];
+export function walkAttrs(buf: Buffer, what: string, base: number, fn: (type: number, rawType: number, o: number, len: number) => void): void {
   let o = 0;
   while (o + NLA_HDRLEN <= buf.length) {
     const len = buf.readUInt16LE(o);
     const rawType = buf.readUInt16LE(o + 2);
     if (len < NLA_HDRLEN) throw new WireError('MALFORMED', `${what}[type ${rawType & NLA_TYPE_MASK}]`, base + o, `length ${len} is below the 4-byte header`);
     if (o + len > buf.length) throw new WireError('TRUNCATED', `${what}[type ${rawType & NLA_TYPE_MASK}]`, base + o, `length ${len} runs past the end (${buf.length - o} bytes left)`);
-    out.push({
-      type: rawType & NLA_TYPE_MASK,
-      nested: (rawType & NLA_F_NESTED) !== 0,
-      netByteOrder: (rawType & 0x4000) !== 0,
-      data: buf.subarray(o + NLA_HDRLEN, o + len),
-      offset: base + o,
-    });
+    fn(rawType & NLA_TYPE_MASK, rawType, o, len);
     o += align4(len);
   }
+}
+
+/** The attribute at offset `o` (of length `len`) of `buf`, as parseAttrs gives it. */
+export function rawAttrAt(buf: Buffer, base: number, rawType: number, o: number, len: number): RawAttr {
+  return {
+    type: rawType & NLA_TYPE_MASK,
+    nested: (rawType & NLA_F_NESTED) !== 0,
+    netByteOrder: (rawType & 0x4000) !== 0,
+    data: buf.subarray(o + NLA_HDRLEN, o + len),
+    offset: base + o,
+  };
+}
+
+/** Split a run of attributes (see walkAttrs). */
+export function parseAttrs(buf: Buffer, what = 'attributes', base = 0): RawAttr[] {
+  const out: RawAttr[] = [];
+  walkAttrs(buf, what, base, (_t, rawType, o, len) => out.push(rawAttrAt(buf, base, rawType, o, len)));
   return out;
 }
 

@@ -157,6 +157,25 @@ export function encodeAddrDump(family = AF_UNSPEC, index = 0): Buffer {
 
 const ADDR_TYPES = new Set([RTM_NEWADDR, RTM_DELADDR]);
 
+/** The fields of an address that observing a lab reads (decodeAddrBrief). */
+export type AddrBrief = Pick<Addr, 'family' | 'index' | 'prefixLen' | 'address' | 'scope'>;
+
+const BRIEF_TYPES: ReadonlySet<number> = new Set([IFA_LOCAL, IFA_ADDRESS]);
+
+/** decodeAddr's answer for the AddrBrief fields only, the same values; the other attributes are skipped unread. */
+export function decodeAddrBrief(m: NlMsg): AddrBrief {
+  expectType(m, ADDR_TYPES, 'address');
+  const base = m.offset + NLMSG_HDRLEN;
+  const r = new Reader(m.payload, 'ifaddrmsg', base);
+  r.need(0, IFADDRMSG_LEN, 'header');
+  const family = versionOf(r.u8(0, 'ifa_family'));
+  if (family === 0) throw new WireError('MALFORMED', 'ifaddrmsg.ifa_family', base, `family ${m.payload[0]} is neither AF_INET nor AF_INET6`);
+  const a = addrAttrs.decodeOnly(m.payload.subarray(IFADDRMSG_LEN), base + IFADDRMSG_LEN, BRIEF_TYPES);
+  const address = (a.local ?? a.address) as string | undefined;
+  if (address === undefined) throw new WireError('MALFORMED', 'address', base, 'neither IFA_LOCAL nor IFA_ADDRESS is present');
+  return { family, index: r.u32(4, 'ifa_index'), prefixLen: r.u8(1, 'ifa_prefixlen'), address, scope: scopeName(r.u8(3, 'ifa_scope')) };
+}
+
 /** Decode an address message (a kernel reply or notification, or a request). */
 export function decodeAddr(m: NlMsg): Addr {
   expectType(m, ADDR_TYPES, 'address');

@@ -327,6 +327,33 @@ export function encodeLinkDump(filter: { master?: number; kind?: string; extMask
   });
 }
 
+/** The fields of a link that observing a lab reads (decodeLinkBrief). */
+export type LinkBrief = Pick<Link, 'index' | 'name' | 'flags' | 'altnames' | 'mtu' | 'address' | 'master' | 'link' | 'linkNetnsId' | 'alias' | 'kind' | 'info'>;
+
+const BRIEF_TYPES: ReadonlySet<number> = new Set([IFLA_IFNAME, IFLA_MTU, IFLA_ADDRESS, IFLA_MASTER, IFLA_LINK, IFLA_LINK_NETNSID, IFLA_IFALIAS, IFLA_LINKINFO, IFLA_PROP_LIST]);
+
+/**
+ * decodeLink's answer for the LinkBrief fields only, the same values: the other attributes (a
+ * link message has some forty, IPv6's settings among them) are skipped unread.
+ */
+export function decodeLinkBrief(m: NlMsg): LinkBrief {
+  expectType(m, LINK_TYPES, 'link');
+  const base = m.offset + NLMSG_HDRLEN;
+  const h = readIfInfoMsg(m.payload, base);
+  const a = linkAttrs.decodeOnly(m.payload.subarray(IFINFOMSG_LEN), base + IFINFOMSG_LEN, BRIEF_TYPES);
+  const out: LinkBrief = { index: h.index, name: (a.name as string | undefined) ?? '', flags: h.flags, altnames: (a.altnames as string[] | undefined) ?? [] };
+  if (a.mtu !== undefined) out.mtu = a.mtu as number;
+  if (a.address !== undefined) out.address = a.address as string;
+  if (a.master !== undefined) out.master = a.master as number;
+  if (a.link !== undefined) out.link = a.link as number;
+  if (a.linkNetnsId !== undefined) out.linkNetnsId = a.linkNetnsId as number;
+  if (a.alias !== undefined) out.alias = a.alias as string;
+  const li = a.info as { kind?: string; info?: LinkInfo } | undefined;
+  if (li?.kind !== undefined) out.kind = li.kind;
+  if (li?.info !== undefined) out.info = li.info;
+  return out;
+}
+
 /** Decode a link message: a kernel reply or notification (RTM_NEWLINK/RTM_DELLINK), or a request. */
 export function decodeLink(m: NlMsg): Link {
   expectType(m, LINK_TYPES, 'link');
