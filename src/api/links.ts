@@ -1,8 +1,8 @@
 import { KernelError, NsnetError, type Hint } from '../kernel/errors.js';
 import { NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL } from '../wire/nlmsg.js';
 import {
-  decodeLink, decodeLinkBrief, encodeLink, encodeLinkDump, IFF_RUNNING, IFF_UP, RTEXT_FILTER_SKIP_STATS, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
-  LINK_STATS64_FIELDS, type Link, type LinkAttrs, type LinkBrief, type LinkInfo as WireLinkInfo,
+  decodeLink, decodeLinkBrief, decodeLinkState, encodeLink, encodeLinkDump, IFF_RUNNING, IFF_UP, RTEXT_FILTER_SKIP_STATS, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
+  LINK_STATS64_FIELDS, type Link, type LinkAttrs, type LinkBrief, type LinkState, type LinkInfo as WireLinkInfo,
 } from '../wire/rtnl/index.js';
 import type { Handle } from './handle.js';
 import { nsnetIn } from './hints.js';
@@ -163,6 +163,23 @@ export class Links {
       if (!(e instanceof KernelError && e.code === 'ENODEV')) throw e;
     }
     throw new NsnetError('ENODEV', `${this.obj(dev)} does not exist`, this.obj(dev), this.listHint());
+  }
+
+  /**
+   * A link's operstate, carrier, bridge and kind, and nothing else decoded (same as: ip link show
+   * dev DEV, for those fields). Like every GETLINK of one device, it makes the kernel (6.7 and
+   * later) first run the device's pending linkwatch work (its carrier change: operstate, queue,
+   * bridge port state, IPv6 set-up), which otherwise waits for a worker up to a second or more. @internal
+   */
+  state(dev: number | string): LinkState {
+    this.h.check();
+    const msg = typeof dev === 'number'
+      ? encodeLink(RTM_GETLINK, 0, { index: dev }, { extMask: RTEXT_FILTER_SKIP_STATS })
+      : encodeLink(RTM_GETLINK, 0, {}, { name: dev, extMask: RTEXT_FILTER_SKIP_STATS });
+    const r = this.h.sock.request(msg, { op: 'find', object: this.obj(dev) });
+    const m = r.find((x) => x.type === RTM_NEWLINK);
+    if (!m) throw new KernelError(19, 'find', this.obj(dev));
+    return decodeLinkState(m);
   }
 
   /** The ifindex of a device (a number is returned as is). */

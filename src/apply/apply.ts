@@ -21,6 +21,7 @@ import { createdBy } from '../plan/kinds/index.js';
 import { planLab } from '../plan/plan.js';
 import type { LabSpec } from '../topology/model.js';
 import { Handles } from './handles.js';
+import { finishStart } from './linkwatch.js';
 import { ApplyContext } from './kinds/index.js';
 import { observeLab } from './observe.js';
 import { Profile } from './profile.js';
@@ -90,6 +91,8 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   let done: Action[];
   try {
     ({ done, counts } = await runActions(plan.actions, run, handles, { onProgress: opts.onProgress, profile: opts.profile }));
+    // The links it started are started when up returns: their carrier change done (linkwatch.ts).
+    await (opts.profile ?? new Profile()).timeAsync('wait for the kernel to start the links', () => finishStart(handles, plan.actions));
   } catch (e) {
     handles.closeAll();
     record.state = 'failed';

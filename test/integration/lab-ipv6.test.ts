@@ -1,6 +1,6 @@
-// IPv6 works when `up` returns: a dual-stack chain of routers (and a bridge inside a router)
-// answers pings over IPv6 end to end at once, with no retry and no sleep, and no address in the
-// lab is tentative. (The kernel's duplicate address detection used to keep every link-local
+// IPv6 works when `up` returns: every link is operstate UP, a dual-stack chain of routers (and a
+// bridge inside a router) answers pings over IPv6 end to end at once, with no retry and no sleep,
+// and no address in the lab is tentative. (The kernel's duplicate address detection used to keep every link-local
 // tentative for a second or more, and a router cannot solicit a neighbour for a packet it
 // forwards until its link-local is usable.)
 import { isolate } from '../helpers/sandbox.js';
@@ -49,6 +49,11 @@ function chain(): Parameters<typeof Lab.from>[0] {
 
 test('IPv6 across three routers answers as soon as up returns, no address tentative', { skip: labSkip }, async (t) => {
   const lab = await Lab.upFor(t, chain());
+  // Every link started: operstate UP as a dump reads it (a dump does not make the kernel finish a
+  // pending carrier change, a GETLINK of the device does: up has done that, apply/linkwatch.ts).
+  const notUp = ['h1', 'r1', 'r2', 'r3', 'h2'].flatMap((n) => (JSON.parse(ip('-j', '-n', lab.netnsOf(n), 'link', 'show')) as { ifname: string; operstate: string }[])
+    .filter((l) => l.ifname !== 'lo' && l.operstate !== 'UP').map((l) => `${n}:${l.ifname} ${l.operstate}`));
+  assert.deepEqual(notUp, [], 'every link of the lab is operstate UP when up returns');
   // Right away: no retry, no sleep. Each direction, end to end and to each router on the way.
   const far = ['fd00:6:4::10', 'fd00:6:3::2', 'fd00:6:3::1', 'fd00:6:2::2', 'fd00:6:4::1'];
   const failed = far.filter((a) => !ping(lab.netnsOf('h1'), a));

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeAddr } from './addr.js';
 import { RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWNSID, RTM_NEWQDISC, RTM_NEWROUTE, TC_H_ROOT } from './constants.js';
-import { decodeLink, type Link } from './link.js';
+import { decodeLink, decodeLinkState, type Link } from './link.js';
 import { decodeNeigh } from './neigh.js';
 import { decodeNsid } from './nsid.js';
 import { decodeRoute, type Route } from './route.js';
@@ -111,6 +111,19 @@ function checkInfo(l: Link, data: J | undefined, what: string): void {
       break;
   }
 }
+
+test('golden links: decodeLinkState reads index, operstate, carrier, master and kind as ip -j -d shows them', () => {
+  for (const m of links.msgs) {
+    const s = decodeLinkState(m);
+    const ip = ipLinks.find((l) => l.ifindex === s.index);
+    assert.ok(ip, `link #${s.index} is in links.ip.json`);
+    const what = `link ${ip.ifname}`;
+    assert.equal(s.operstate, ip.operstate, `${what} operstate`);
+    assert.equal(s.carrier, decodeLink(m).carrier, `${what} carrier`);
+    assert.equal(s.master, ip.master === undefined ? undefined : dev(ip.master as string), `${what} master`);
+    assert.equal(s.kind, ip.linkinfo?.info_kind, `${what} kind`);
+  }
+});
 
 test('golden addresses: every address ip -j shows', () => {
   const g = loadGolden('addrs');

@@ -404,3 +404,31 @@ export function decodeLink(m: NlMsg): Link {
   if (li?.slaveKind !== undefined) out.slaveKind = li.slaveKind;
   return out;
 }
+
+/** What `up` needs to know of a link it has just started (apply/linkwatch.ts), without decoding the rest. */
+export interface LinkState {
+  index: number;
+  /** IFLA_OPERSTATE as ip prints it: 'UP', 'DOWN', 'UNKNOWN', ... */
+  operstate: string;
+  /** IFLA_CARRIER; undefined when the kernel does not say. */
+  carrier?: boolean;
+  /** IFLA_MASTER: the ifindex of its bridge; undefined without one. */
+  master?: number;
+  /** IFLA_INFO_KIND: 'veth', 'bridge', ...; undefined for a device without one. */
+  kind?: string;
+}
+
+const STATE_TYPES: ReadonlySet<number> = new Set([IFLA_OPERSTATE, IFLA_CARRIER, IFLA_MASTER, IFLA_LINKINFO]);
+
+/** decodeLink's answer for the LinkState fields only, the other attributes skipped unread (as decodeLinkBrief). */
+export function decodeLinkState(m: NlMsg): LinkState {
+  expectType(m, LINK_TYPES, 'link');
+  const base = m.offset + NLMSG_HDRLEN;
+  const a = linkAttrs.decodeOnly(m.payload.subarray(IFINFOMSG_LEN), base + IFINFOMSG_LEN, STATE_TYPES);
+  const out: LinkState = { index: readIfInfoMsg(m.payload, base).index, operstate: operstateName((a.operstate as number | undefined) ?? 0) };
+  if (a.carrier !== undefined) out.carrier = a.carrier as boolean;
+  if (a.master !== undefined && a.master !== 0) out.master = a.master as number;
+  const kind = (a.info as { kind?: string } | undefined)?.kind;
+  if (kind !== undefined) out.kind = kind;
+  return out;
+}
