@@ -2,10 +2,10 @@
  * downLab(name): remove everything the lab made, and nothing else, then restore the host-side
  * effects it recorded (uplink NICs' bridge membership and up state, host sysctls, the NAT table).
  *
- * Fast: the lab's namespaces are deleted (the kernel frees all their devices in one batch, the
- * veth peers in the host included), then the host-side links that do not go with them (bridges,
- * host-only veths, vxlan/macvlan); then it waits until no device with the lab's mark is left, so
- * an `up` right after never collides with a device still being freed.
+ * Fast: the host-side links that do not go with a namespace are deleted (bridges, host-only
+ * veths, vxlan/macvlan), then the lab's namespaces (the kernel frees all their devices in one
+ * batch, the veth peers in the host included); then it waits until no device with the lab's mark
+ * is left, so an `up` right after never collides with a device still being freed.
  *
  * What goes is decided by planDown (src/plan/down.ts) from what this file observes, with the
  * ownership rule `up` uses, and applied by the same runner as `up` (apply/runner.ts).

@@ -5,7 +5,7 @@ import { planDown, type DownObserved } from './down.js';
 const base = (o: Partial<DownObserved> = {}): DownObserved => ({ lab: 'x', backends: [], namespaces: [], hostLinks: [], ...o });
 const ops = (p: ReturnType<typeof planDown>) => p.actions.map((a) => `${a.op} ${a.target}`);
 
-test('down restores host effects first, then backends, namespaces, host links (in that order)', () => {
+test('down restores host effects first, then backends, host links (bridges), namespaces (in that order)', () => {
   const p = planDown(base({
     record: {
       effects: { uplinks: { eth1: { bridge: 'br0', wasUp: false, mtu: 1400 } }, sysctls: { 'net.ipv4.ip_forward': '0' }, nat: { table: 'nsnet-x', subnets: ['10.1.0.0/24'] } },
@@ -17,7 +17,7 @@ test('down restores host effects first, then backends, namespaces, host links (i
   }));
   assert.deepEqual(ops(p), [
     'detach-uplink uplink eth1', 'restore-sysctl host sysctl net.ipv4.ip_forward', 'del-nat nftables table nsnet-x',
-    'down-backend ovs bridges of lab x, if any', 'delete-netns namespace h1', 'delete-link host link br0',
+    'down-backend ovs bridges of lab x, if any', 'delete-link host link br0', 'delete-netns namespace h1',
   ]);
   assert.deepEqual(p.skipped, []);
   assert.deepEqual(p.actions[0], { op: 'detach-uplink', target: 'uplink eth1', reason: 'lab x goes down', nic: 'eth1', bridge: 'br0', wasUp: false, mtu: 1400 });

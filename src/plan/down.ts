@@ -4,10 +4,14 @@
  * (ownership.ts), the same rule `up` plans by. Pure: apply/down.ts observes, this decides, and
  * the runner of `up` applies it.
  *
- * Order (down's, as before): host effects first (an uplink NIC leaves the lab's bridge before the
- * bridge goes; host sysctls; the NAT table), then the lab's bridges in backends outside the
- * kernel's links (OVS), then its namespaces (the kernel frees all their devices in one batch, the
- * veth peers in the host with them), then the host links that do not go with a namespace.
+ * Order: host effects first (an uplink NIC leaves the lab's bridge before the bridge goes; host
+ * sysctls; the NAT table), then the lab's bridges in backends outside the kernel's links (OVS),
+ * then the host links that do not go with a namespace (its Linux bridges among them), then its
+ * namespaces (the kernel frees all their devices in one batch, the veth peers in the host with
+ * them). Bridges go before the namespaces: a bridge deleted whole lets its ports go without the
+ * kernel recomputing the bridge (MTU, features, headroom, bridge id: a walk of all its ports) as
+ * each of them leaves, as it does when the namespaces' batch removes the ports of a live bridge
+ * (a 1000-port star: down 1.46-1.59 s against 1.60-1.88 s, interleaved, at load 4-8).
  */
 import type { Action, FreedLink } from './actions.js';
 import type { HostEffects } from './observed.js';
@@ -90,13 +94,13 @@ export function planDown(o: DownObserved): DownPlan {
   }
   for (const backend of o.backends) plan.actions.push({ op: 'down-backend', target: `${backend} bridges of lab ${lab}, if any`, ...removal, backend });
   if (!record && o.natTable !== undefined) plan.actions.push({ op: 'del-nat', target: `nftables table ${o.natTable}`, ...removal, table: o.natTable });
+  hostLinks(lab, o.hostLinks, new Set(record?.intended.hostLinks ?? []), plan);
   const intendedNs = new Set(record?.intended.namespaces ?? []);
   for (const ns of o.namespaces) {
     if (downsNamespace(lab, ns, record !== undefined, intendedNs.has(ns.name), plan.skipped)) {
       plan.actions.push({ op: 'delete-netns', target: `namespace ${ns.name}`, ...removal, netns: ns.name, frees: [] });
     }
   }
-  hostLinks(lab, o.hostLinks, new Set(record?.intended.hostLinks ?? []), plan);
   return plan;
 }
 
