@@ -71,7 +71,7 @@ async function upAndLook(spec: TopologyInput, what: string, problems: string[]):
     problems.push(`${what} failed: ${msg(e)}`);
     return undefined;
   }
-  await settle(PREFIX);
+  for (const x of await settle(PREFIX)) problems.push(`after ${what}, still settling after 5 s: ${x}`);
   const state = snapshot(PREFIX, [WAN]);
   const plan = await planFor(r.lab);
   if (!plan.noop) problems.push(`plan after ${what} is not empty: ${plan.actions.map((a) => `${a.op} ${a.target} (${a.reason})`).join('; ')}${plan.refusals.map((x) => x.message).join('; ')}`);
