@@ -16,30 +16,24 @@
  * In a test (node:test), `await Lab.upFor(t, {...})` brings the lab up and registers its
  * teardown with `t.after`, so it goes even when the test fails.
  */
-import { resolve } from 'node:path';
 import { openNetnsSync, type Handle } from '../api/handle.js';
 import type { ExecOptions, ExecResult } from '../api/types.js';
 import { NsnetError } from '../api/errors.js';
 import type { Plan } from '../plan/actions.js';
 import type { LabSpec } from '../topology/model.js';
-import { formatIssue, loadTopologyFile, validateTopology, type TopologyIssue, type TopologyResult } from '../topology/parse.js';
+import { validateTopology, type TopologyIssue } from '../topology/parse.js';
 import type { TopologyInput } from '../topology/schema.js';
 import { planFor, upLab, type Progress, type UpResult } from './apply.js';
 import { downLab, type DownResult } from './down.js';
 import { checkLabName, readRecord } from './state.js';
 import { LabError } from './errors.js';
+import { fromResult, loadLabFile, TopologyError } from './labfile.js';
 import { labStatus, type LabStatus } from './status.js';
 import type { Capture, CaptureOptions } from '../api/capture.js';
 import type { ImpairSpec } from '../api/impair.js';
 import { labCapture, labImpair, labImpairments, labLinkState } from './impair-lab.js';
 
-/** A topology with problems: every issue, each with its place (file:line:column when from a file). */
-export class TopologyError extends NsnetError {
-  override name = 'TopologyError';
-  constructor(readonly issues: TopologyIssue[]) {
-    super('INVALID_TOPOLOGY', issues.length === 1 ? formatIssue(issues[0]!) : `${issues.length} problems in the topology:\n${issues.map(formatIssue).join('\n')}`);
-  }
-}
+export { TopologyError };
 
 /** The part of node:test's TestContext that upFor needs. */
 export interface TestLike {
@@ -50,11 +44,6 @@ function isLabSpec(x: unknown): x is LabSpec {
   const o = x as Partial<LabSpec> | null;
   return !!o && typeof o === 'object' && typeof o.name === 'string' && typeof o.prefix === 'string' &&
     Array.isArray(o.nodes) && Array.isArray(o.bridges) && Array.isArray(o.links) && Array.isArray(o.uplinks);
-}
-
-function fromResult(r: TopologyResult): { spec: LabSpec; warnings: TopologyIssue[] } {
-  if (!r.ok) throw new TopologyError(r.issues);
-  return { spec: r.lab, warnings: r.warnings };
 }
 
 export class Lab {
@@ -84,8 +73,7 @@ export class Lab {
 
   /** A lab from a topology file (YAML or JSON); throws a TopologyError naming file:line:column. */
   static load(file: string): Lab {
-    const abs = resolve(file);
-    const { spec, warnings } = fromResult(loadTopologyFile(file));
+    const { spec, file: abs, warnings } = loadLabFile(file);
     return new Lab(spec, abs, warnings);
   }
 

@@ -6,8 +6,17 @@
  * bounded, keys that are lists or maps are reported instead of stringified, "__proto__" is an
  * ordinary key, and `<<` merge keys work with a location for every merged value.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Alias, Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import { show, type RawIssue } from './issues.js';
+
+/**
+ * The yaml library, loaded on first use: a file in the plain subset of YAML is read without it
+ * (plainyaml.ts), and loading it costs about 40 ms. (Its Node build is CommonJS, so this is the
+ * same instance an `import 'yaml'` elsewhere gets.)
+ */
+let yamlLib: typeof import('yaml') | undefined;
+const Y = (): typeof import('yaml') => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 export const MAX_ALIASES = 1000;
 export const MAX_DEPTH = 64;
@@ -49,8 +58,8 @@ class AliasLimit extends Error {
 type AnyNode = Node | Pair | null | undefined;
 
 export function readYaml(text: string): YamlSource {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, {
+  const lc = new (Y().LineCounter)();
+  const doc = Y().parseDocument(text, {
     lineCounter: lc,
     prettyErrors: false,
     uniqueKeys: false, // checked below in O(1) per key (the library's check is quadratic)
@@ -72,7 +81,7 @@ export function readYaml(text: string): YamlSource {
     conv.errors.push({ code: 'YAML_SYNTAX', message: `YAML syntax error: ${msg}`, path: [], ...at(e.pos[0]) });
   }
   const warnings: RawIssue[] = doc.warnings.map((w) => ({ code: 'YAML_WARNING', message: w.message, path: [], ...at(w.pos[0]) }));
-  const empty = doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !doc.contents.source);
+  const empty = doc.contents === null || (Y().isScalar(doc.contents) && doc.contents.value === null && !doc.contents.source);
   const value = !conv.fatal && !empty ? conv.document() : undefined;
   return { value, empty: empty && !conv.fatal, errors: conv.errors, warnings, fatal: conv.fatal, locate: locator(doc, nodePos) };
 }
@@ -121,21 +130,21 @@ class Converter {
 
   private convert(n: AnyNode, depth: number): unknown {
     if (n === null || n === undefined) return null;
-    if (isAlias(n)) {
+    if (Y().isAlias(n)) {
       const target = this.resolve(n);
       if (!target) return this.fail('YAML_SYNTAX', `YAML syntax error: alias *${n.source} has no anchor &${n.source} before it`, n);
       if (this.active.has(target)) return this.fail('CYCLIC_ALIAS', `alias *${n.source} is inside the node it refers to (a cycle): write the value out`, n);
       return this.convert(target, depth + 1);
     }
-    if (isScalar(n)) return typeof n.value === 'symbol' ? '<<' : n.value;
+    if (Y().isScalar(n)) return typeof n.value === 'symbol' ? '<<' : n.value;
     if (depth > MAX_DEPTH) return this.fail('TOO_DEEP', `the document is nested more than ${MAX_DEPTH} levels deep`, n);
-    if (isSeq(n)) {
+    if (Y().isSeq(n)) {
       this.active.add(n);
       const out = n.items.map((item) => this.convert(item as AnyNode, depth + 1));
       this.active.delete(n);
       return out;
     }
-    if (isMap(n)) {
+    if (Y().isMap(n)) {
       this.active.add(n);
       const obj = this.mapping(n, depth);
       this.active.delete(n);
@@ -149,11 +158,11 @@ class Converter {
     const merges: AnyNode[] = [];
     for (const pair of n.items) {
       const k = pair.key as AnyNode;
-      if (isScalar(k) && typeof k.value === 'symbol') {
+      if (Y().isScalar(k) && typeof k.value === 'symbol') {
         merges.push(pair.value as AnyNode);
         continue;
       }
-      if (!isScalar(k)) {
+      if (!Y().isScalar(k)) {
         this.errors.push({ code: 'BAD_KEY', message: 'a key must be a plain name, not a list, a mapping or an alias', path: [], ...(this.nodePos(k) ?? this.nodePos(n)) });
         continue;
       }
@@ -173,8 +182,8 @@ class Converter {
 
   /** `<<: *defaults` (or a list of them): keys `obj` does not have yet. */
   private merge(obj: Record<string, unknown>, m: AnyNode, depth: number): void {
-    const source = isAlias(m) ? this.resolve(m) : m;
-    const sources = isSeq(source) ? source.items : [source];
+    const source = Y().isAlias(m) ? this.resolve(m) : m;
+    const sources = Y().isSeq(source) ? source.items : [source];
     for (const s of sources as AnyNode[]) {
       const value = this.convert(s, depth + 1);
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -201,15 +210,15 @@ function locator(doc: Document.Parsed, nodePos: (n: AnyNode) => Position | undef
       ix = { keys: new Map(), merges: [] };
       for (const pair of m.items) {
         const k = pair.key as AnyNode;
-        if (isScalar(k) && typeof k.value === 'symbol') ix.merges.push(pair.value as AnyNode);
-        else if (isScalar(k) && !ix.keys.has(keyText(k))) ix.keys.set(keyText(k), pair);
+        if (Y().isScalar(k) && typeof k.value === 'symbol') ix.merges.push(pair.value as AnyNode);
+        else if (Y().isScalar(k) && !ix.keys.has(keyText(k))) ix.keys.set(keyText(k), pair);
       }
       index.set(m, ix);
     }
     return ix;
   };
   const deref = (n: AnyNode): AnyNode => {
-    for (let i = 0; i < 32 && isAlias(n); i++) n = n.resolve(doc);
+    for (let i = 0; i < 32 && Y().isAlias(n); i++) n = n.resolve(doc);
     return n;
   };
   const findPair = (m: YAMLMap, key: string, depth: number): Pair | undefined => {
@@ -218,9 +227,9 @@ function locator(doc: Document.Parsed, nodePos: (n: AnyNode) => Position | undef
     if (hit || depth > 8) return hit;
     for (const src of ix.merges) {
       const s = deref(src);
-      for (const item of (isSeq(s) ? s.items : [s]) as AnyNode[]) {
+      for (const item of (Y().isSeq(s) ? s.items : [s]) as AnyNode[]) {
         const mm = deref(item);
-        if (isMap(mm)) {
+        if (Y().isMap(mm)) {
           const p = findPair(mm, key, depth + 1);
           if (p) return p;
         }
@@ -236,16 +245,16 @@ function locator(doc: Document.Parsed, nodePos: (n: AnyNode) => Position | undef
       node = deref(node);
       const seg = path[i]!;
       const last = i === path.length - 1;
-      if (isMap(node)) {
+      if (Y().isMap(node)) {
         const pair = findPair(node, String(seg), 0);
         if (!pair) return best;
         const keyPos = nodePos(pair.key as AnyNode);
         if (last && atKey === 'key') return keyPos ?? best;
         const v = pair.value as AnyNode;
-        const empty = !v || (isScalar(v) && v.value === null && !v.source);
+        const empty = !v || (Y().isScalar(v) && v.value === null && !v.source);
         if (empty) return keyPos ?? best;
         node = v;
-      } else if (isSeq(node) && typeof seg === 'number' && seg >= 0 && seg < node.items.length) {
+      } else if (Y().isSeq(node) && typeof seg === 'number' && seg >= 0 && seg < node.items.length) {
         node = node.items[seg] as AnyNode;
       } else {
         return best;

@@ -33,11 +33,11 @@ export interface CheckResult {
   warnings: RawIssue[];
 }
 
-const TOP_KEYS = Object.keys(S.Topology.shape);
+const TOP_KEYS = S.Topology.keys();
 
-/** Validate and normalize `raw` (the parsed file). */
-export function checkTopology(raw: unknown): CheckResult {
-  const c = new Checker();
+/** Validate and normalize `raw` (the parsed file). `zodOnly`: read every part with zod (for tests). */
+export function checkTopology(raw: unknown, opts: { zodOnly?: boolean } = {}): CheckResult {
+  const c = new Checker(opts);
   const o = c.out;
   if (raw === undefined || raw === null) {
     o.error('EMPTY', [], 'the topology is empty: write at least `name:` and `nodes:`');
@@ -50,7 +50,7 @@ export function checkTopology(raw: unknown): CheckResult {
   for (const k of Object.keys(raw)) {
     if (!TOP_KEYS.includes(k)) o.error('UNKNOWN_KEY', [k], `unknown key ${show(k)}${didYouMean(k, TOP_KEYS)} (known: ${TOP_KEYS.filter((x) => x !== '$schema').join(', ')})`, 'key');
   }
-  if (raw.$schema !== undefined) c.parse(S.Topology.shape.$schema, raw.$schema, ['$schema']);
+  if (raw.$schema !== undefined) c.parse(S.Topology.prop('$schema'), raw.$schema, ['$schema']);
   checkLabFields(c, raw);
   collectNodes(c, raw.nodes);
   collectBridges(c, raw.bridges);

@@ -116,14 +116,19 @@ async function specOfFile(file: string): Promise<{ spec: import('../../topology/
   const { cachedSpec, rememberSpec } = await import('../../topology/speccache.js');
   const abs = resolve(file);
   const { bytes, hit } = cachedSpec(abs);
+  const warn = async (ws: readonly import('../../topology/parse.js').TopologyIssue[]): Promise<void> => {
+    if (!ws.length) return;
+    const { formatIssue } = await import('../../topology/issues.js');
+    for (const w of ws) err(formatIssue({ ...w, message: `warning: ${w.message}` }));
+  };
   if (hit) {
-    if (hit.warnings.length) {
-      const { formatIssue } = await import('../../topology/parse.js');
-      for (const w of hit.warnings) err(formatIssue({ ...w, message: `warning: ${w.message}` }));
-    }
+    await warn(hit.warnings);
     return { spec: hit.spec, file: abs };
   }
-  const lab = await loadLab(file);
+  // Only the reading of the file: the code that applies a lab loads after (its own phase).
+  const { loadLabFile } = await import('../../apply/labfile.js');
+  const lab = loadLabFile(file);
+  await warn(lab.warnings);
   if (bytes) rememberSpec(abs, bytes, { spec: lab.spec, warnings: lab.warnings });
   return { spec: lab.spec, file: abs };
 }
@@ -288,7 +293,8 @@ function registerUp(program: Command): void {
       }
       const profile = o.profile ? await startProfile() : undefined;
       const lab = profile ? await profile.timeAsync('read and validate the file', () => specOfFile(file)) : await specOfFile(file);
-      const { upLab, RefusedError, ApplyError } = await import('../../apply/apply.js');
+      const load = () => import('../../apply/apply.js');
+      const { upLab, RefusedError, ApplyError } = profile ? await profile.timeAsync('load the apply code', load) : await load();
       const bar = progressLine();
       try {
         const r = await upLab(lab.spec, { file: lab.file, profile, onProgress: (p) => bar.update(p), lock: { onWait: lockWait(lab.spec.name) } });

@@ -9,7 +9,7 @@ import { checkVlans as vlanRules, type VlanBridge, type VlanEnd, type VlanLink, 
 import { ifaceSettings } from './addresses.js';
 import { addressesLost, entries, S, type BridgeState, type Checker, type EndRef } from './checker.js';
 
-const BRIDGE_KEYS = Object.keys(S.Bridge.shape);
+const BRIDGE_KEYS = S.Bridge.keys();
 
 export function collectBridges(c: Checker, raw: unknown): void {
   for (const [name, value] of entries(c.mapping(raw, ['bridges'], 'bridges'))) {

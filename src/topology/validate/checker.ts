@@ -3,18 +3,19 @@
  * part of it while reporting every problem. Each check (validate/nodes.ts, links.ts, ...) is a
  * function of a Checker: it reads its part of the file into these maps and reports to `out`.
  */
-import type { z } from 'zod';
+import type { z, ZodType } from 'zod';
 import { didYouMean, Issues, show } from '../issues.js';
 import type { UplinkSpec } from '../model.js';
 import { Registry, type NamedObj, type Path } from '../registry.js';
-import { buildSchemas } from '../schema.js';
 import type { VlanIface } from '../vlans.js';
+import type { Schemas } from '../zodshapes.js';
 import { addZodIssues, defaultErrorMap, describe } from '../zodissues.js';
+import { NO, S, type Shape } from './shapes.js';
 
-export const S = buildSchemas(false);
-export type IfaceIn = z.output<typeof S.Interface>;
-export type RouteIn = z.output<typeof S.Route>;
-export type BridgeIn = Partial<z.output<typeof S.Bridge>>;
+export { S };
+export type IfaceIn = z.output<Schemas['Interface']>;
+export type RouteIn = z.output<Schemas['Route']>;
+export type BridgeIn = Partial<z.output<Schemas['Bridge']>>;
 
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array);
@@ -73,6 +74,8 @@ export type UplinkRec = UplinkSpec & { path: Path };
 
 /** The state of one validation run: what has been read so far, and the problems found. */
 export class Checker {
+  /** With `zodOnly`, every part is read by zod (the fast reader's tests compare the two). */
+  constructor(private readonly opts: { zodOnly?: boolean } = {}) {}
   readonly out = new Issues();
   readonly reg = new Registry(this.out);
   readonly nodes = new Map<string, NodeState>();
@@ -96,12 +99,22 @@ export class Checker {
   nodeNames = (): string[] => (this.nodeList ??= [...this.nodes.values()].filter((n) => n.valid).map((n) => n.name));
   bridgeNames = (): string[] => (this.bridgeList ??= [...this.bridges.keys()]);
 
-  /** safeParse `value` with `schema`; issues go to the list, prefixed with `path`. */
-  parse<T extends z.ZodType>(schema: T, value: unknown, path: Path): z.output<T> | undefined {
-    const r = schema.safeParse(value, { reportInput: true, error: defaultErrorMap });
+  /** `value` read with `schema` (fast when it plainly fits, else by zod); issues go to the list, prefixed with `path`. */
+  parse<T>(schema: Shape<T>, value: unknown, path: Path): z.output<T> | undefined {
+    const r = this.read(schema, value);
     if (r.success) return r.data;
-    addZodIssues(this.out, path, value, r.error.issues);
+    addZodIssues(this.out, path, value, r.issues);
     return undefined;
+  }
+
+  /** zod's safeParse, unless the fast reader says the value plainly fits. */
+  private read<T>(schema: Shape<T>, value: unknown): { success: true; data: z.output<T> } | { success: false; issues: z.core.$ZodIssue[] } {
+    if (!this.opts.zodOnly) {
+      const f = schema.fast(value);
+      if (f !== NO) return { success: true, data: f };
+    }
+    const r = (schema.zod() as ZodType).safeParse(value, { reportInput: true, error: defaultErrorMap });
+    return r.success ? { success: true, data: r.data as z.output<T> } : { success: false, issues: r.error.issues };
   }
 
   /** A top-level or node-level map (null/absent = empty); anything else is reported. */
@@ -124,49 +137,48 @@ export class Checker {
    * required keys and each bad field are reported; the fields that are fine are returned.
    * Fields in `skip` are left to the caller. Undefined when `raw` is not a mapping at all.
    */
-  fields<T extends z.ZodObject>(schema: T, raw: unknown, path: Path, skip: readonly string[] = []): Partial<z.output<T>> | undefined {
+  fields<T extends z.ZodObject>(schema: Shape<T>, raw: unknown, path: Path, skip: readonly string[] = []): Partial<z.output<T>> | undefined {
     if (raw === undefined || raw === null) raw = {};
     if (!isPlainObject(raw)) {
       this.out.error('WRONG_TYPE', path, `expected a mapping (key: value), got ${describe(raw)}`);
       return undefined;
     }
-    const shape = schema.shape as Record<string, z.ZodType>;
-    const known = Object.keys(shape);
+    const known = schema.keys(this.opts.zodOnly);
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(raw)) {
-      if (!Object.prototype.hasOwnProperty.call(shape, k)) {
+      if (!known.includes(k)) {
         this.out.error('UNKNOWN_KEY', [...path, k], `unknown key ${show(k)}${didYouMean(k, known)} (known: ${known.join(', ')})`, 'key');
       }
     }
     for (const k of known) {
       if (skip.includes(k)) continue;
       const has = Object.prototype.hasOwnProperty.call(raw, k);
-      if (!has && shape[k]!.safeParse(undefined).success) continue;
-      const r = shape[k]!.safeParse(raw[k], { reportInput: true, error: defaultErrorMap });
+      if (!has && schema.optional(k, this.opts.zodOnly)) continue;
+      const r = this.read(schema.prop(k), raw[k]);
       if (r.success) {
         if (r.data !== undefined) out[k] = r.data;
-      } else addZodIssues(this.out, path, raw, r.error.issues.map((i) => ({ ...i, path: [k, ...i.path] })));
+      } else addZodIssues(this.out, path, raw, r.issues.map((i) => ({ ...i, path: [k, ...i.path] })));
     }
     return out as Partial<z.output<T>>;
   }
 
   /** Each entry of a mapping, parsed with `schema`; a bad value is reported and marked !ok. */
-  eachEntry<T extends z.ZodType>(schema: T, raw: unknown, path: Path, what: string): { key: string; ok: boolean; value?: z.output<T> }[] {
+  eachEntry<T>(schema: Shape<T>, raw: unknown, path: Path, what: string): { key: string; ok: boolean; value?: z.output<T> }[] {
     return entries(this.mapping(raw, path, what)).map(([key, v]) => {
-      const r = schema.safeParse(v, { reportInput: true, error: defaultErrorMap });
+      const r = this.read(schema, v);
       if (r.success) return { key, ok: true, value: r.data };
-      addZodIssues(this.out, [...path, key], v, r.error.issues);
+      addZodIssues(this.out, [...path, key], v, r.issues);
       return { key, ok: false };
     });
   }
 
   /** Each item of a list that parses with `schema` (bad ones are reported and left out), with its index. */
-  eachItem<T extends z.ZodType>(schema: T, raw: unknown, path: Path, what: string): { i: number; value: z.output<T> }[] {
+  eachItem<T>(schema: Shape<T>, raw: unknown, path: Path, what: string): { i: number; value: z.output<T> }[] {
     const out: { i: number; value: z.output<T> }[] = [];
     this.list(raw, path, what).forEach((v, i) => {
-      const r = schema.safeParse(v, { reportInput: true, error: defaultErrorMap });
+      const r = this.read(schema, v);
       if (r.success) out.push({ i, value: r.data });
-      else addZodIssues(this.out, [...path, i], v, r.error.issues);
+      else addZodIssues(this.out, [...path, i], v, r.issues);
     });
     return out;
   }

@@ -31,7 +31,7 @@ export function checkLabFields(c: Checker, raw: Record<string, unknown>): void {
     }
   }
   if (raw.ipv6 !== undefined && raw.ipv6 !== null) {
-    const v = c.parse(S.Topology.shape.ipv6, raw.ipv6, ['ipv6']);
+    const v = c.parse(S.Topology.prop('ipv6'), raw.ipv6, ['ipv6']);
     if (typeof v === 'boolean') c.labIpv6 = v;
   }
 }

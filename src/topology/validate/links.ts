@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { formatPath, show } from '../issues.js';
 import type { Path } from '../registry.js';
 import { describe } from '../zodissues.js';
+import type { Schemas } from '../zodshapes.js';
 import { isPlainObject, S, type Checker } from './checker.js';
 import { endpoint, endRef, type EndName } from './endpoints.js';
 import { nic } from './nics.js';
@@ -78,7 +79,7 @@ function portBase(c: Checker, self: EndName | undefined, other: EndName | undefi
   return `${pre}${other.a}-${other.b}`;
 }
 
-function macvlan(c: Checker, path: Path, d: z.output<typeof S.Macvlan>): void {
+function macvlan(c: Checker, path: Path, d: z.output<Schemas['Macvlan']>): void {
   const ep: Path = [...path, 'endpoint'];
   const e = endpoint(c, d.endpoint, ep, false, 'a macvlan goes into a node or the host: NODE:IF or host:IF');
   if (!e) c.linksBroken = true;

@@ -14,7 +14,7 @@ import { ifaceSpec } from './spec.js';
 
 /** Parts of a node that are read entry by entry, so one bad entry hides nothing else. */
 const NODE_PARTS = ['interfaces', 'routes', 'sysctls', 'exec'];
-const IFACE_KEYS = Object.keys(S.Interface.shape);
+const IFACE_KEYS = S.Interface.keys();
 
 export function collectNodes(c: Checker, raw: unknown): void {
   for (const [name, value] of entries(c.mapping(raw, ['nodes'], 'nodes'))) {

@@ -3,13 +3,14 @@ import type { z } from 'zod';
 import { parseIp, type Ip } from '../cidr.js';
 import { formatPath } from '../issues.js';
 import type { Path } from '../registry.js';
-import type { Checker, S } from './checker.js';
+import type { Schemas } from '../zodshapes.js';
+import type { Checker } from './checker.js';
 import { endpoint, endRef } from './endpoints.js';
 import { nic } from './nics.js';
 
 const DEFAULT_VXLAN_PORT = 4789;
 
-type VxlanIn = z.output<typeof S.Vxlan>;
+type VxlanIn = z.output<Schemas['Vxlan']>;
 
 export function vxlan(c: Checker, path: Path, d: VxlanIn): void {
   const ep: Path = [...path, 'endpoint'];
