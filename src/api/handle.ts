@@ -102,6 +102,12 @@ export function hostNetns(): Handle {
   return host;
 }
 
+/** Close this thread's host handle (a crew worker that ends: apply/crew-worker.ts). @internal */
+export function releaseHostNetns(): void {
+  host?.sock.close();
+  host = undefined;
+}
+
 /** Open a handle from an fd of a namespace (takes ownership of the fd). @internal */
 export function handleFromFd(fd: number, name: string | undefined, label: string, sock?: NetlinkSocket): Handle {
   try {

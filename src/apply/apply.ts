@@ -20,12 +20,14 @@ import type { Action, Plan, Refusal } from '../plan/actions.js';
 import { createdBy } from '../plan/kinds/index.js';
 import { planLab } from '../plan/plan.js';
 import type { LabSpec } from '../topology/model.js';
+import { checkWorkers, Crew, defaultWorkers } from './crew.js';
 import { Handles } from './handles.js';
+import { ApplyContext, canSplit } from './kinds/index.js';
 import { finishStart } from './linkwatch.js';
-import { ApplyContext } from './kinds/index.js';
 import { observeLab } from './observe.js';
 import { Profile } from './profile.js';
 import { runActions, type Progress } from './runner.js';
+import { anySplit, MIN_SPLIT } from './split.js';
 import { lockLab, newRecord, readRecord, recordPath, writeRecord, type LabRecord, type LockOptions } from './state.js';
 
 export { ApplyError, type Progress } from './runner.js';
@@ -59,6 +61,8 @@ export interface ApplyOptions {
   onProgress?: (p: Progress) => void;
   /** Where the time goes (nsnet up --profile). */
   profile?: Profile;
+  /** Worker threads for big rank groups (crew.ts); the caller closes it. */
+  crew?: Crew;
 }
 
 export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyResult> {
@@ -90,7 +94,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   const run = new ApplyContext(plan.lab, record, handles);
   let done: Action[];
   try {
-    ({ done, counts } = await runActions(plan.actions, run, handles, { onProgress: opts.onProgress, profile: opts.profile }));
+    ({ done, counts } = await runActions(plan.actions, run, handles, { onProgress: opts.onProgress, profile: opts.profile, crew: opts.crew }));
     // The links it started are started when up returns: their carrier change done (linkwatch.ts).
     await (opts.profile ?? new Profile()).timeAsync('wait for the kernel to start the links', () => finishStart(handles, plan.actions));
   } catch (e) {
@@ -128,6 +132,13 @@ export interface UpOptions {
   /** Plan only: nothing is locked, written or changed. */
   dryRun?: boolean;
   lock?: LockOptions;
+  /**
+   * Threads that apply a big lab (containerlab's --max-workers): 1 runs every action on the main
+   * thread; N > 1 shares big groups of independent actions (namespaces, veths, addresses,
+   * routes of distinct nodes) with N-1 worker threads. Default: 2 when the machine has two
+   * CPUs or more. A lab too small to gain (no group of MIN_SPLIT actions) starts no thread.
+   */
+  workers?: number;
 }
 
 export interface UpResult extends ApplyResult {
@@ -140,12 +151,16 @@ export async function upLab(spec: LabSpec, opts: UpOptions = {}): Promise<UpResu
     const plan = await planFor(spec);
     return { lab: spec.name, noop: plan.noop, actions: [], counts: { added: 0, changed: 0, removed: 0 }, size: plan.counts, ms: 0, plan };
   }
+  const workers = checkWorkers(opts.workers ?? defaultWorkers());
   const t0 = performance.now();
   const prof = opts.profile ?? new Profile();
   const lock = await prof.timeAsync('lock the lab', () => lockLab(spec.name, opts.lock));
   let handles: Handles | undefined;
+  let crew: Crew | undefined;
   try {
     const existing = readRecord(spec.name);
+    // A big lab that is not up yet: start the workers now, so they load while the kernel is observed and the plan made.
+    if (workers > 1 && spec.nodes.length >= MIN_SPLIT && existing?.state !== 'up') crew = new Crew(workers - 1);
     const { observed, handles: hs } = await prof.timeAsync('observe the kernel', () => observeLab(spec, existing));
     handles = hs;
     const plan = prof.time('plan', () => planLab(spec, observed));
@@ -154,9 +169,11 @@ export async function upLab(spec: LabSpec, opts: UpOptions = {}): Promise<UpResu
       handles.closeAll();
       return { lab: spec.name, noop: true, actions: [], counts: { added: 0, changed: 0, removed: 0 }, size: plan.counts, ms: Math.round(performance.now() - t0), plan };
     }
+    const split = workers > 1 && anySplit(plan.actions, workers, canSplit);
+    if (split) crew ??= new Crew(workers - 1);
     const record = existing ?? newRecord(spec.name, opts.file);
     if (opts.file !== undefined) record.file = opts.file;
-    const r = await applyPlan(plan, { spec, record, handles, onProgress: opts.onProgress, profile: prof });
+    const r = await applyPlan(plan, { spec, record, handles, onProgress: opts.onProgress, profile: prof, ...(split ? { crew } : {}) });
     if (plan.noop) {
       // The kernel matched but the record did not say so (lost, or from another file): write it.
       record.spec = spec;
@@ -168,6 +185,7 @@ export async function upLab(spec: LabSpec, opts: UpOptions = {}): Promise<UpResu
     return { ...r, ms: Math.round(performance.now() - t0), plan };
   } finally {
     handles?.closeAll();
+    await crew?.close();
     // A refused first up leaves no trace: no record, no lock file.
     lock.release(!fs.existsSync(recordPath(spec.name)));
   }

@@ -105,8 +105,8 @@ export class Lab {
     return planFor(this.spec);
   }
 
-  /** Make the kernel match the lab; a second up with no change does nothing. */
-  up(opts: { onProgress?: (p: Progress) => void; dryRun?: boolean } = {}): Promise<UpResult> {
+  /** Make the kernel match the lab; a second up with no change does nothing. `workers`: threads for a big lab (UpOptions.workers). */
+  up(opts: { onProgress?: (p: Progress) => void; dryRun?: boolean; workers?: number } = {}): Promise<UpResult> {
     const o: Parameters<typeof upLab>[1] = { ...opts };
     if (this.file !== undefined) o.file = this.file;
     return upLab(this.spec, o);

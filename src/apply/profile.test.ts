@@ -36,3 +36,15 @@ test('the rendering lists phases, then action kinds slowest first, then the CPU 
   assert.match(text, /waiting 0\.800 s/);
   assert.match(text, /peak RSS 80 MB/);
 });
+
+test('a profile with split groups says how each kind was shared and what the workers cost', () => {
+  const p = new Profile();
+  p.addSplit('create-veth', [520, 480]);
+  p.addSplit('create-veth', [10, 5]);
+  p.addWorker(0.5, { user: 0.1, system: 0.3 });
+  p.noteCrew(0.12, 12);
+  const text = renderProfile(p.report());
+  assert.match(text, /split over 2 threads \(main\+worker\): create-veth 530\+485, 12 of the main thread's taken/);
+  assert.match(text, /worker threads: ready 0\.120 s after they were started, busy 0\.500 s, CPU user 0\.10 s, system 0\.30 s/);
+  assert.doesNotMatch(renderProfile(new Profile().report()), /split over/);
+});

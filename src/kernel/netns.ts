@@ -4,8 +4,10 @@
  * inode is bind-mounted, with /run/netns itself a shared mount (so an unmount in one mount
  * namespace propagates to the others), set up under an flock on /run/netns.
  *
- * All switching between namespaces is synchronous and on the main thread: setns(X), work,
- * setns(home), with no await in between, so the process is never left in another namespace.
+ * All switching between namespaces is synchronous and on the calling thread: setns(X), work,
+ * setns(home), with no await in between, so the thread is never left in another namespace.
+ * setns and unshare act on the calling thread only, so a worker thread (apply/crew-worker.ts)
+ * switches on its own, with its own home fd (read from /proc/thread-self).
  */
 import * as fs from 'node:fs';
 import { KernelError, NsnetError, syscallError } from './errors.js';
@@ -25,10 +27,16 @@ export function validateNetnsName(name: string): void {
 }
 
 let homeFd = -1;
-/** An fd of the namespace this process started in (opened once, on the main thread). */
+/** An fd of the namespace this thread started in (opened once per thread: a worker thread has its own module state). */
 export function homeNetnsFd(): number {
   if (homeFd < 0) homeFd = fs.openSync('/proc/thread-self/ns/net', fs.constants.O_RDONLY);
   return homeFd;
+}
+
+/** Close the home fd of a thread that ends (a crew worker: apply/crew-worker.ts). */
+export function releaseHomeNetnsFd(): void {
+  if (homeFd >= 0) fs.closeSync(homeFd);
+  homeFd = -1;
 }
 
 let depth = 0;

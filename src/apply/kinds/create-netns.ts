@@ -1,6 +1,7 @@
 import { netns } from '../../api/namespaces.js';
 import type { ActionFor } from '../../plan/actions.js';
 import type { ApplyFn } from './context.js';
+import { splittable } from './split.js';
 
 const apply: ApplyFn<ActionFor<'create-netns'>> = async (a, c) => {
   // With IPv6 on, no DAD: the lab's addresses are checked unique, and the link-locals the kernel
@@ -11,4 +12,4 @@ const apply: ApplyFn<ActionFor<'create-netns'>> = async (a, c) => {
   // Mark it and bring lo up in one request, right after it exists.
   await h.link.set(1, { up: true, alias: c.mark });
 };
-export default apply;
+export default splittable(apply);

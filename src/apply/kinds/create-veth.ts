@@ -1,5 +1,6 @@
 import type { ActionFor, VethEnd } from '../../plan/actions.js';
 import type { ApplyFn } from './context.js';
+import { splittable } from './split.js';
 
 /**
  * Made from the end that needs nothing more once made: a node's interface (created up), rather
@@ -31,4 +32,4 @@ const apply: ApplyFn<ActionFor<'create-veth'>> = async (a, c) => {
   }
   if (o.altname !== undefined) await ho.link.addAltnames(oi, [o.altname]);
 };
-export default apply;
+export default splittable(apply);

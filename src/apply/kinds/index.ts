@@ -33,6 +33,7 @@ import runExec from './run-exec.js';
 import setImpair from './set-impair.js';
 import setLink from './set-link.js';
 import setSysctl from './set-sysctl.js';
+import { isSplittable } from './split.js';
 
 export const APPLY: { readonly [O in Op]: ApplyFn<ActionFor<O>> } = {
   'detach-uplink': detachUplink,
@@ -70,6 +71,12 @@ export async function applyAction(a: Action, c: ApplyContext): Promise<void> {
   const fn = APPLY[a.op] as ApplyFn<Action> | undefined;
   if (!fn) throw new Error(`no apply kind for action ${JSON.stringify(a.op)}`);
   await fn(a, c);
+}
+
+/** Whether an action may run on a second thread (its kind says so: see split.ts). */
+export function canSplit(a: Action): boolean {
+  const fn = APPLY[a.op] as ApplyFn<Action> | undefined;
+  return fn !== undefined && isSplittable(fn, a);
 }
 
 export { ApplyContext } from './context.js';

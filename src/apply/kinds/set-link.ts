@@ -2,6 +2,7 @@ import { setMac, randomMac } from '../../api/mac.js';
 import type { ActionFor } from '../../plan/actions.js';
 import { bridgeMtuDetour } from '../../plan/constants.js';
 import type { ApplyFn } from './context.js';
+import { splittable } from './split.js';
 
 const apply: ApplyFn<ActionFor<'set-link'>> = async (a, c) => {
   const i = a.name === 'lo' ? 1 : c.index(a.netns, a.name);
@@ -14,4 +15,4 @@ const apply: ApplyFn<ActionFor<'set-link'>> = async (a, c) => {
     ...(a.master === null ? { master: null } : a.master !== undefined ? { master: c.index(a.netns, a.master) } : {}),
   });
 };
-export default apply;
+export default splittable(apply);

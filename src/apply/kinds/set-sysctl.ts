@@ -2,6 +2,7 @@ import type { ActionFor } from '../../plan/actions.js';
 import { holdHostSysctl } from '../effects.js';
 import { writeRecord } from '../state.js';
 import type { ApplyFn } from './context.js';
+import { splittable } from './split.js';
 
 const apply: ApplyFn<ActionFor<'set-sysctl'>> = (a, c) => {
   const h = c.h(a.netns);
@@ -11,4 +12,5 @@ const apply: ApplyFn<ActionFor<'set-sysctl'>> = (a, c) => {
   }
   holdHostSysctl(h, c.lab, c.record.effects.sysctls, a.key, a.value, () => writeRecord(c.record));
 };
-export default apply;
+// A node's sysctl only: the host's is a shared effect, recorded (holdHostSysctl).
+export default splittable(apply, (a) => a.netns !== undefined);

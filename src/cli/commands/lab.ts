@@ -281,7 +281,8 @@ function registerUp(program: Command): void {
     .option('-j, --json', 'print the result as JSON')
     .option('--dry-run', 'show the plan, change nothing')
     .option('--profile', 'print where the time went (start-up, file, observe, plan, each action kind, kernel waits, CPU, peak RSS) on stderr')
-    .action(action(async (file: string, o: JsonOpt & { dryRun?: boolean; profile?: boolean }, cmd: Command) => {
+    .option('--workers <n>', 'threads that build a big lab (1: no worker thread; default 2 on a machine with 2 CPUs or more)', parseWorkers)
+    .action(action(async (file: string, o: JsonOpt & { dryRun?: boolean; profile?: boolean; workers?: number }, cmd: Command) => {
       if (o.dryRun) {
         const lab = await loadLab(file);
         const { renderPlan } = await import('../../plan/render.js');
@@ -297,7 +298,7 @@ function registerUp(program: Command): void {
       const { upLab, RefusedError, ApplyError } = profile ? await profile.timeAsync('load the apply code', load) : await load();
       const bar = progressLine();
       try {
-        const r = await upLab(lab.spec, { file: lab.file, profile, onProgress: (p) => bar.update(p), lock: { onWait: lockWait(lab.spec.name) } });
+        const r = await upLab(lab.spec, { file: lab.file, profile, onProgress: (p) => bar.update(p), lock: { onWait: lockWait(lab.spec.name) }, ...(o.workers !== undefined ? { workers: o.workers } : {}) });
         bar.clear();
         await printWarnings(r.plan, file);
         if (profile) await printProfile(profile);
@@ -317,6 +318,13 @@ function registerUp(program: Command): void {
         throw e;
       }
     }));
+}
+
+/** --workers N: a whole number from 1 to 64. */
+function parseWorkers(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > 64) throw new Usage(`--workers: expected a whole number from 1 to 64, got ${JSON.stringify(v)}`);
+  return n;
 }
 
 /** A profile whose clock starts with the process; the commands' own loading is its first span. */
