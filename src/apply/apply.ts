@@ -139,6 +139,8 @@ export interface UpOptions {
    * CPUs or more. A lab too small to gain (no group of MIN_SPLIT actions) starts no thread.
    */
   workers?: number;
+  /** @internal Workers already started (the CLI starts them before it reads a big file); up closes them. */
+  crew?: Crew;
 }
 
 export interface UpResult extends ApplyResult {
@@ -156,11 +158,11 @@ export async function upLab(spec: LabSpec, opts: UpOptions = {}): Promise<UpResu
   const prof = opts.profile ?? new Profile();
   const lock = await prof.timeAsync('lock the lab', () => lockLab(spec.name, opts.lock));
   let handles: Handles | undefined;
-  let crew: Crew | undefined;
+  let crew = workers > 1 ? opts.crew : undefined;
   try {
     const existing = readRecord(spec.name);
     // A big lab that is not up yet: start the workers now, so they load while the kernel is observed and the plan made.
-    if (workers > 1 && spec.nodes.length >= MIN_SPLIT && existing?.state !== 'up') crew = new Crew(workers - 1);
+    if (workers > 1 && spec.nodes.length >= MIN_SPLIT && existing?.state !== 'up') crew ??= new Crew(workers - 1);
     const { observed, handles: hs } = await prof.timeAsync('observe the kernel', () => observeLab(spec, existing));
     handles = hs;
     const plan = prof.time('plan', () => planLab(spec, observed));
@@ -185,7 +187,7 @@ export async function upLab(spec: LabSpec, opts: UpOptions = {}): Promise<UpResu
     return { ...r, ms: Math.round(performance.now() - t0), plan };
   } finally {
     handles?.closeAll();
-    await crew?.close();
+    await (opts.crew ?? crew)?.close();
     // A refused first up leaves no trace: no record, no lock file.
     lock.release(!fs.existsSync(recordPath(spec.name)));
   }

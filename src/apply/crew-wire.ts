@@ -58,7 +58,8 @@ export interface RunReply {
 }
 
 export type ToWorker = RunRequest | { type: 'end' };
-export type FromWorker = { type: 'ready' } | RunReply | { type: 'ended' };
+/** 'ready': the worker has loaded its modules, `at` epoch milliseconds. */
+export type FromWorker = { type: 'ready'; at: number } | RunReply | { type: 'ended' };
 
 export interface WireError {
   cls: 'KernelError' | 'NsnetError' | 'Error';

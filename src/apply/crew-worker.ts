@@ -5,7 +5,7 @@
  * they make them, and the journal written before the run lists what may be unmarked.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { hostNetns, releaseHostNetns } from '../api/handle.js';
+import { releaseHostNetns } from '../api/handle.js';
 import { releaseHomeNetnsFd } from '../kernel/netns.js';
 import { DONE, STOP, takeFront, threadCpu, toWire, type FromWorker, type RunReply, type RunRequest, type ToWorker } from './crew-wire.js';
 import { Handles } from './handles.js';
@@ -66,5 +66,4 @@ port.on('message', (m: ToWorker) => {
   port.close();
 });
 
-hostNetns(); // its socket opened now, while the main thread reads the file
-send({ type: 'ready' });
+send({ type: 'ready', at: performance.timeOrigin + performance.now() });

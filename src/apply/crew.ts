@@ -39,26 +39,32 @@ interface Member {
 export class Crew {
   private readonly members: Member[] = [];
   private readonly flags: Int32Array;
-  private readonly t0 = performance.now();
+  /** When the crew was started (epoch milliseconds: comparable with a worker's clock). */
+  private readonly t0 = performance.timeOrigin + performance.now();
   /** Seconds from start until the last worker was ready (undefined until then). */
   readyAfter?: number;
   private closed = false;
   private runs = 0;
 
-  /** Start `workers` worker threads (they load their modules meanwhile). */
+  /**
+   * Start `workers` worker threads (they load their modules meanwhile). Until its first run a
+   * worker does not keep the process alive, and close() ends it at once: a crew started on a
+   * guess (the CLI starts one for a big file before reading it) costs nothing when not used.
+   */
   constructor(workers: number) {
     const shared = new SharedArrayBuffer(4);
     this.flags = new Int32Array(shared);
     for (let w = 0; w < workers; w++) {
       const worker = new Worker(new URL('./crew-worker.js', import.meta.url), { workerData: { shared } });
+      worker.unref();
       const m: Member = { worker, ready: Promise.resolve(), pending: new Map() };
       m.ready = new Promise<void>((resolve, reject) => {
         worker.on('message', (msg: FromWorker) => {
           if (msg.type === 'ready') {
-            this.readyAfter = Math.max(this.readyAfter ?? 0, (performance.now() - this.t0) / 1000);
+            // The worker's own clock: the main thread may get the message long after, between two of its actions.
+            this.readyAfter = Math.max(this.readyAfter ?? 0, (msg.at - this.t0) / 1000);
             resolve();
-          }
-          else if (msg.type === 'ran') {
+          } else if (msg.type === 'ran') {
             m.pending.get(msg.id)?.resolve(msg);
             m.pending.delete(msg.id);
           }
@@ -123,6 +129,7 @@ export class Crew {
     m.queue = new Int32Array(queue);
     m.queue[QUEUE] = clusters.length << 16;
     const id = ++this.runs;
+    m.worker.ref();
     return new Promise<RunReply>((resolve, reject) => {
       m.pending.set(id, { resolve, reject });
       const msg: ToWorker = { type: 'run', id, queue, lab, clusters, closeAfter };
@@ -130,12 +137,16 @@ export class Crew {
     });
   }
 
-  /** End the workers: each closes its handles and sockets, then exits. */
+  /** End the workers: each closes its handles and sockets, then exits (one that never ran has none: it is stopped). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await Promise.all(this.members.map(async (m) => {
       if (m.failure) return;
+      if (this.runs === 0) {
+        void m.worker.terminate();
+        return;
+      }
       const ended = new Promise<void>((resolve) => m.worker.once('exit', () => resolve()));
       m.worker.postMessage({ type: 'end' } satisfies ToWorker);
       await ended;

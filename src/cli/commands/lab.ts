@@ -293,12 +293,13 @@ function registerUp(program: Command): void {
         return plan.refusals.length ? printRefusals(plan, file) : undefined;
       }
       const profile = o.profile ? await startProfile() : undefined;
+      const crew = await crewForFile(file, o.workers);
       const lab = profile ? await profile.timeAsync('read and validate the file', () => specOfFile(file)) : await specOfFile(file);
       const load = () => import('../../apply/apply.js');
       const { upLab, RefusedError, ApplyError } = profile ? await profile.timeAsync('load the apply code', load) : await load();
       const bar = progressLine();
       try {
-        const r = await upLab(lab.spec, { file: lab.file, profile, onProgress: (p) => bar.update(p), lock: { onWait: lockWait(lab.spec.name) }, ...(o.workers !== undefined ? { workers: o.workers } : {}) });
+        const r = await upLab(lab.spec, { file: lab.file, profile, onProgress: (p) => bar.update(p), lock: { onWait: lockWait(lab.spec.name) }, ...(o.workers !== undefined ? { workers: o.workers } : {}), ...(crew ? { crew } : {}) });
         bar.clear();
         await printWarnings(r.plan, file);
         if (profile) await printProfile(profile);
@@ -318,6 +319,24 @@ function registerUp(program: Command): void {
         throw e;
       }
     }));
+}
+
+/**
+ * Worker threads started before a big file is read (8 KiB or more: some 64 nodes), so that
+ * their start-up is hidden behind reading and validating it; up uses them or stops them.
+ */
+async function crewForFile(file: string, workers: number | undefined): Promise<import('../../apply/crew.js').Crew | undefined> {
+  const { statSync } = await import('node:fs');
+  let size = 0;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return undefined; // reading it says what is wrong
+  }
+  if (size < 8192) return undefined;
+  const { Crew, defaultWorkers } = await import('../../apply/crew.js');
+  const n = workers ?? defaultWorkers();
+  return n > 1 ? new Crew(n - 1) : undefined;
 }
 
 /** --workers N: a whole number from 1 to 64. */
