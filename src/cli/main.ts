@@ -10,6 +10,7 @@
 import './started.js'; // first: its clock reading is Node's start-up (up --profile)
 import type { Command } from 'commander';
 import { COMMANDS, commandNames } from './commands/index.js';
+import { keepYoungGenerationSmall } from './heap.js';
 import { cliMessage } from './message.js';
 
 /** The objects of `ip`, in ip's order so that abbreviations resolve as ip resolves them. */
@@ -196,6 +197,7 @@ export async function buildProgram(version: string, run: RunIp = runIp): Promise
 
 /** Run the command line `argv` (process.argv: node, script, words...). */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  keepYoungGenerationSmall();
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e; // `nsnet link | head`: stop quietly
   });
