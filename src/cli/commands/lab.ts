@@ -281,7 +281,7 @@ function registerUp(program: Command): void {
     .option('-j, --json', 'print the result as JSON')
     .option('--dry-run', 'show the plan, change nothing')
     .option('--profile', 'print where the time went (start-up, file, observe, plan, each action kind, kernel waits, CPU, peak RSS) on stderr')
-    .option('--workers <n>', 'threads that build a big lab (1: no worker thread; default 2 on a machine with 2 CPUs or more)', parseWorkers)
+    .option('--workers <n>', 'threads that build a big lab (default 1: no worker thread)', parseWorkers)
     .action(action(async (file: string, o: JsonOpt & { dryRun?: boolean; profile?: boolean; workers?: number }, cmd: Command) => {
       if (o.dryRun) {
         const lab = await loadLab(file);
@@ -294,9 +294,17 @@ function registerUp(program: Command): void {
       }
       const profile = o.profile ? await startProfile() : undefined;
       const crew = await crewForFile(file, o.workers);
-      const lab = profile ? await profile.timeAsync('read and validate the file', () => specOfFile(file)) : await specOfFile(file);
-      const load = () => import('../../apply/apply.js');
-      const { upLab, RefusedError, ApplyError } = profile ? await profile.timeAsync('load the apply code', load) : await load();
+      let lab: Awaited<ReturnType<typeof specOfFile>>;
+      let loaded: typeof import('../../apply/apply.js');
+      try {
+        lab = profile ? await profile.timeAsync('read and validate the file', () => specOfFile(file)) : await specOfFile(file);
+        const load = () => import('../../apply/apply.js');
+        loaded = profile ? await profile.timeAsync('load the apply code', load) : await load();
+      } catch (e) {
+        await crew?.close(); // a bad file: the workers started on a guess end here, or they would keep the process alive
+        throw e;
+      }
+      const { upLab, RefusedError, ApplyError } = loaded;
       const bar = progressLine();
       try {
         const r = await upLab(lab.spec, { file: lab.file, profile, onProgress: (p) => bar.update(p), lock: { onWait: lockWait(lab.spec.name) }, ...(o.workers !== undefined ? { workers: o.workers } : {}), ...(crew ? { crew } : {}) });
