@@ -1,2 +1,2 @@
-/** The errors the api throws (NsnetError, and KernelError for the kernel's refusals), for its callers. */
-export { KernelError, NsnetError } from '../kernel/errors.js';
+/** The errors the api throws (NsnetError, and KernelError for the kernel's refusals), and their hints' two wordings, for its callers. */
+export { KernelError, NsnetError, hintOf, withHint, type Caller, type Hint } from '../kernel/errors.js';

@@ -78,7 +78,7 @@ export async function downLab(lab: string, opts: DownOptions = {}): Promise<Down
     };
     const plan = planDown(observeDown(lab, record, handles));
     lap('prepare');
-    const run = new ApplyContext(lab, record ?? newRecord(lab), handles);
+    const run = new ApplyContext(lab, record ?? newRecord(lab), handles, 'down');
     try {
       await runActions(plan.actions, run, handles, { onProgress: (p) => lap(PHASE_OF[p.action.op] ?? 'prepare') });
     } catch (e) {
@@ -119,7 +119,7 @@ function settle(lab: string, plan: DownPlan, record: LabRecord | undefined, hand
   return waitFreed(handles, plan.going, {
     timeoutMs,
     more: () => host.link.briefList().filter((l) => downsHostLink(lab, l, intended)).map((l) => ({ index: l.index, name: l.name })),
-    timeout: (left, ms) => new LabError('DOWN_STUCK', lab, `lab ${lab}: ${left.length} device(s) with its mark are still in the host namespace after ${ms / 1000} s (${left.slice(0, 5).map((l) => l.name).join(', ')})`, 'a process may hold one of its namespaces open; stop it, then call lab.down() again'),
+    timeout: (left, ms) => new LabError('DOWN_STUCK', lab, `lab ${lab}: ${left.length} device(s) with its mark are still in the host namespace after ${ms / 1000} s (${left.slice(0, 5).map((l) => l.name).join(', ')})`),
   });
 }
 

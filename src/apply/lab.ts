@@ -81,7 +81,7 @@ export class Lab {
   static byName(name: string): Lab {
     const r = readRecord(name);
     const spec = r?.spec ?? r?.pending;
-    if (!spec) throw new LabError('NO_LAB', name, `lab ${name} is not up on this host (no record)`, 'build it with lab.up() first');
+    if (!spec) throw new LabError('NO_LAB', name, `lab ${name} is not up on this host (no record)`);
     return new Lab(spec, r?.file);
   }
 

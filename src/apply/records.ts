@@ -19,9 +19,6 @@ import type { LabSpec } from '../topology/model.js';
 import { LAB_NAME_RE } from '../topology/names.js';
 import { LabError } from './errors.js';
 
-/** What to do about a record nsnet cannot read (the CLI words it as nsnet down --lab NAME). */
-const BAD_RECORD_HINT = "move it away; lab.down() still finds the lab's objects by their marks";
-
 export const RECORD_VERSION = 1;
 
 export interface LabRecord {
@@ -83,10 +80,10 @@ export function readRecord(lab: string): LabRecord | undefined {
   try {
     r = JSON.parse(text) as LabRecord;
   } catch (e) {
-    throw new LabError('BAD_RECORD', lab, `the record of lab ${lab} (${p}) is not valid JSON: ${(e as Error).message}`, BAD_RECORD_HINT);
+    throw new LabError('BAD_RECORD', lab, `the record of lab ${lab} (${p}) is not valid JSON: ${(e as Error).message}`);
   }
   if (r.version !== RECORD_VERSION || r.lab !== lab) {
-    throw new LabError('BAD_RECORD', lab, `the record of lab ${lab} (${p}) is of another version or lab`, BAD_RECORD_HINT);
+    throw new LabError('BAD_RECORD', lab, `the record of lab ${lab} (${p}) is of another version or lab`);
   }
   r.intended ??= { namespaces: [], hostLinks: [] };
   r.namespaces ??= {};

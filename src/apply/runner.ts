@@ -8,7 +8,7 @@
  * on all of them before the next action. A failure on any thread stops the others before their
  * next action; the ApplyError names the action that failed and counts what all threads did.
  */
-import { NsnetError } from '../api/errors.js';
+import { NsnetError, type Caller, type Hint } from '../api/errors.js';
 import { opSign, type Action } from '../plan/actions.js';
 import type { Crew } from './crew.js';
 import { fromWire, type RunReply } from './crew-wire.js';
@@ -26,19 +26,31 @@ export interface Progress {
   action: Action;
 }
 
-/** A kernel refusal (or a failed command) halfway: what was done stays, and the record says so. */
+/**
+ * A kernel refusal (or a failed command) halfway: what was done stays, and the record says so.
+ * Its message is the step that failed, the cause and the way on, in the library's words
+ * (`lab.up()`, `lab.down()`); messageFor('cli') says the same in the command line's (`nsnet up`).
+ */
 export class ApplyError extends NsnetError {
   override name = 'ApplyError';
   /** "lab router: add-addr h1:eth0 failed": what failed, before the cause. */
   readonly step: string;
   constructor(readonly lab: string, readonly action: Action, readonly done: number, override readonly cause: unknown) {
-    const why = cause instanceof Error ? cause.message : String(cause);
     const step = `lab ${lab}: ${action.op} ${action.target} failed`;
-    super(cause instanceof NsnetError ? cause.code : 'APPLY', `${step}: ${why}`, action.target,
-      `${done} action${done === 1 ? '' : 's'} done before it; fix the cause and call lab.up() again to finish, or lab.down() to remove what was made`);
+    // The cause's own hint (in both wordings) comes first, then what this error adds.
+    const why = cause instanceof NsnetError ? cause.detail : cause instanceof Error ? cause.message : String(cause);
+    const before = `${done} action${done === 1 ? '' : 's'} done before it`;
+    const hint = (c: Caller) => [cause instanceof NsnetError ? cause.hints?.[c] : undefined, before, WAY_ON[c]].filter(Boolean).join('; ');
+    super(cause instanceof NsnetError ? cause.code : 'APPLY', `${step}: ${why}`, action.target, { lib: hint('lib'), cli: hint('cli') });
     this.step = step;
   }
 }
+
+/** The way on after a refusal halfway through up. */
+const WAY_ON: Hint = {
+  lib: 'fix the cause and call lab.up() again to finish, or lab.down() to remove what was made',
+  cli: 'fix the cause and run nsnet up again to finish, or nsnet down to remove what was made',
+};
 
 export interface RunOptions {
   onProgress?: (p: Progress) => void;

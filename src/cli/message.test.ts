@@ -24,20 +24,43 @@ test('a refusal halfway through up: the library says lab.up()/lab.down(), the co
   assert.match(cliMessage(new ApplyError('router', action, 3, cause)), /; 3 actions done before it;/);
 });
 
-test('lab errors: the library names its calls, the command line its commands (by code, with the lab\'s name)', () => {
-  const cases: Array<[LabError, RegExp, string]> = [
-    [new LabError('BAD_RECORD', 'gamma', 'the record of lab gamma (/run/nsnet/gamma.json) is not valid JSON', "move it away; lab.down() still finds the lab's objects by their marks"),
-      /lab\.down\(\)/, "the record of lab gamma (/run/nsnet/gamma.json) is not valid JSON; move it away; nsnet down --lab gamma still finds the lab's objects by their marks"],
-    [new LabError('NO_LAB', 'nosuch', 'lab nosuch is not up on this host (no record)', 'build it with lab.up() first'),
-      /lab\.up\(\)/, 'lab nosuch is not up on this host (no record); list labs with nsnet labs'],
-    [new LabError('DOWN_STUCK', 'router', 'lab router: 1 device(s) with its mark are still in the host namespace after 5 s (r-eth0)', 'a process may hold one of its namespaces open; stop it, then call lab.down() again'),
-      /lab\.down\(\)/, 'lab router: 1 device(s) with its mark are still in the host namespace after 5 s (r-eth0); a process may hold one of its namespaces open; see nsnet labs, then run nsnet down --lab router again'],
+test('lab errors: the library names its calls, the command line its commands (with the lab\'s name)', () => {
+  const cases: Array<[LabError, string, string]> = [
+    [new LabError('BAD_RECORD', 'gamma', 'the record of lab gamma (/run/nsnet/gamma.json) is not valid JSON'),
+      "the record of lab gamma (/run/nsnet/gamma.json) is not valid JSON; move it away; lab.down() still finds the lab's objects by their marks",
+      "the record of lab gamma (/run/nsnet/gamma.json) is not valid JSON; move it away; nsnet down --lab gamma still finds the lab's objects by their marks"],
+    [new LabError('NO_LAB', 'nosuch', 'lab nosuch is not up on this host (no record)'),
+      'lab nosuch is not up on this host (no record); build it first with Lab.load(file).up() (or Lab.from(topology).up())',
+      'lab nosuch is not up on this host (no record); list labs with nsnet labs'],
+    [new LabError('DOWN_STUCK', 'router', 'lab router: 1 device(s) with its mark are still in the host namespace after 5 s (r-eth0)'),
+      "lab router: 1 device(s) with its mark are still in the host namespace after 5 s (r-eth0); a process may hold one of its namespaces open; stop it, then call Lab.byName('router').down() again",
+      'lab router: 1 device(s) with its mark are still in the host namespace after 5 s (r-eth0); a process may hold one of its namespaces open; stop it, then run nsnet down --lab router again'],
+    [new LabError('LINK_STUCK', 'router', 'link r-h1 is still there 5 s after its peer\'s namespace was deleted', { object: 'link r-h1' }),
+      'link r-h1 is still there 5 s after its peer\'s namespace was deleted; a process may hold that namespace open; call lab.up() again once it is gone',
+      'link r-h1 is still there 5 s after its peer\'s namespace was deleted; a process may hold that namespace open; run nsnet up again once it is gone'],
   ];
   for (const [e, lib, cli] of cases) {
-    assert.doesNotMatch(e.message, /nsnet /, e.message);
-    assert.match(e.message, lib);
+    assert.equal(e.message, lib);
+    assert.equal(e.messageFor('lib'), lib);
     assert.equal(cliMessage(e), cli);
   }
+});
+
+test('a link stuck during down says to run down again, not up', () => {
+  const e = new LabError('LINK_STUCK', 'router', 'link r-h1 is still there 5 s after its peer\'s namespace was deleted', { object: 'link r-h1', during: 'down' });
+  assert.equal(e.object, 'link r-h1');
+  assert.match(e.message, /call Lab\.byName\('router'\)\.down\(\) again once it is gone$/);
+  assert.match(cliMessage(e), /run nsnet down --lab router again once it is gone$/);
+  assert.doesNotMatch(`${e.message} ${cliMessage(e)}`, /up/);
+});
+
+test('a refusal halfway whose cause has no hint of its own: the way on only', () => {
+  const action = { op: 'set-sysctl', target: 'sysctl net.ipv4.x in r1', reason: 'new' } as unknown as Action;
+  const e = new ApplyError('router', action, 0, new Error('boom'));
+  assert.equal(e.code, 'APPLY');
+  assert.equal(e.detail, 'lab router: set-sysctl sysctl net.ipv4.x in r1 failed: boom');
+  assert.equal(e.message, 'lab router: set-sysctl sysctl net.ipv4.x in r1 failed: boom; 0 actions done before it; fix the cause and call lab.up() again to finish, or lab.down() to remove what was made');
+  assert.equal(e.messageFor('cli'), 'lab router: set-sysctl sysctl net.ipv4.x in r1 failed: boom; 0 actions done before it; fix the cause and run nsnet up again to finish, or nsnet down to remove what was made');
 });
 
 test('errors without a command-line wording print as they are, on one line', () => {

@@ -11,6 +11,19 @@ export interface Hint {
 }
 export type Caller = keyof Hint;
 
+/** A hint in both wordings: a plain string is the same for the library and the command line. */
+export function hintOf(hint: string | Hint): Hint;
+export function hintOf(hint: string | Hint | undefined): Hint | undefined;
+export function hintOf(hint: string | Hint | undefined): Hint | undefined {
+  return typeof hint === 'string' ? { lib: hint, cli: hint } : hint;
+}
+
+/** "what is wrong; what to do", what to do in the words of `caller` (the one rule every error and refusal follows). */
+export function withHint(detail: string, hint: string | Hint | undefined, caller: Caller): string {
+  const h = hintOf(hint);
+  return h ? `${detail}; ${h[caller]}` : detail;
+}
+
 /**
  * Base class of every error nsnet throws on purpose. `code` is stable and machine-readable
  * (an errno name such as 'EEXIST' for kernel errors, an nsnet code such as 'INVALID_NAME'
@@ -23,15 +36,16 @@ export class NsnetError extends Error {
   readonly hint?: string;
   /** The message without the hint. */
   readonly detail: string;
-  private readonly hints?: Hint;
+  /** What to do next, in both wordings. */
+  readonly hints?: Hint;
   constructor(
     readonly code: string,
     message: string,
     readonly object?: string,
     hint?: string | Hint,
   ) {
-    const hints = typeof hint === 'string' ? { lib: hint, cli: hint } : hint;
-    super(hints ? `${message}; ${hints.lib}` : message);
+    const hints = hintOf(hint);
+    super(withHint(message, hints, 'lib'));
     this.detail = message;
     this.hints = hints;
     this.hint = hints?.lib;
@@ -39,7 +53,7 @@ export class NsnetError extends Error {
 
   /** The message with the hint in the words of `caller`. */
   messageFor(caller: Caller): string {
-    return this.hints ? `${this.detail}; ${this.hints[caller]}` : this.message;
+    return withHint(this.detail, this.hints, caller);
   }
 }
 

@@ -10,6 +10,7 @@ import { HOST } from '../../plan/desired.js';
 import { markFor } from '../../plan/observed.js';
 import type { Handles } from '../handles.js';
 import { waitFreed } from '../settle.js';
+import { LabError, type During } from '../errors.js';
 import type { LabRecord } from '../state.js';
 
 /** What a run removed and restored, for down's result (up counts its actions instead). */
@@ -32,7 +33,7 @@ export class ApplyContext {
   private readonly idx = new Map<string, number>();
   private readonly frees: FreedLink[] = [];
 
-  constructor(readonly lab: string, readonly record: LabRecord, readonly handles: Handles) {
+  constructor(readonly lab: string, readonly record: LabRecord, readonly handles: Handles, readonly during: During = 'up') {
     this.mark = markFor(lab);
   }
 
@@ -81,7 +82,7 @@ export class ApplyContext {
     await waitFreed(this.handles, links, {
       timeout: (left, ms) => {
         const f = left[left.length - 1]!;
-        return new NsnetError('LINK_STUCK', `link ${f.name}${f.netns ? ` in ${f.netns}` : ''} is still there ${ms / 1000} s after its peer's namespace was deleted`, `link ${f.name}`, 'a process may hold that namespace open; call lab.up() again once it is gone');
+        return new LabError('LINK_STUCK', this.lab, `link ${f.name}${f.netns ? ` in ${f.netns}` : ''} is still there ${ms / 1000} s after its peer's namespace was deleted`, { object: `link ${f.name}`, during: this.during });
       },
     });
   }
