@@ -14,11 +14,12 @@
  * nothing just made is listed again; handles are closed after their last use.
  */
 import * as fs from 'node:fs';
-import { NsnetError } from '../api/errors.js';
+import { NsnetError, type Caller } from '../api/errors.js';
 import { netnsFile } from '../api/netns-files.js';
 import type { Action, Plan, Refusal } from '../plan/actions.js';
 import { createdBy } from '../plan/kinds/index.js';
 import { planLab } from '../plan/plan.js';
+import { refusalText } from '../plan/render.js';
 import type { LabSpec } from '../topology/model.js';
 import { checkWorkers, Crew, defaultWorkers } from './crew.js';
 import { Handles } from './handles.js';
@@ -44,11 +45,24 @@ export interface ApplyResult {
   ms: number;
 }
 
-/** `up` will not go ahead: objects with the lab's names that it does not own, missing NICs... */
+function refusedText(lab: string, refusals: readonly Refusal[], caller: Caller): string {
+  const each = refusals.map((r) => refusalText(r, caller));
+  return each.length === 1 ? each[0]! : `lab ${lab}: ${each.length} problems: ${each.join('; ')}`;
+}
+
+/**
+ * `up` will not go ahead: objects with the lab's names that it does not own, missing NICs...
+ * Nothing was changed. message: each refusal in the library's words; messageFor('cli'): in nsnet's.
+ */
 export class RefusedError extends NsnetError {
   override name = 'RefusedError';
   constructor(readonly lab: string, readonly refusals: Refusal[]) {
-    super('REFUSED', refusals.length === 1 ? refusals[0]!.message : `lab ${lab}: ${refusals.length} problems: ${refusals.map((r) => r.message).join('; ')}`, `lab ${lab}`);
+    super('REFUSED', refusedText(lab, refusals, 'lib'), `lab ${lab}`);
+  }
+
+  /** Every refusal, each with what to do in the words of `caller`. */
+  override messageFor(caller: Caller): string {
+    return refusedText(this.lab, this.refusals, caller);
   }
 }
 
@@ -100,7 +114,8 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   } catch (e) {
     handles.closeAll();
     record.state = 'failed';
-    record.error = (e as Error).message;
+    // What failed, without what to do: whoever reads the record (status, labs) words that itself.
+    record.error = e instanceof NsnetError ? e.detail : (e as Error).message;
     writeRecord(record);
     throw e;
   }

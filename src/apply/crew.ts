@@ -75,7 +75,9 @@ export class Crew {
           }
         });
         const fail = (e: Error): void => {
-          m.failure = new NsnetError('WORKER', `a worker thread of nsnet stopped: ${e.message}`, 'worker thread', 'run again with --workers 1 and report this');
+          m.failure = new NsnetError('WORKER', `a worker thread of nsnet stopped: ${e.message}`, 'worker thread', {
+            lib: 'call lab.up({ workers: 1 }) again and report this', cli: 'run nsnet up again with --workers 1 and report this',
+          });
           reject(m.failure);
           for (const p of m.pending.values()) p.reject(m.failure);
           m.pending.clear();

@@ -39,7 +39,8 @@ async function withOpened<T>(fn: (o: Opened) => Promise<T>): Promise<T> {
 }
 
 function needVeth(r: ResolvedEnd, what: string): asserts r is Required<ResolvedEnd> {
-  if (!r.peer || !r.link) throw new NsnetError('NOT_A_CABLE', `${r.end.label} is not an end of a veth link; ${what} works on the lab's veth links`, r.end.label);
+  if (!r.peer || !r.link) throw new NsnetError('NOT_A_CABLE', `${r.end.label} is not an end of a veth link`, r.end.label,
+    `${what} works on the lab's veth links: name an end of one (NODE:IF)`);
 }
 
 /** Set (replace) the impairment of traffic leaving NODE:IF; an empty spec clears it. */

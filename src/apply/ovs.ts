@@ -3,7 +3,7 @@
  * the file, or an earlier one, has OVS bridges, or the lab holds nsnet's daemons), and `down`'s
  * removal of every OVS bridge marked with the lab, then the lab's hold on the daemons.
  */
-import { NsnetError } from '../api/errors.js';
+import { hintOf, NsnetError } from '../api/errors.js';
 import {
   daemonPid, deleteBridge, waitApplied, findInstalled, hostDbSocket, observeSwitch, ovsDbSocket, OvsdbClient, ovsUsers, releaseOvs, reviveOvs,
 } from '../api/ovs/index.js';
@@ -36,13 +36,13 @@ async function liveSocket(): Promise<{ sock?: string; revived: boolean }> {
 
 export async function observeOvs(lab: string, specs: LabSpec[]): Promise<ObservedOvs | undefined> {
   if (!specs.some(hasOvs) && !ovsUsers().includes(lab)) return undefined;
-  let missing: string | undefined;
+  let missing: ObservedOvs['missing'];
   if (!hostDbSocket()) {
     try {
       findInstalled();
     } catch (e) {
       if (!(e instanceof NsnetError)) throw e;
-      missing = e.message;
+      missing = { detail: e.detail, hint: e.hints ?? hintOf('install Open vSwitch') };
     }
   }
   const { sock, revived } = await liveSocket();

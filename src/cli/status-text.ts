@@ -3,6 +3,7 @@
  */
 import { formatImpair } from '../api/impairspec.js';
 import type { LabStatus, LinkStatus, OvsBridgeStatus, OvsPortStatus } from '../apply/status.js';
+import { refusalText } from '../plan/render.js';
 
 /** Status as text, for `nsnet status`. */
 export function renderStatus(s: LabStatus): string {
@@ -34,7 +35,7 @@ export function renderStatus(s: LabStatus): string {
   if (s.uplinks.nat) lines.push(`  uplink: NAT of ${s.uplinks.nat.subnets.join(', ')} (nftables table ip ${s.uplinks.nat.table})`);
   if (s.refusals.length) {
     lines.push('  problems:');
-    for (const r of s.refusals) lines.push(`    ! ${r.message}`);
+    for (const r of s.refusals) lines.push(`    ! ${refusalText(r, 'cli')}`);
   }
   if (s.drift.length) {
     lines.push('  drift (what up would change):');

@@ -4,6 +4,7 @@
  *
  * The actions themselves are kinds, one file each in ./kinds/ (registry: ./kinds/index.ts).
  */
+import type { Hint } from '../api/errors.js';
 import type { Action } from './kinds/index.js';
 
 export type { Action, ActionFor, Op, VethEnd, FreedLink } from './kinds/index.js';
@@ -18,19 +19,28 @@ export interface Refusal {
     | 'FOREIGN_OVS_BRIDGE' | 'OVS_MISSING' | 'OVS_PORT_IN_USE' | 'KERNEL_FEATURE';
   /** The object: "namespace h1", "link br0 in the host namespace". */
   object: string;
-  /** One line: what is wrong and what to do. */
-  message: string;
+  /** One line: what is wrong. */
+  detail: string;
+  /**
+   * What to do, in the library's words (`lib`: its calls, `Lab.byName('x').down()`) and the
+   * command line's (`cli`: `nsnet down --lab x`); refusalText() joins detail and one of them.
+   */
+  hint: Hint;
   /** Where in the topology file the object comes from: ['nodes', 'h1'], ['links', 3]. */
   path: (string | number)[];
 }
 
-/** Something up does but the user may not want (it goes ahead): located like a refusal. */
+/** Something up does but the user may not want (it goes ahead): located and worded like a refusal. */
 export interface PlanWarning {
   code: 'HOST_SUBNET_OVERLAP';
   object: string;
-  message: string;
+  detail: string;
+  hint: Hint;
   path: (string | number)[];
 }
+
+/** A refusal or warning as a planner step writes it: a hint that reads the same for both callers may be one string. */
+export type Draft<T extends { hint: Hint }> = Omit<T, 'hint'> & { hint: string | Hint };
 
 export interface Plan {
   lab: string;

@@ -7,7 +7,7 @@ import type { ImpairSpec } from '../api/impairspec.js';
 import type { LabSpec } from '../topology/model.js';
 import type { Plan } from './actions.js';
 import { planLab } from './plan.js';
-import { renderPlan } from './render.js';
+import { refusalText, renderPlan } from './render.js';
 import { routerLab, SimKernel, simUp, starLab } from '../../test/helpers/sim.js';
 
 const up = simUp;
@@ -91,10 +91,10 @@ test('netem-only fields are refused before anything changes, naming the missing 
   const k = new SimKernel();
   const s = impaired({ delay: '20ms', jitter: '5ms' }, { duplicate: '1%' });
   const p = planLab(s, k.observe(s));
-  assert.deepEqual(p.refusals.map((r) => [r.code, r.message]), [
-    ['KERNEL_FEATURE', "link eth0 in h1: duplicate needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks"],
-    ['KERNEL_FEATURE', "link eth0 in r1: duplicate needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks"],
-    ['KERNEL_FEATURE', "link eth1 in r1: delay needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks"],
+  assert.deepEqual(p.refusals.map((r) => [r.code, refusalText(r)]), [
+    ['KERNEL_FEATURE', "link eth0 in h1: duplicate needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks; drop that impairment from the file, or use a kernel that has it"],
+    ['KERNEL_FEATURE', "link eth0 in r1: duplicate needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks; drop that impairment from the file, or use a kernel that has it"],
+    ['KERNEL_FEATURE', "link eth1 in r1: delay needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks; drop that impairment from the file, or use a kernel that has it"],
   ]);
   assert.deepEqual(p.refusals.map((r) => r.path), [['links', 0, 'impair'], ['links', 0, 'impair'], ['nodes', 'r1', 'interfaces', 'eth1', 'impair']]);
   k.features = { netem: true, tbf: true, htb: true, clsact: true, cls_bpf: true, ifb: true };

@@ -1,7 +1,7 @@
 export { planLab, IPV6_SYSCTLS, IP_FORWARD, natTableName } from './plan.js';
-export { renderPlan } from './render.js';
+export { renderPlan, refusalText } from './render.js';
 export { pathOfAction } from './locate.js';
-export type { Action, ActionFor, Op, Plan, Refusal, VethEnd } from './actions.js';
+export type { Action, ActionFor, Op, Plan, PlanWarning, Refusal, VethEnd } from './actions.js';
 export { opSign } from './actions.js';
 export {
   markFor, labOfMark, nothingObserved, emptyEffects,

@@ -4,6 +4,7 @@
  * tests build it by hand. Namespaces are keyed by their /run/netns name; the host namespace
  * is never a key (its objects are under `host`).
  */
+import type { Hint } from '../api/errors.js';
 import type { Features } from '../api/featureset.js';
 import type { ImpairSpec } from '../api/impairspec.js';
 import type { ObservedBridge } from '../api/ovs/switch.js';
@@ -161,8 +162,8 @@ export interface ObservedLab {
 
 /** What Open vSwitch holds, as far as the lab's plan needs it. */
 export interface ObservedOvs {
-  /** Why OVS cannot be used (not installed), in one line; undefined when it can. */
-  missing?: string;
+  /** Why OVS cannot be used (not installed) and what to do; undefined when it can. */
+  missing?: { detail: string; hint: Hint };
   /** Whether an ovsdb-server answers (the host's or nsnet's); if not, there are no bridges yet. */
   running: boolean;
   /** Every bridge, with its ports and owners. */

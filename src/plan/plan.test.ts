@@ -4,7 +4,7 @@ import type { LabSpec } from '../topology/model.js';
 import type { Action, Plan } from './actions.js';
 import { markFor, nothingObserved } from './observed.js';
 import { planLab } from './plan.js';
-import { renderPlan } from './render.js';
+import { refusalText, renderPlan } from './render.js';
 import { node, routerLab, SimKernel, simUp, spec, starLab, veth } from '../../test/helpers/sim.js';
 
 const ops = (p: Plan) => p.actions.map((a) => a.op);
@@ -237,7 +237,7 @@ test('a namespace with a node\'s name that the lab did not make → a refusal na
   assert.equal(r.code, 'FOREIGN_NETNS');
   assert.equal(r.object, 'namespace r1');
   assert.deepEqual(r.path, ['nodes', 'r1']);
-  assert.match(r.message, /namespace r1 .*node r1.* exists and was not made by lab router/);
+  assert.match(refusalText(r), /namespace r1 .*node r1.* exists and was not made by lab router/);
   assert.ok(!p.actions.some((a) => 'netns' in a && a.netns === 'r1' || JSON.stringify(a).includes('"r1"')), 'nothing is planned in r1');
   assert.match(renderPlan(p), /cannot go ahead/);
 });
@@ -250,7 +250,14 @@ test('a namespace of another lab, and a host link with a bridge\'s name → refu
   const p = planLab(s, k.observe(s));
   const codes = p.refusals.map((r) => `${r.code} ${r.object}`).sort();
   assert.deepEqual(codes, ['FOREIGN_LINK link br0 in the host namespace', 'OTHER_LAB namespace h3']);
-  assert.match(p.refusals.find((r) => r.code === 'OTHER_LAB')!.message, /belongs to lab other/);
+  const other = p.refusals.find((r) => r.code === 'OTHER_LAB')!;
+  assert.equal(refusalText(other), "namespace h3 (node h3) belongs to lab other; take that lab down (Lab.byName('other').down()) or rename the node");
+  assert.equal(refusalText(other, 'cli'), 'namespace h3 (node h3) belongs to lab other; take that lab down (nsnet down --lab other) or rename the node');
+  const foreign = p.refusals.find((r) => r.code === 'FOREIGN_LINK')!;
+  assert.match(refusalText(foreign), /; delete it \(hostNetns\(\)\.link\.del\('br0'\)\) or rename it in the file$/);
+  assert.match(refusalText(foreign, 'cli'), /; delete it \(nsnet link del br0\) or rename it in the file$/);
+  assert.doesNotMatch(renderPlan(p), /nsnet /, 'the plan as the library renders it names no command');
+  assert.match(renderPlan(p, 'cli'), /nsnet down --lab other/);
   assert.deepEqual(p.refusals.find((r) => r.code === 'FOREIGN_LINK')!.path, ['bridges', 'br0']);
 });
 
@@ -295,13 +302,13 @@ test('bridge uplink: missing NIC refused; NIC of a foreign bridge refused; attac
   s.uplinks = [{ kind: 'bridge', bridge: 'br0', nic: 'eth9' }];
   let p = planLab(s, k.observe(s));
   assert.deepEqual(p.refusals.map((r) => [r.code, r.path]), [['MISSING_NIC', ['uplinks', 0, 'interface']]]);
-  assert.match(p.refusals[0]!.message, /eth9, which does not exist/);
+  assert.match(refusalText(p.refusals[0]!), /eth9, which does not exist/);
 
   k.hostLink({ name: 'eth9', up: false, master: 'docker0' });
   k.hostLink({ name: 'docker0', kind: 'bridge', up: true });
   p = planLab(s, k.observe(s));
   assert.deepEqual(p.refusals.map((r) => r.code), ['NIC_IN_USE']);
-  assert.match(p.refusals[0]!.message, /port of docker0/);
+  assert.match(refusalText(p.refusals[0]!), /port of docker0/);
 
   delete k.get('').links.get('eth9')!.master;
   p = up(k, s);
@@ -326,7 +333,7 @@ test('NAT uplink: no nft → refusal naming the package; else table + ip_forward
   k.nft = false;
   let p = planLab(s, k.observe(s));
   assert.deepEqual(p.refusals.map((r) => r.code), ['NO_NFT']);
-  assert.match(p.refusals[0]!.message, /nftables/);
+  assert.match(refusalText(p.refusals[0]!), /nftables/);
   k.nft = true;
   p = up(k, s);
   assert.deepEqual(ops(p).slice(-2), ['add-nat', 'set-sysctl']);

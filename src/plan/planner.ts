@@ -5,7 +5,8 @@
  * order and sorts the actions by their kinds' ranks. Pure.
  */
 import type { LabSpec } from '../topology/model.js';
-import type { Action, Plan, PlanWarning, Refusal } from './actions.js';
+import { hintOf } from '../api/errors.js';
+import type { Action, Draft, Plan, PlanWarning, Refusal } from './actions.js';
 import { HOST, indexLab, type DesiredLab, type DesiredLink } from './desired.js';
 import { linkKey } from './host.js';
 import { canonIp } from './keys.js';
@@ -63,8 +64,12 @@ export class Planner {
     this.planned.push(a);
   }
 
-  refuse(r: Refusal): void {
-    this.refusals.push(r);
+  refuse(r: Draft<Refusal>): void {
+    this.refusals.push({ ...r, hint: hintOf(r.hint) });
+  }
+
+  warn(w: Draft<PlanWarning>): void {
+    this.warnings.push({ ...w, hint: hintOf(w.hint) });
   }
 
   plan(): Plan {

@@ -7,14 +7,21 @@
  *     - delete-link    link eth9 in r1                       not in the file any more
  *   3 to add, 1 to change, 1 to remove
  */
-import { opSign, type Plan } from './actions.js';
+import { withHint, type Caller } from '../api/errors.js';
+import { opSign, type Plan, type PlanWarning, type Refusal } from './actions.js';
 import type { DownPlan } from './down.js';
 
-export function renderPlan(plan: Plan): string {
+/** A refusal or warning in one line: what is wrong; what to do, in the words of `caller` (the library's by default). */
+export function refusalText(r: Pick<Refusal | PlanWarning, 'detail' | 'hint'>, caller: Caller = 'lib'): string {
+  return withHint(r.detail, r.hint, caller);
+}
+
+/** The plan as text; its refusals say what to do in the words of `caller` (the library's by default, 'cli' for nsnet). */
+export function renderPlan(plan: Plan, caller: Caller = 'lib'): string {
   const lines: string[] = [];
   if (plan.refusals.length) {
     lines.push(`lab ${plan.lab}: cannot go ahead (${plan.refusals.length} problem${plan.refusals.length === 1 ? '' : 's'}):`);
-    for (const r of plan.refusals) lines.push(`  ! ${r.message}`);
+    for (const r of plan.refusals) lines.push(`  ! ${refusalText(r, caller)}`);
     if (!plan.actions.length) return lines.join('\n');
     lines.push('what up would do once they are solved:');
   }

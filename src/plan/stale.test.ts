@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nothingObserved, type ObservedLab } from './observed.js';
 import { planLab } from './plan.js';
+import { refusalText } from './render.js';
 import { routerLab } from '../../test/helpers/sim.js';
 
 function withStale(o: ObservedLab, ns: string): ObservedLab {
@@ -37,6 +38,6 @@ test('a stale file the lab knows nothing of: refused, naming it, and left alone'
   const p = planLab(routerLab(), withStale(nothingObserved('router'), 'h1'));
   assert.equal(p.refusals.length, 1);
   assert.equal(p.refusals[0]!.code, 'STALE_NETNS');
-  assert.match(p.refusals[0]!.message, /\/run\/netns\/h1 exists but is not a namespace/);
+  assert.match(refusalText(p.refusals[0]!), /\/run\/netns\/h1 exists but is not a namespace/);
   assert.ok(!p.actions.some((a) => a.op === 'delete-netns'));
 });

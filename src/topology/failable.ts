@@ -40,7 +40,7 @@ export function expandFailable(lab: LabSpec, failable: Set<number>, issues: Issu
   lab.links.forEach((l, i) => {
     if (!failable.has(i)) return void links.push(l);
     if (l.kind !== 'veth' || l.a.node === undefined || l.b.node === undefined || l.a.bridge !== undefined || l.b.bridge !== undefined) {
-      issues.error('BAD_LINK', ['links', i, 'failable'], 'failable: true is for a veth between two nodes; a node-to-bridge link fails at its bridge port already (nsnet link-down), so drop failable there');
+      issues.error('BAD_LINK', ['links', i, 'failable'], 'failable: true is for a veth between two nodes; a node-to-bridge link can already be cut at its bridge port, so drop failable there');
       return void links.push(l);
     }
     wires ??= { name: WIRES, netns: wiresNetns(lab), ipv6: false, interfaces: [], routes: [], sysctls: {}, exec: [] };

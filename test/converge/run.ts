@@ -9,6 +9,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { stringify } from 'yaml';
 import { downLab, planFor, upLab } from '../../src/apply/index.js';
+import { refusalText } from '../../src/plan/render.js';
 import { validateTopology } from '../../src/topology/index.js';
 import type { TopologyInput } from '../../src/topology/schema.js';
 import { prng } from '../../src/wire/rtnl/testing.js';
@@ -74,7 +75,7 @@ async function upAndLook(spec: TopologyInput, what: string, problems: string[]):
   for (const x of await settle(PREFIX)) problems.push(`after ${what}, still settling after 5 s: ${x}`);
   const state = snapshot(PREFIX, [WAN]);
   const plan = await planFor(r.lab);
-  if (!plan.noop) problems.push(`plan after ${what} is not empty: ${plan.actions.map((a) => `${a.op} ${a.target} (${a.reason})`).join('; ')}${plan.refusals.map((x) => x.message).join('; ')}`);
+  if (!plan.noop) problems.push(`plan after ${what} is not empty: ${plan.actions.map((a) => `${a.op} ${a.target} (${a.reason})`).join('; ')}${plan.refusals.map((x) => refusalText(x)).join('; ')}`);
   return state;
 }
 

@@ -8,6 +8,7 @@ import type { Features } from '../../src/api/featureset.js';
 import type { LabSpec } from '../../src/topology/model.js';
 import type { Action, Plan } from '../../src/plan/actions.js';
 import { planLab } from '../../src/plan/plan.js';
+import { refusalText } from '../../src/plan/render.js';
 import { IP_FORWARD, IPV6_SYSCTLS } from '../../src/plan/constants.js';
 import { HOST, indexLab, tablesOf } from '../../src/plan/desired.js';
 import { MAIN_TABLE } from '../../src/plan/keys.js';
@@ -173,7 +174,7 @@ export class SimKernel implements SimWorld {
 /** Plan `s` against the sim, check it refuses nothing, run it, record it as applied; returns the plan. */
 export function simUp(k: SimKernel, s: LabSpec): Plan {
   const p = planLab(s, k.observe(s));
-  if (p.refusals.length) throw new Error(`sim: the plan refuses: ${p.refusals.map((r) => r.message).join('; ')}`);
+  if (p.refusals.length) throw new Error(`sim: the plan refuses: ${p.refusals.map((r) => refusalText(r)).join('; ')}`);
   k.run(p.actions, s.name);
   k.applied(s);
   return p;

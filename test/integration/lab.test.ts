@@ -181,7 +181,7 @@ test('a namespace with a node\'s name that nsnet did not make: up refuses, names
   const file = join(examples, 'router.yaml');
   const r = nsnet('up', file);
   assert.equal(r.code, 1);
-  assert.match(r.err, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: nodes\\.r1: namespace r1 \\(node r1\\) exists and was not made by lab router; delete it \\(ip netns del r1\\) or rename the node$`, 'm'));
+  assert.match(r.err, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: nodes\\.r1: namespace r1 \\(node r1\\) exists and was not made by lab router; delete it \\(nsnet netns del r1\\) or rename the node$`, 'm'));
   assert.match(r.err, /nothing was changed/);
   assert.deepEqual(namespaces(), ['r1'], 'h1 and h2 were not made');
   assert.equal(ip('-n', 'r1', '-o', 'link'), before, 'r1 untouched');
@@ -200,7 +200,7 @@ test('a host link with the bridge\'s name that nsnet did not make: up refuses na
   try {
     const r = nsnet('up', join(examples, 'seed.yaml'));
     assert.equal(r.code, 1);
-    assert.match(r.err, /seed\.yaml:\d+:\d+: bridges\.br0: link br0 in the host namespace exists and was not made by lab seed; delete it \(ip link del br0\)/);
+    assert.match(r.err, /seed\.yaml:\d+:\d+: bridges\.br0: link br0 in the host namespace exists and was not made by lab seed; delete it \(nsnet link del br0\)/);
     assert.deepEqual(namespaces(), []);
     assert.doesNotMatch(ip('-d', 'link', 'show', 'br0'), /alias/);
   } finally {

@@ -77,10 +77,15 @@ async function report(e: unknown): Promise<number> {
 const refusalFile = new WeakMap<object, string>();
 const applyFile = new WeakMap<object, { file: string; spec: import('../../topology/model.js').LabSpec }>();
 
-/** "file:line:col: path: message" for a refusal, when it comes from a file we can read. */
-async function locateRefusal(r: { path: (string | number)[]; message: string; code: string }, file: string | undefined): Promise<string> {
+/** A refusal or warning of a plan, or an error already worded: what to locate and print. */
+type Locatable = { path: (string | number)[]; code: string } & ({ message: string } | Pick<import('../../plan/actions.js').Refusal, 'detail' | 'hint'>);
+
+/** "file:line:col: path: message" for a refusal (what to do in nsnet's commands), when it comes from a file we can read. */
+async function locateRefusal(r: Locatable, file: string | undefined, prefix = ''): Promise<string> {
   const { formatIssue } = await import('../../topology/parse.js');
-  const issue: { code: string; message: string; path: (string | number)[]; file?: string; line?: number; column?: number } = { code: r.code, message: r.message, path: r.path };
+  const { refusalText } = await import('../../plan/render.js');
+  const message = prefix + ('message' in r ? r.message : refusalText(r, 'cli'));
+  const issue: { code: string; message: string; path: (string | number)[]; file?: string; line?: number; column?: number } = { code: r.code, message, path: r.path };
   if (file !== undefined) {
     issue.file = file;
     try {
@@ -244,7 +249,7 @@ export function registerLabCommands(program: Command): void {
 
 /** Print a plan's warnings (they do not stop up) located in the file. */
 async function printWarnings(plan: import('../../plan/actions.js').Plan, file: string): Promise<void> {
-  for (const w of plan.warnings ?? []) err(await locateRefusal({ ...w, message: `warning: ${w.message}` }, file));
+  for (const w of plan.warnings ?? []) err(await locateRefusal(w, file, 'warning: '));
 }
 
 /** Print a plan's refusals located in the file; the exit status of a plan that up would refuse. */
@@ -266,9 +271,9 @@ function registerPlan(program: Command): void {
       const plan = await lab.plan();
       await printWarnings(plan, file);
       if (wantJson(cmd)) json(plan);
-      else if (!plan.refusals.length) out(renderPlan(plan));
+      else if (!plan.refusals.length) out(renderPlan(plan, 'cli'));
       if (!plan.refusals.length) return;
-      if (!wantJson(cmd) && plan.actions.length) out(renderPlan({ ...plan, refusals: [] }));
+      if (!wantJson(cmd) && plan.actions.length) out(renderPlan({ ...plan, refusals: [] }, 'cli'));
       return printRefusals(plan, file);
     }));
 }
@@ -289,7 +294,7 @@ function registerUp(program: Command): void {
         const plan = await lab.plan();
         await printWarnings(plan, file);
         if (wantJson(cmd)) json(plan);
-        else out(renderPlan(plan));
+        else out(renderPlan(plan, 'cli'));
         return plan.refusals.length ? printRefusals(plan, file) : undefined;
       }
       const profile = o.profile ? await startProfile() : undefined;

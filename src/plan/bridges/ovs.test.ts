@@ -11,6 +11,7 @@ import type { Action } from '../actions.js';
 import type { LabSpec } from '../../topology/model.js';
 import type { ObservedLab } from '../observed.js';
 import { planLab } from '../plan.js';
+import { refusalText } from '../render.js';
 import { indexLab } from '../desired.js';
 import { prng } from '../../wire/rtnl/testing.js';
 import { ovsStatus } from './ovs-status.js';
@@ -108,11 +109,11 @@ test('refusals: a foreign bridge of that name, a port on a foreign bridge, Open 
   const k = new SimKernel();
   const base = k.observe(s);
   let p = planLab(s, { ...base, ovs: { running: true, bridges: [{ name: 'sw1', uuid: 'u', lab: 'other', datapathType: 'netdev', ports: [] }] } });
-  assert.deepEqual(p.refusals.map((r) => [r.code, r.message]), [['FOREIGN_OVS_BRIDGE', 'OVS bridge sw1 exists and was made by lab other; rename the bridge in the file or remove the other one (ovs-vsctl del-br sw1)']]);
+  assert.deepEqual(p.refusals.map((r) => [r.code, refusalText(r)]), [['FOREIGN_OVS_BRIDGE', 'OVS bridge sw1 exists and was made by lab other; rename the bridge in the file or remove the other one (ovs-vsctl del-br sw1)']]);
   p = planLab(s, { ...base, ovs: { running: true, bridges: [{ name: 'br9', uuid: 'u', datapathType: 'netdev', ports: [{ name: 't2', uuid: 'p' }] }] } });
   assert.deepEqual(p.refusals.map((r) => [r.code, r.object]), [['OVS_PORT_IN_USE', 'OVS port t2']]);
-  assert.match(p.refusals[0]!.message, /t2 is already a port of OVS bridge br9, which lab vl does not own; remove it there \(ovs-vsctl del-port br9 t2\)/);
-  p = planLab(s, { ...base, ovs: { running: false, bridges: [], missing: 'Open vSwitch is not installed: ovsdb-server is not on PATH; install the Debian package openvswitch-switch' } });
+  assert.match(refusalText(p.refusals[0]!), /t2 is already a port of OVS bridge br9, which lab vl does not own; remove it there \(ovs-vsctl del-port br9 t2\)/);
+  p = planLab(s, { ...base, ovs: { running: false, bridges: [], missing: { detail: 'Open vSwitch is not installed: ovsdb-server is not on PATH', hint: { lib: 'install the Debian package openvswitch-switch', cli: 'install the Debian package openvswitch-switch' } } } });
   assert.deepEqual(p.refusals.map((r) => [r.code, r.path]), [['OVS_MISSING', ['bridges', 'sw1']]]);
 });
 
@@ -179,7 +180,7 @@ test('OVS uplink: the NIC is a port with its trunks, its state before (up, MTU) 
   k.hostLink({ name: 'eth9', up: false, mtu: 1400, master: 'docker0' });
   k.hostLink({ name: 'docker0', kind: 'bridge', up: true });
   let p = planLab(s, ovs.observed(k.observe(s)));
-  assert.deepEqual(p.refusals.map((r) => [r.code, r.message]), [['NIC_IN_USE', 'host NIC eth9 is a port of docker0; remove it from there (ip link set eth9 nomaster) or name another NIC']]);
+  assert.deepEqual(p.refusals.map((r) => [r.code, refusalText(r)]), [['NIC_IN_USE', "host NIC eth9 is a port of docker0; take it out of there (hostNetns().link.set('eth9', { master: null })) or name another NIC"]]);
   delete k.get('').links.get('eth9')!.master;
   p = up(k, ovs, s);
   const a = p.actions.find((x) => x.op === 'create-ovs-bridge' && x.name === 'sw1');

@@ -7,6 +7,7 @@
  * nsnet-lab) that the file no longer has go; a bridge of the same name that the lab does not
  * own, or a port name held by a bridge the lab does not own, is a refusal.
  */
+import { hintOf } from '../../api/errors.js';
 import type { BridgeSpec } from '../../topology/model.js';
 import type { Action, Refusal } from '../actions.js';
 import type { DesiredLab } from '../desired.js';
@@ -71,7 +72,7 @@ export function planOvs(d: DesiredLab, o: ObservedLab, remade: ReadonlySet<strin
   const seen = o.ovs?.bridges ?? [];
   if (wanted.length && o.ovs?.missing !== undefined) {
     const b = wanted[0]!.bridge;
-    refusals.push({ code: 'OVS_MISSING', object: `OVS bridge ${b.name}`, path: ['bridges', b.logical], message: o.ovs.missing });
+    refusals.push({ code: 'OVS_MISSING', object: `OVS bridge ${b.name}`, path: ['bridges', b.logical], ...o.ovs.missing });
     return { actions, refusals };
   }
   const names = new Set(wanted.map((w) => w.bridge.name));
@@ -83,7 +84,10 @@ export function planOvs(d: DesiredLab, o: ObservedLab, remade: ReadonlySet<strin
     const have = seen.find((b) => b.name === w.bridge.name);
     if (have && have.lab !== lab) {
       const whose = have.lab ? `lab ${have.lab}` : 'something other than nsnet';
-      refusals.push({ code: 'FOREIGN_OVS_BRIDGE', object: `OVS bridge ${w.bridge.name}`, path, message: `OVS bridge ${w.bridge.name} exists and was made by ${whose}; rename the bridge in the file or remove the other one (ovs-vsctl del-br ${w.bridge.name})` });
+      refusals.push({
+        code: 'FOREIGN_OVS_BRIDGE', object: `OVS bridge ${w.bridge.name}`, path, detail: `OVS bridge ${w.bridge.name} exists and was made by ${whose}`,
+        hint: hintOf(`rename the bridge in the file or remove the other one (ovs-vsctl del-br ${w.bridge.name})`),
+      });
       continue;
     }
     let busy = false;
@@ -91,7 +95,10 @@ export function planOvs(d: DesiredLab, o: ObservedLab, remade: ReadonlySet<strin
       const holder = seen.find((b) => b.name !== w.bridge.name && b.lab !== lab && b.ports.some((x) => x.name === p.name));
       if (!holder) continue;
       busy = true;
-      refusals.push({ code: 'OVS_PORT_IN_USE', object: `OVS port ${p.name}`, path, message: `${p.name} is already a port of OVS bridge ${holder.name}, which lab ${lab} does not own; remove it there (ovs-vsctl del-port ${holder.name} ${p.name}) or rename it` });
+      refusals.push({
+        code: 'OVS_PORT_IN_USE', object: `OVS port ${p.name}`, path, detail: `${p.name} is already a port of OVS bridge ${holder.name}, which lab ${lab} does not own`,
+        hint: hintOf(`remove it there (ovs-vsctl del-port ${holder.name} ${p.name}) or rename it`),
+      });
     }
     if (busy) continue;
     const a: Action = { op: 'create-ovs-bridge', name: w.bridge.name, ports: w.ports, offload: w.offload, target: `OVS bridge ${w.bridge.name}`, reason: `new OVS bridge ${w.bridge.logical} with ${w.ports.length} port(s)` };

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimKernel, starLab } from '../../../test/helpers/sim.js';
 import { planLab } from '../plan.js';
+import { refusalText } from '../render.js';
 
 const withUplink = (force?: boolean) => {
   const s = starLab(1);
@@ -17,7 +18,7 @@ test('an uplink NIC that carries the host\'s default route or an address is refu
     Object.assign(o.host.nics.eth1!, nic);
     const p = planLab(withUplink(), o);
     assert.deepEqual(p.refusals.map((r) => [r.code, r.path]), [['NIC_CARRIES_HOST', ['uplinks', 0, 'interface']]]);
-    assert.match(p.refusals[0]!.message, /^host NIC eth1 carries .*(default route|192\.0\.2\.7\/24).*add force: true to the uplink/);
+    assert.match(refusalText(p.refusals[0]!), /^host NIC eth1 carries .*(default route|192\.0\.2\.7\/24).*add force: true to the uplink/);
     const forced = k.observe(withUplink(true));
     Object.assign(forced.host.nics.eth1!, nic);
     const f = planLab(withUplink(true), forced);
@@ -35,7 +36,7 @@ test('a lab subnet that overlaps a host interface\'s subnet is a warning at its 
   o.host.nets = [{ dev: 'eth0', cidr: '10.0.200.1/24' }, { dev: 'eth9', cidr: '192.168.1.1/24' }];
   const p = planLab(s, o);
   assert.deepEqual(p.warnings?.map((w) => [w.code, w.object, w.path]), [['HOST_SUBNET_OVERLAP', 'subnet 10.0.0.0/16', ['bridges', 'br0', 'addresses', 0]]]);
-  assert.match(p.warnings![0]!.message, /overlaps 10\.0\.200\.1\/24 of host interface eth0/);
+  assert.match(refusalText(p.warnings![0]!), /overlaps 10\.0\.200\.1\/24 of host interface eth0/);
   o.host.nets = [{ dev: 'eth9', cidr: '10.1.0.1/16' }, { dev: 'eth9', cidr: 'fe80::1/64' }];
   assert.equal(planLab(s, o).warnings, undefined);
 });

@@ -36,7 +36,8 @@ export function hostNets(p: Planner): void {
     if (!what.length) return;
     p.refuse({
       code: 'NIC_CARRIES_HOST', object: `host NIC ${u.nic}`, path: ['uplinks', i, 'interface'],
-      message: `host NIC ${u.nic} carries ${what.join(' and ')}: as a port of bridge ${u.bridge} it would stop carrying them and the host would lose that connection; name a NIC the host does not use, or add force: true to the uplink if that is what you want`,
+      detail: `host NIC ${u.nic} carries ${what.join(' and ')}: as a port of bridge ${u.bridge} it would stop carrying them and the host would lose that connection`,
+      hint: 'name a NIC the host does not use, or add force: true to the uplink if that is what you want',
     });
   });
   const nets = p.o.host.nets ?? [];
@@ -50,9 +51,10 @@ export function hostNets(p: Planner): void {
         seen.add(net);
         const hit = nets.find((h) => overlaps(h.cidr, net));
         if (!hit) continue;
-        p.warnings.push({
+        p.warn({
           code: 'HOST_SUBNET_OVERLAP', object: `subnet ${net}`, path: a.path,
-          message: `subnet ${net} of the lab overlaps ${hit.cidr} of host interface ${hit.dev}: the host's routes to the two collide, so the host (and a NAT uplink) may reach the wrong one; renumber the lab into a range the host does not use`,
+          detail: `subnet ${net} of the lab overlaps ${hit.cidr} of host interface ${hit.dev}: the host's routes to the two collide, so the host (and a NAT uplink) may reach the wrong one`,
+          hint: 'renumber the lab into a range the host does not use',
         });
       }
     }

@@ -5,7 +5,7 @@
  * What the kernel cannot do (delay without netem...) is refused before anything changes, in
  * one line naming the missing feature.
  */
-import { NsnetError } from '../../api/errors.js';
+import { NsnetError, type Hint } from '../../api/errors.js';
 import { formatImpair, impairDiff, isNoImpairment, layoutFor, type ImpairSpec } from '../../api/impairspec.js';
 import type { Action } from '../actions.js';
 import { HOST, linkTarget, type DesiredLink } from '../desired.js';
@@ -19,13 +19,15 @@ function inForce(p: Planner, e: DesiredLink, peer: DesiredLink): ImpairSpec {
 }
 
 /** The refusal when the kernel cannot do `want`; undefined when it can (or nothing is known of the kernel). */
-function unsupported(p: Planner, e: DesiredLink, want: ImpairSpec): string | undefined {
+function unsupported(p: Planner, e: DesiredLink, want: ImpairSpec): { detail: string; hint: string | Hint } | undefined {
   if (!p.o.features || isNoImpairment(want)) return undefined;
   try {
     layoutFor(want, p.o.features);
     return undefined;
   } catch (err) {
-    if (err instanceof NsnetError && err.code === 'KERNEL_FEATURE') return `${linkTarget(e.ns, e.name)}: ${err.detail}`;
+    if (err instanceof NsnetError && err.code === 'KERNEL_FEATURE') {
+      return { detail: `${linkTarget(e.ns, e.name)}: ${err.detail}`, hint: err.hints ?? 'drop that impairment from the file, or use a kernel that has it' };
+    }
     throw err;
   }
 }
@@ -39,7 +41,7 @@ export function impairments(p: Planner): void {
       const want = e.impair ?? {};
       const why = unsupported(p, e, want);
       if (why !== undefined) {
-        p.refuse({ code: 'KERNEL_FEATURE', object: linkTarget(e.ns, e.name), path: e.impairPath ?? e.path, message: why });
+        p.refuse({ code: 'KERNEL_FEATURE', object: linkTarget(e.ns, e.name), path: e.impairPath ?? e.path, ...why });
         continue;
       }
       if (!p.willExist(e.ns, e.name)) continue;

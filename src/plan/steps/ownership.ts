@@ -1,10 +1,23 @@
 /** Which namespaces and host links are the lab's to change; refusals for the names the file needs that something else holds. */
+import type { Hint } from '../../api/errors.js';
 import type { NodeSpec } from '../../topology/model.js';
 import type { Action } from '../actions.js';
 import { HOST, linkTarget, type DesiredLink, type Path } from '../desired.js';
 import { labOfMark, type ObservedLink } from '../observed.js';
 import { hostLinkOwnership, namespaceOwnership } from '../ownership.js';
 import type { Planner } from '../planner.js';
+
+/** "delete it (netns.del('ns')) or rename the node": `verb` names what deleting does to it. */
+const delNetns = (ns: string, verb: string, what: string): Hint => ({
+  lib: `${verb} (netns.del('${ns}')) or rename ${what}`,
+  cli: `${verb} (nsnet netns del ${ns}) or rename ${what}`,
+});
+
+/** What to do when another lab holds the name. */
+const otherLabDown = (lab: string, what: string): Hint => ({
+  lib: `take that lab down (Lab.byName('${lab}').down()) or rename ${what}`,
+  cli: `take that lab down (nsnet down --lab ${lab}) or rename ${what}`,
+});
 
 /** Whether the namespace is ours to change, and refusals for desired ones that are not. */
 export function namespaces(p: Planner): void {
@@ -25,20 +38,20 @@ export function namespaces(p: Planner): void {
         p.add(a);
         return;
       }
-      if (node) p.refuse({ code: 'STALE_NETNS', object, path, message: `namespace ${ns} (node ${node.name}): /run/netns/${ns} exists but is not a namespace; remove the file (ip netns del ${ns}) or rename the node` });
+      if (node) p.refuse({ code: 'STALE_NETNS', object, path, detail: `namespace ${ns} (node ${node.name}): /run/netns/${ns} exists but is not a namespace`, hint: delNetns(ns, 'remove the file', 'the node') });
       return;
     }
     const own = namespaceOwnership(p.lab, x.owner, intended.has(ns), x.empty === true);
     if (own.is === 'ours') {
       p.owned.add(ns);
     } else if (own.is === 'other-lab') {
-      if (node) p.refuse({ code: 'OTHER_LAB', object, path, message: `namespace ${ns} (node ${node.name}) belongs to lab ${own.lab}; take that lab down (nsnet down --lab ${own.lab}) or rename the node` });
+      if (node) p.refuse({ code: 'OTHER_LAB', object, path, detail: `namespace ${ns} (node ${node.name}) belongs to lab ${own.lab}`, hint: otherLabDown(own.lab, 'the node') });
       return;
     } else if (own.is === 'take-back') {
       p.owned.add(ns);
       p.add({ op: 'mark', netns: ns, name: 'lo', target: object, reason: 'made by an earlier up that did not finish; taking it back' });
     } else {
-      if (node) p.refuse({ code: 'FOREIGN_NETNS', object, path, message: `namespace ${ns} (node ${node.name}) exists and was not made by lab ${p.lab}; delete it (ip netns del ${ns}) or rename the node` });
+      if (node) p.refuse({ code: 'FOREIGN_NETNS', object, path, detail: `namespace ${ns} (node ${node.name}) exists and was not made by lab ${p.lab}`, hint: delNetns(ns, 'delete it', 'the node') });
       return;
     }
     p.view(ns, x.links);
@@ -70,9 +83,12 @@ export function hostLinks(p: Planner): void {
     const what = l.name === w.name ? `link ${w.name}` : `link ${l.name} (altname ${w.name})`;
     const object = `${what} in the host namespace`;
     if (other !== undefined) {
-      p.refuse({ code: 'OTHER_LAB', object, path: w.path, message: `${object} belongs to lab ${other}; take that lab down (nsnet down --lab ${other}) or rename it in the file` });
+      p.refuse({ code: 'OTHER_LAB', object, path: w.path, detail: `${object} belongs to lab ${other}`, hint: otherLabDown(other, 'it in the file') });
     } else {
-      p.refuse({ code: 'FOREIGN_LINK', object, path: w.path, message: `${object} exists and was not made by lab ${p.lab}; delete it (ip link del ${l.name}) or rename it in the file` });
+      p.refuse({
+        code: 'FOREIGN_LINK', object, path: w.path, detail: `${object} exists and was not made by lab ${p.lab}`,
+        hint: { lib: `delete it (hostNetns().link.del('${l.name}')) or rename it in the file`, cli: `delete it (nsnet link del ${l.name}) or rename it in the file` },
+      });
     }
   }
 }

@@ -1,15 +1,25 @@
 /** Host side: uplink NICs, NAT, host sysctls; refusals for host NICs the file names that are missing or taken. */
+import type { Hint } from '../../api/errors.js';
 import type { Action } from '../actions.js';
 import { IP_FORWARD, natTableName } from '../constants.js';
 import { HOST, type Path } from '../desired.js';
 import { canonSysctl } from '../keys.js';
 import { key, type Planner } from '../planner.js';
 
+/** What to do about a host NIC that is another bridge's port. */
+const nomaster = (nic: string): Hint => ({
+  lib: `take it out of there (hostNetns().link.set('${nic}', { master: null })) or name another NIC`,
+  cli: `take it out of there (nsnet link set ${nic} nomaster) or name another NIC`,
+});
+
 export function uplinks(p: Planner): void {
   const { host, effects } = p.o;
   const spec = p.d.spec;
   const nicMissing = (nic: string, path: Path, what: string) => {
-    p.refuse({ code: 'MISSING_NIC', object: `host NIC ${nic}`, path, message: `${what} names host interface ${nic}, which does not exist; check the name with ip link (or nsnet link list)` });
+    p.refuse({
+      code: 'MISSING_NIC', object: `host NIC ${nic}`, path, detail: `${what} names host interface ${nic}, which does not exist`,
+      hint: { lib: 'check the name: hostNetns().link.list() lists the host\'s interfaces', cli: 'check the name: nsnet link show lists the host\'s interfaces' },
+    });
   };
   spec.links.forEach((l, i) => {
     if (l.kind === 'macvlan' && host.nics[l.parent]?.exists === false) nicMissing(l.parent, ['links', i, 'parent'], `macvlan ${l.end.name}`);
@@ -21,18 +31,18 @@ export function uplinks(p: Planner): void {
     const path: Path = ['uplinks', i];
     const br = p.d.bridges.get(u.bridge);
     if (br?.node !== undefined) {
-      p.refuse({ code: 'UNSUPPORTED', object: `uplink ${i}`, path, message: `uplink on bridge ${u.bridge}: the bridge is in node ${br.node}; uplinks need a bridge in the host namespace (drop node: from the bridge)` });
+      p.refuse({ code: 'UNSUPPORTED', object: `uplink ${i}`, path, detail: `uplink on bridge ${u.bridge}: the bridge is in node ${br.node}`, hint: 'uplinks need a bridge in the host namespace: drop node: from the bridge' });
       return;
     }
     const brName = br?.name ?? u.bridge;
     if (br?.type === 'ovs') {
       // The NIC is one of the OVS bridge's ports (../bridges/ovs.ts); NAT is not offered on OVS bridges.
-      if (u.kind === 'nat') p.refuse({ code: 'UNSUPPORTED', object: `uplink ${i}`, path, message: `NAT uplink on OVS bridge ${u.bridge} is not supported; use a Linux bridge for NAT` });
+      if (u.kind === 'nat') p.refuse({ code: 'UNSUPPORTED', object: `uplink ${i}`, path, detail: `NAT uplink on OVS bridge ${u.bridge} is not supported`, hint: 'use a Linux bridge for NAT' });
       else if (!host.nics[u.nic]?.exists) nicMissing(u.nic, [...path, 'interface'], `uplink ${i}`);
       else if (host.nics[u.nic]!.master !== undefined && host.nics[u.nic]!.master !== 'ovs-system') {
         // A port of a kernel bridge (ovs-system is the OVS kernel datapath's own master).
         const m = host.nics[u.nic]!.master!;
-        p.refuse({ code: 'NIC_IN_USE', object: `host NIC ${u.nic}`, path, message: `host NIC ${u.nic} is a port of ${m}; remove it from there (ip link set ${u.nic} nomaster) or name another NIC` });
+        p.refuse({ code: 'NIC_IN_USE', object: `host NIC ${u.nic}`, path, detail: `host NIC ${u.nic} is a port of ${m}`, hint: nomaster(u.nic) });
       }
       return;
     }
@@ -40,7 +50,7 @@ export function uplinks(p: Planner): void {
       const nic = host.nics[u.nic];
       if (!nic || !nic.exists) return nicMissing(u.nic, [...path, 'interface'], `uplink ${i}`);
       if (p.d.links.get(HOST)?.has(u.nic)) {
-        p.refuse({ code: 'NIC_IN_USE', object: `host NIC ${u.nic}`, path, message: `uplink ${i}: ${u.nic} is also a link of this lab; name a physical NIC` });
+        p.refuse({ code: 'NIC_IN_USE', object: `host NIC ${u.nic}`, path, detail: `uplink ${i}: ${u.nic} is also a link of this lab`, hint: 'name a physical NIC' });
         return;
       }
       if (nic.master === brName && !p.gone.has(key(HOST, brName))) {
@@ -48,14 +58,14 @@ export function uplinks(p: Planner): void {
         return;
       }
       if (nic.master !== undefined && nic.masterAlias !== p.mark) {
-        p.refuse({ code: 'NIC_IN_USE', object: `host NIC ${u.nic}`, path, message: `host NIC ${u.nic} is a port of ${nic.master}, which lab ${p.lab} does not own; remove it from there (ip link set ${u.nic} nomaster) or name another NIC` });
+        p.refuse({ code: 'NIC_IN_USE', object: `host NIC ${u.nic}`, path, detail: `host NIC ${u.nic} is a port of ${nic.master}, which lab ${p.lab} does not own`, hint: nomaster(u.nic) });
         return;
       }
       p.add({ op: 'attach-uplink', nic: u.nic, bridge: brName, target: `host NIC ${u.nic}`, reason: nic.master ? `it is a port of ${nic.master}, the file joins it to ${brName}` : `uplink: joins bridge ${brName}` });
     } else {
       natWanted = true;
       if (host.nft === false) {
-        p.refuse({ code: 'NO_NFT', object: `uplink ${i}`, path, message: `NAT uplink on ${u.bridge} needs the nft command, which is not installed; install the nftables package (apt-get install nftables)` });
+        p.refuse({ code: 'NO_NFT', object: `uplink ${i}`, path, detail: `NAT uplink on ${u.bridge} needs the nft command, which is not installed`, hint: 'install the nftables package (apt-get install nftables)' });
         return;
       }
       if (u.out !== undefined && host.nics[u.out]?.exists === false) nicMissing(u.out, [...path, 'out'], `NAT uplink ${i}`);
@@ -98,7 +108,11 @@ function hostRoutes(p: Planner, i: number, routes: readonly { to: string; via: s
     if (have.some((h) => h.to === r.to && h.via === r.via && h.dev === dev) && recorded[r.to] !== undefined && !p.gone.has(key(HOST, dev))) continue;
     const other = recorded[r.to] === undefined ? have.find((h) => h.to === r.to) : undefined;
     if (other) {
-      p.refuse({ code: 'HOST_ROUTE_TAKEN', object: `host route ${r.to}`, path: ['uplinks', i], message: `the host already has a route to ${r.to}${other.via ? ` via ${other.via}` : ''}${other.dev ? ` dev ${other.dev}` : ''}, which lab ${p.lab} did not make; remove it (ip route del ${r.to}) or renumber the subnet` });
+      p.refuse({
+        code: 'HOST_ROUTE_TAKEN', object: `host route ${r.to}`, path: ['uplinks', i],
+        detail: `the host already has a route to ${r.to}${other.via ? ` via ${other.via}` : ''}${other.dev ? ` dev ${other.dev}` : ''}, which lab ${p.lab} did not make`,
+        hint: { lib: `remove it (hostNetns().route.del({ to: '${r.to}' })) or renumber the subnet`, cli: `remove it (nsnet route del ${r.to}) or renumber the subnet` },
+      });
       continue;
     }
     p.add({ op: 'add-host-route', to: r.to, via: r.via, dev, target: `host route ${r.to}`, reason: `NAT uplink: the host reaches ${r.to} via ${r.via} on ${dev} (removed on down)` });
