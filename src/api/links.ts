@@ -226,13 +226,13 @@ export class Links {
   /** Same as: ip link add NAME type KIND ... */
   async add(spec: LinkAddSpec): Promise<void> {
     this.h.check();
-    checkIfName(spec.name, 'link');
+    checkIfName(spec.name, 'link name');
     const target = spec.netns !== undefined ? nsFdFor(spec.netns) : undefined;
     let peerNs: ReturnType<typeof nsFdFor> | undefined;
     try {
       // Inside the try: when the peer's namespace cannot be opened, the target's fd is still released.
       peerNs = spec.kind === 'veth' && spec.peer?.netns !== undefined ? nsFdFor(spec.peer.netns) : undefined;
-      if (spec.kind === 'veth' && spec.peer) checkIfName(spec.peer.name, 'veth peer');
+      if (spec.kind === 'veth' && spec.peer) checkIfName(spec.peer.name, 'veth peer name');
       const attrs: LinkAttrs = { name: spec.name, mtu: spec.mtu, address: spec.address, alias: spec.alias, txqlen: spec.txqlen };
       if (target) attrs.netnsFd = target.fd;
       if (spec.master !== undefined) attrs.master = this.index(spec.master);
@@ -324,7 +324,7 @@ export class Links {
   /** Same as: ip link set DEV [up|down] [mtu N] [address MAC] [name NEW] [master BR|nomaster] [netns NS] [alias A]. */
   async set(dev: DevRef, spec: LinkSetSpec): Promise<void> {
     this.h.check();
-    if (spec.name !== undefined) checkIfName(spec.name, 'new link');
+    if (spec.name !== undefined) checkIfName(spec.name, 'new link name');
     const index = this.index(dev);
     const attrs: LinkAttrs = { mtu: spec.mtu, address: spec.address, name: spec.name, alias: spec.alias, txqlen: spec.txqlen };
     if (spec.master === null) attrs.master = 0;

@@ -229,7 +229,7 @@ test('links: bad input names the object and leaves nothing behind', { skip }, as
   const h = await netns.create('l-bad');
   try {
     const before = (await h.link.list()).map((l) => l.ifname);
-    await rejectsWith(h.link.add({ kind: 'bridge', name: 'sixteen-bytes-xx' }), 'INVALID_NAME', /16 bytes long \(at most 15\)/);
+    await rejectsWith(h.link.add({ kind: 'bridge', name: 'sixteen-bytes-xx' }), 'INVALID_NAME', /16 bytes long \(at most 15 bytes\); choose a name of at most 15 bytes and keep the long one as an altname$/);
     await rejectsWith(h.link.add({ kind: 'veth', name: 'ok0', peer: { name: 'bad/name' } }), 'INVALID_NAME', /veth peer name "bad\/name"/);
     await rejectsWith(h.link.add({ kind: 'veth', name: 'ok0', peer: { name: 'ok1', netns: 'l-nowhere' } }), 'ENOENT', /namespace l-nowhere does not exist/);
     await rejectsWith(h.link.set('nosuch0', { up: true }), 'ENODEV', /link nosuch0 in namespace l-bad does not exist/);

@@ -77,7 +77,7 @@ test('errors end with what to do, in the caller\'s words: nsnet commands from th
     [['route', 'del', '10.6.0.0/16'], /^nsnet: delete route 10\.6\.0\.0\/16 .*\(ESRCH\); there is no such route: nsnet route show lists the routes there are$/],
     [['link', 'set', 'k-nosuch', 'up'], /^nsnet: link k-nosuch does not exist; nsnet link show lists the links there are$/],
     [['-n', 'k-nons', 'link', 'show'], /^nsnet: namespace k-nons does not exist; create it with nsnet netns add k-nons$/],
-    [['link', 'set', 'k-e0', 'name', 'bad/name'], /^nsnet: invalid new link name "bad\/name": /],
+    [['link', 'set', 'k-e0', 'name', 'bad/name'], /^nsnet: invalid new link name "bad\/name": it contains '\/'; choose a name of 1 to 15 bytes without '\/', ':' or white space$/],
   ];
   for (const [args, re] of cases) {
     const r = nsnet(...args);

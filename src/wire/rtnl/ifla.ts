@@ -105,33 +105,54 @@ const KERNEL_SPACE = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0]);
 /** Printable ASCII except '/' (0x2f), ':' (0x3a) and space: every such byte passes dev_valid_name(). */
 const PLAIN_IFNAME = /^[!-.0-9;-~]+$/u;
 
+/** The white-space bytes the kernel refuses, as a reader would name them. */
+const SPACE_NAMES: Readonly<Record<number, string>> = {
+  0x09: 'a tab', 0x0a: 'a newline', 0x0b: 'a vertical tab', 0x0c: 'a form feed', 0x0d: 'a carriage return', 0x20: 'a space',
+  0xa0: "byte 0xa0 (a no-break space, or the second byte of a character such as 'à')",
+};
+
+/** What is wrong with an interface name, and what to do about it: one of each, for the first problem found. */
+export interface IfnameIssue {
+  /** Reads after "invalid NAME: ": "it contains ':'". */
+  problem: string;
+  hint: string;
+}
+
 /**
- * Why `name` is not a valid interface name, or undefined when it is. The one rule for interface
- * names in nsnet: the kernel's dev_valid_name() (net/core/dev.c), on the UTF-8 bytes: 1..`max`
- * bytes, not '.' or '..', no '/', ':' or byte the kernel's isspace() accepts; and no NUL (the
- * kernel would cut the name there). The reason reads after "invalid NAME: ".
+ * What is wrong with `name` as an interface name, or undefined when it is valid. The one rule for
+ * interface names in nsnet: the kernel's dev_valid_name() (net/core/dev.c), on the UTF-8 bytes:
+ * 1..`max` bytes, not '.' or '..', no '/', ':' or byte the kernel's isspace() accepts; and no NUL
+ * (the kernel would cut the name there). One problem, said once, with its own hint.
  */
-export function ifnameProblem(name: string, max = IFNAMSIZ_MAX): string | undefined {
+export function ifnameIssue(name: string, max = IFNAMSIZ_MAX): IfnameIssue | undefined {
   // Printable ASCII without '/', ':' or space (one byte per character): nothing to look at further.
   if (typeof name === 'string' && name.length <= max && PLAIN_IFNAME.test(name) && name !== '.' && name !== '..') return undefined;
-  if (typeof name !== 'string' || name.length === 0) return 'it is empty';
+  const other = `choose a name of 1 to ${max} bytes without '/', ':' or white space`;
+  if (typeof name !== 'string' || name.length === 0) return { problem: 'it is empty', hint: other };
   const bytes = Buffer.from(name, 'utf8');
-  if (bytes.length > max) return `it is ${bytes.length} bytes long (at most ${max})`;
-  if (name === '.' || name === '..') return `'${name}' is reserved`;
-  if (bytes.includes(0)) return 'it contains a NUL byte';
+  if (bytes.length > max) {
+    return {
+      problem: `it is ${bytes.length} bytes long (at most ${max} bytes)`,
+      hint: max === IFNAMSIZ_MAX ? `choose a name of at most ${max} bytes and keep the long one as an altname` : `choose a name of at most ${max} bytes`,
+    };
+  }
+  if (name === '.' || name === '..') return { problem: `'${name}' is not a name the kernel allows ('.' and '..' are taken)`, hint: other };
+  if (bytes.includes(0)) return { problem: 'it contains a NUL byte', hint: other };
   for (const b of bytes) {
-    if (b === 0x2f || b === 0x3a || KERNEL_SPACE.has(b)) return "it contains '/', ':' or white space (the kernel's isspace)";
+    if (b === 0x2f) return { problem: "it contains '/'", hint: other };
+    if (b === 0x3a) return { problem: "it contains ':'", hint: other };
+    if (KERNEL_SPACE.has(b)) return { problem: `it contains white space: ${SPACE_NAMES[b]}`, hint: other };
   }
   return undefined;
 }
 
+/** Why `name` is not a valid interface name (ifnameIssue's problem), or undefined when it is. */
+export const ifnameProblem = (name: string, max = IFNAMSIZ_MAX): string | undefined => ifnameIssue(name, max)?.problem;
+
 /** Throw WireError('BAD_VALUE') naming `what` when `name` breaks dev_valid_name(). */
 export function checkIfname(name: string, what: string, max = IFNAMSIZ_MAX): void {
-  const p = ifnameProblem(name, max);
-  if (p) {
-    const hint = p.includes('bytes long') && max === IFNAMSIZ_MAX ? '; choose a shorter name and keep the long one as an altname' : '';
-    throw new WireError('BAD_VALUE', what, 0, `interface name ${JSON.stringify(name)} is invalid: ${p}${hint}`);
-  }
+  const i = ifnameIssue(name, max);
+  if (i) throw new WireError('BAD_VALUE', what, 0, `interface name ${JSON.stringify(name)} is invalid: ${i.problem}; ${i.hint}`);
 }
 
 /**
