@@ -4,6 +4,7 @@
  * Pure: what the kernel offers is probed once by ./features.ts and passed in.
  */
 import { NsnetError } from '../kernel/errors.js';
+import { LINK_MODULES, moduleHint, TC_MODULES } from './modules.js';
 
 export type Feature = 'netem' | 'tbf' | 'htb' | 'clsact' | 'cls_bpf' | 'ifb';
 
@@ -17,11 +18,16 @@ export const FEATURE_CONFIG: Readonly<Record<Feature, string>> = {
   ifb: "the kernel's ifb device (CONFIG_IFB)",
 };
 
+/** The module of each feature. */
+const FEATURE_MODULE: Readonly<Record<Feature, string>> = {
+  netem: TC_MODULES.netem!, tbf: TC_MODULES.tbf!, htb: TC_MODULES.htb!, clsact: TC_MODULES.clsact!, cls_bpf: TC_MODULES.bpf!, ifb: LINK_MODULES.ifb!,
+};
+
 export type Features = Readonly<Record<Feature, boolean>>;
 
 /** The refusal for a capability that needs a missing feature. */
 export function missingFeature(what: string, f: Feature): NsnetError {
-  return new NsnetError('KERNEL_FEATURE', `${what} needs ${FEATURE_CONFIG[f]}, which this kernel lacks`, what);
+  return new NsnetError('KERNEL_FEATURE', `${what} needs ${FEATURE_CONFIG[f]}, which this kernel lacks`, what, moduleHint(FEATURE_MODULE[f]));
 }
 
 /** Throw the refusal for the first of `needs` ([capability, feature]) that `features` lacks. */

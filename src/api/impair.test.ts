@@ -29,7 +29,7 @@ test('without netem: rate is a root tbf, loss a drop at the far end; netem-only 
   assert.deepEqual(layoutFor({ loss: '20%' }, HERE), { peerLoss: 20 });
   assert.deepEqual(layoutFor({ rate: '100kbit', loss: '1%' }, HERE), { root: { kind: 'tbf', rate: 100_000, burst: 3028, latency: '50ms' }, peerLoss: 1 });
   for (const [s, word] of [[{ delay: '1ms' }, 'delay'], [{ duplicate: '1%' }, 'duplicate'], [{ corrupt: '1%' }, 'corrupt'], [{ limit: 5 }, 'limit']] as const) {
-    assert.throws(() => layoutFor(s, HERE), (e: unknown) => e instanceof NsnetError && e.message === `${word} needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks`);
+    assert.throws(() => layoutFor(s, HERE), (e: unknown) => e instanceof NsnetError && e.message === `${word} needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks; load its module (modprobe sch_netem), or use a kernel built with it`);
   }
   assert.throws(() => layoutFor({ loss: '1%' }, { ...HERE, cls_bpf: false }), /loss needs the kernel's bpf classifier \(CONFIG_NET_CLS_BPF\)/);
   assert.throws(() => layoutFor({ rate: '1mbit' }, { ...HERE, tbf: false }), /rate needs the kernel's tbf qdisc/);

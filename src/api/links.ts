@@ -1,4 +1,4 @@
-import { KernelError, NsnetError, type Hint } from '../kernel/errors.js';
+import { hintOf, KernelError, NsnetError, type Hint } from '../kernel/errors.js';
 import { NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL } from '../wire/nlmsg.js';
 import {
   decodeLink, decodeLinkBrief, decodeLinkState, encodeLink, encodeLinkDump, IFF_RUNNING, IFF_UP, RTEXT_FILTER_SKIP_STATS, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
@@ -6,6 +6,7 @@ import {
 } from '../wire/rtnl/index.js';
 import type { Handle } from './handle.js';
 import { nsnetIn } from './hints.js';
+import { LINK_MODULES, moduleHint } from './modules.js';
 import { nsFdFor } from './nsref.js';
 import type { DevRef, LinkAddSpec, LinkInfo, LinkSetSpec, LinkStats, NsRef } from './types.js';
 import { checkIfName } from './names.js';
@@ -245,10 +246,11 @@ export class Links {
         : `${spec.kind} ${spec.name}${where}`;
       const msg = encodeLink(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, spec.up ? { flags: IFF_UP, change: IFF_UP } : {}, attrs);
       try {
-        this.h.sock.request(msg, { op: 'create', object });
+        this.h.sock.request(msg, { op: 'create', object, hints: this.addHints(spec) });
       } catch (e) {
-        if (e instanceof KernelError && e.code === 'ENOTSUP' && !e.extack) {
-          throw new KernelError(e.errno, 'create', object, `this kernel has no ${spec.kind} support`);
+        // No extended ack (an older kernel): say which kind it lacks.
+        if (e instanceof KernelError && e.code === 'EOPNOTSUPP' && !e.extack) {
+          throw new KernelError(e.errno, 'create', object, `this kernel has no ${spec.kind} support`, this.addHints(spec));
         }
         throw e;
       }
@@ -272,6 +274,21 @@ export class Links {
       target?.release();
       peerNs?.release();
     }
+  }
+
+  /** What to do when the kernel refuses to make a link: its kind's module, a name taken. */
+  private addHints(spec: LinkAddSpec): Record<string, Hint> {
+    const n = nsnetIn(this.h);
+    // A veth's peer may be the one whose name is taken.
+    const names = spec.kind === 'veth' && spec.peer ? [spec.name, spec.peer.name] : [spec.name];
+    const which = names.length > 1 ? `${names.join(' or ')} is there already` : 'a link of that name is there already';
+    return {
+      EOPNOTSUPP: hintOf(`this kernel has no ${spec.kind} device type: ${moduleHint(LINK_MODULES[spec.kind])}`),
+      EEXIST: {
+        lib: `${which}: choose another name, or delete it first (${names.map((x) => `link.del('${x}')`).join(' or ')})`,
+        cli: `${which}: choose another name, or delete it first (${names.map((x) => `${n} link del ${x}`).join(' or ')})`,
+      },
+    };
   }
 
   private linkInfo(spec: LinkAddSpec, peerFd: number | undefined): WireLinkInfo {

@@ -7,8 +7,7 @@
  *   await tc.list('veth1');                                                                  // tc -n blue qdisc show dev veth1
  *   await tc.del('veth1');                                                                   // tc -n blue qdisc del dev veth1 root
  */
-import { NsnetError } from '../kernel/errors.js';
-import { KernelError } from '../kernel/errors.js';
+import { hintOf, KernelError, NsnetError } from '../kernel/errors.js';
 import { programText, type SockFilter } from '../wire/bpf.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/nlmsg.js';
 import {
@@ -19,6 +18,7 @@ import {
   formatPercent, formatRate, formatSize, formatTime, parsePercent, parseRate, parseSize, parseTime, PERCENT_HINT, RATE_HINT, SIZE_HINT, TIME_HINT,
 } from '../wire/tcunits.js';
 import type { Handle } from './handle.js';
+import { moduleHint, TC_MODULES } from './modules.js';
 import type { DevRef } from './types.js';
 
 type Value = string | number;
@@ -155,7 +155,9 @@ export class Qdiscs {
       ...(spec ? { spec } : { kind: o.kind }),
     };
     const flags = NLM_F_CREATE | (opts.replace ? NLM_F_REPLACE : NLM_F_EXCL);
-    this.h.sock.request(encodeQdisc(RTM_NEWQDISC, flags, req), { op: opts.replace ? 'replace' : 'add', object: this.obj(`qdisc ${o.kind}`, dev) });
+    // An unknown qdisc kind is ENOENT ("Specified qdisc kind is unknown"); some kernels say EOPNOTSUPP.
+    const lacks = hintOf(`this kernel has no ${o.kind} qdisc: ${moduleHint(TC_MODULES[o.kind])}`);
+    this.h.sock.request(encodeQdisc(RTM_NEWQDISC, flags, req), { op: opts.replace ? 'replace' : 'add', object: this.obj(`qdisc ${o.kind}`, dev), hints: { ENOENT: lacks, EOPNOTSUPP: lacks } });
   }
 
   /** Same as: tc qdisc del dev DEV root|clsact|ingress|parent P. Returns false if there was none. */
@@ -206,7 +208,10 @@ export class Qdiscs {
     const index = this.h.link.index(dev);
     const flags = NLM_F_CREATE | (opts.replace ? NLM_F_REPLACE : NLM_F_EXCL);
     const req = { index, parent: hookParent(hook), prio: opts.prio ?? 0, ...(opts.replace ? { handle: 1 } : {}), spec: { kind: 'bpf' as const, ops: bpf.ops, directAction: bpf.directAction ?? true } };
-    this.h.sock.request(encodeFilter(RTM_NEWTFILTER, flags, req), { op: opts.replace ? 'replace' : 'add', object: this.obj(`${hook} bpf filter`, dev) });
+    this.h.sock.request(encodeFilter(RTM_NEWTFILTER, flags, req), {
+      op: opts.replace ? 'replace' : 'add', object: this.obj(`${hook} bpf filter`, dev),
+      hints: { ENOENT: hintOf(`this kernel has no bpf classifier: ${moduleHint(TC_MODULES.bpf)}`) },
+    });
   }
 
   /** Same as: tc filter del dev DEV ingress|egress [pref PRIO]. */

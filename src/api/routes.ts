@@ -110,6 +110,9 @@ export class Routes {
           cli: `the gateway is on no subnet of a link here that is up: add an address on its subnet (${n} addr add CIDR dev DEV) and bring that link up (${n} link set DEV up) first, or add "dev DEV onlink"`,
         },
         EEXIST: { lib: 'it is there already: route.replace() changes it', cli: `it is there already: ${n} route replace ... changes it` },
+        ...(r.dev !== undefined ? {
+          ENETDOWN: { lib: `bring the link up first (link.set(${typeof r.dev === 'number' ? r.dev : `'${r.dev}'`}, { up: true }))`, cli: `bring the link up first (${n} link set ${r.dev} up)` },
+        } : {}),
       },
     });
   }

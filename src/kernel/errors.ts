@@ -67,7 +67,7 @@ const errnoText: Record<string, string> = {
   EBUSY: 'device or resource busy',
   EINVAL: 'invalid argument',
   EOPNOTSUPP: 'operation not supported',
-  ENOTSUP: 'operation not supported',
+  ENETDOWN: 'network is down',
   EADDRNOTAVAIL: 'cannot assign requested address',
   ENETUNREACH: 'network is unreachable',
   EHOSTUNREACH: 'no route to host',
@@ -88,7 +88,8 @@ const errnoHint: Record<string, string | Hint> = {
   EACCES: 'run as root (CAP_NET_ADMIN and CAP_SYS_ADMIN are needed)',
   EEXIST: 'delete it first or choose another name',
   ENODEV: { lib: 'check the name with link.list()', cli: 'check the name with nsnet link show' },
-  EOPNOTSUPP: 'this kernel lacks the feature (is the module loaded?)',
+  EOPNOTSUPP: 'this kernel lacks the feature: load the module that provides it (modprobe), or use a kernel built with it',
+  ENETDOWN: { lib: 'bring the link up first (link.set(name, { up: true }))', cli: 'bring the link up first (nsnet link set NAME up)' },
   EBUSY: 'something still uses it',
   ENETUNREACH: { lib: 'no link here reaches it: add an address on its subnet (addr.add) and bring the link up first', cli: 'no link here reaches it: add an address on its subnet (nsnet addr add) and bring the link up first' },
 };

@@ -92,9 +92,9 @@ test('netem-only fields are refused before anything changes, naming the missing 
   const s = impaired({ delay: '20ms', jitter: '5ms' }, { duplicate: '1%' });
   const p = planLab(s, k.observe(s));
   assert.deepEqual(p.refusals.map((r) => [r.code, refusalText(r)]), [
-    ['KERNEL_FEATURE', "link eth0 in h1: duplicate needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks; drop that impairment from the file, or use a kernel that has it"],
-    ['KERNEL_FEATURE', "link eth0 in r1: duplicate needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks; drop that impairment from the file, or use a kernel that has it"],
-    ['KERNEL_FEATURE', "link eth1 in r1: delay needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks; drop that impairment from the file, or use a kernel that has it"],
+    ['KERNEL_FEATURE', "link eth0 in h1: duplicate needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks; load its module (modprobe sch_netem), or use a kernel built with it"],
+    ['KERNEL_FEATURE', "link eth0 in r1: duplicate needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks; load its module (modprobe sch_netem), or use a kernel built with it"],
+    ['KERNEL_FEATURE', "link eth1 in r1: delay needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks; load its module (modprobe sch_netem), or use a kernel built with it"],
   ]);
   assert.deepEqual(p.refusals.map((r) => r.path), [['links', 0, 'impair'], ['links', 0, 'impair'], ['nodes', 'r1', 'interfaces', 'eth1', 'impair']]);
   k.features = { netem: true, tbf: true, htb: true, clsact: true, cls_bpf: true, ifb: true };

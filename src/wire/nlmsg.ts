@@ -116,7 +116,13 @@ export interface NlError {
 
 const errnoNames = new Map<number, string>();
 for (const [name, num] of Object.entries(constants.errno)) if (!errnoNames.has(num)) errnoNames.set(num, name);
-/** 'EEXIST' for 17, etc.; `E<n>` for numbers Node does not name. */
+// Linux gives 95 two names (ENOTSUP is glibc's alias) and 11 two (EWOULDBLOCK): take the ones the
+// kernel returns, so that code and hint agree with what strace and iproute2 print.
+for (const name of ['EOPNOTSUPP', 'EAGAIN'] as const) {
+  const num = (constants.errno as Record<string, number | undefined>)[name];
+  if (num !== undefined) errnoNames.set(num, name);
+}
+/** 'EEXIST' for 17, 'EOPNOTSUPP' for 95 (not its alias ENOTSUP), etc.; `E<n>` for numbers Node does not name. */
 export const errnoName = (n: number): string => errnoNames.get(n) ?? `E${n}`;
 
 /**

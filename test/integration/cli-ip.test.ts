@@ -77,6 +77,8 @@ test('errors end with what to do, in the caller\'s words: nsnet commands from th
     [['route', 'del', '10.6.0.0/16'], /^nsnet: delete route 10\.6\.0\.0\/16 .*\(ESRCH\); there is no such route: nsnet route show lists the routes there are$/],
     [['link', 'set', 'k-nosuch', 'up'], /^nsnet: link k-nosuch does not exist; nsnet link show lists the links there are$/],
     [['-n', 'k-nons', 'link', 'show'], /^nsnet: namespace k-nons does not exist; create it with nsnet netns add k-nons$/],
+    [['route', 'add', '10.8.0.0/16', 'dev', 'k-e1'], /^nsnet: add route 10\.8\.0\.0\/16 dev k-e1 .*\(ENETDOWN\); bring the link up first \(nsnet link set k-e1 up\)$/],
+    [['link', 'add', 'k-e0', 'type', 'bridge'], /^nsnet: create bridge k-e0: .*\(EEXIST\); a link of that name is there already: choose another name, or delete it first \(nsnet link del k-e0\)$/],
     [['link', 'set', 'k-e0', 'name', 'bad/name'], /^nsnet: invalid new link name "bad\/name": it contains '\/'; choose a name of 1 to 15 bytes without '\/', ':' or white space$/],
   ];
   for (const [args, re] of cases) {
@@ -105,8 +107,10 @@ test('errors end with what to do, in the caller\'s words: nsnet commands from th
     await libErr(host.route.del({ to: '10.6.0.0/16' })),
     await libErr(host.link.set('k-nosuch', { up: true })),
     await libErr(openNetns('k-nons')),
+    await libErr(host.route.add({ to: '10.8.0.0/16', dev: 'k-e1' })),
+    await libErr(host.link.add({ kind: 'bridge', name: 'k-e0' })),
   ];
-  assert.deepEqual(lib.map((e) => e.code), ['EEXIST', 'ENETUNREACH', 'ESRCH', 'ENODEV', 'ENOENT']);
+  assert.deepEqual(lib.map((e) => e.code), ['EEXIST', 'ENETUNREACH', 'ESRCH', 'ENODEV', 'ENOENT', 'ENETDOWN', 'EEXIST']);
   for (const e of lib) {
     assert.doesNotMatch(e.message, /nsnet /, `library message names a command: ${e.message}`);
     assert.ok(e.hint, `a hint: ${e.message}`);
@@ -114,6 +118,8 @@ test('errors end with what to do, in the caller\'s words: nsnet commands from th
   assert.match(lib[0]!.message, /addr\.del/);
   assert.match(lib[2]!.message, /route\.list\(\)/);
   assert.match(lib[4]!.message, /netns\.add\('k-nons'\)/);
+  assert.match(lib[5]!.message, /; bring the link up first \(link\.set\('k-e1', \{ up: true \}\)\)$/);
+  assert.match(lib[6]!.message, /; a link of that name is there already: choose another name, or delete it first \(link\.del\('k-e0'\)\)$/);
   ok('link', 'del', 'k-e0');
 });
 
