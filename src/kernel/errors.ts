@@ -83,7 +83,7 @@ const errnoText: Record<string, string> = {
 };
 
 /** What to do about an errno when the caller gave no hint of its own for it (Ctx.hints). */
-const errnoHint: Record<string, string | Hint> = {
+export const ERRNO_HINTS: Readonly<Record<string, string | Hint>> = {
   EPERM: 'run as root (CAP_NET_ADMIN and CAP_SYS_ADMIN are needed)',
   EACCES: 'run as root (CAP_NET_ADMIN and CAP_SYS_ADMIN are needed)',
   EEXIST: 'delete it first or choose another name',
@@ -110,7 +110,7 @@ export class KernelError extends NsnetError {
   ) {
     const code = errnoName(errno);
     const cause = extack ? `${extack} (${code})` : `${errnoText[code] ?? 'error'} (${code})`;
-    super(code, `${op} ${object}: ${cause}`, object, hints?.[code] ?? errnoHint[code]);
+    super(code, `${op} ${object}: ${cause}`, object, hints?.[code] ?? ERRNO_HINTS[code]);
   }
 }
 
