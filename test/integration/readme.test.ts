@@ -1,6 +1,6 @@
-// The README's seed table and library snippet, run as written: the table's nsnet column row by
+// The README's seed table and library snippets, run as written: the table's nsnet column row by
 // row (a veth named eth1 stands for the physical NIC), then the library snippet compiled as it
-// stands; each ends with blue pinging 10.1.1.1.
+// stands; each ends with blue pinging 10.1.1.1. The errors snippet prints what its comments say.
 import { isolate } from '../helpers/sandbox.js';
 isolate(import.meta.url);
 
@@ -55,14 +55,29 @@ test('the README seed table, nsnet column, as written: blue pings 10.1.1.1 at th
   assert.deepEqual(namespaces(), []);
 });
 
-test('the README library snippet, as written, reaches 10.1.1.1 from blue', { skip: labSkip }, () => {
-  const block = /```ts\n([\s\S]*?)```/u.exec(section('## The library'))![1]!;
+/** The first ts block under `heading`, compiled to a module that imports the built nsnet; its file. */
+function snippet(heading: string, tail = ''): string {
+  const block = /```ts\n([\s\S]*?)```/u.exec(section(heading))![1]!;
   const index = pathToFileURL(join(root, 'dist', 'src', 'index.js')).href;
   const js = ts.transpileModule(block, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText
     .replace(/from 'nsnet'/u, `from '${index}'`);
   const file = join(mkdtempSync(join(tmpdir(), 'nsnet-readme-')), 'snippet.mjs');
+  writeFileSync(file, `${js}${tail}`);
+  return file;
+}
+
+test('the README errors snippet prints what its comments say: code, object, detail, hint, the CLI\'s words', { skip: labSkip }, () => {
+  const block = /```ts\n([\s\S]*?)```/u.exec(section('### How errors read'))![1]!;
+  const said = [...block.matchAll(/console\.log\(.*?\); +\/\/ (.*)$/gmu)].map((m) => m[1]!);
+  assert.equal(said.length, 5);
+  const run = spawnSync(process.execPath, [snippet('### How errors read')], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(run.stdout.trimEnd().split('\n'), said);
+});
+
+test('the README library snippet, as written, reaches 10.1.1.1 from blue', { skip: labSkip }, () => {
   // The snippet keeps the ping's result in `r`; say what it was.
-  writeFileSync(file, `${js}\nprocess.stdout.write('PING ' + JSON.stringify({ code: r.code, out: r.stdout }) + '\\n');\n`);
+  const file = snippet('## The library', `\nprocess.stdout.write('PING ' + JSON.stringify({ code: r.code, out: r.stdout }) + '\\n');\n`);
   const run = spawnSync(process.execPath, [file], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   const ping = JSON.parse(/^PING (.*)$/mu.exec(run.stdout)![1]!) as { code: number; out: string };
