@@ -57,7 +57,7 @@ test('without netem: delay, jitter, duplicate, corrupt, reorder are refused befo
   for (const [spec, word] of [[{ rate: '1mbit', delay: '20ms' }, 'delay'], [{ duplicate: '1%' }, 'duplicate'], [{ corrupt: '1%' }, 'corrupt'], [{ delay: '5ms', reorder: '5%' }, 'delay']] as const) {
     await assert.rejects(impair({ handle: a, dev: 'eth0' }, spec), (e: unknown) => {
       assert.ok(e instanceof NsnetError);
-      assert.equal(e.message, `${word} needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks`);
+      assert.equal(e.message, `${word} needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks; load its module (modprobe sch_netem), or use a kernel built with it`);
       return true;
     });
   }

@@ -66,7 +66,7 @@ test('bridge uplink: the NIC joins the lab bridge, a node reaches the network be
   ip('link', 'set', 'nic0', 'master', 'other0');
   const r = nsnet('up', file);
   assert.equal(r.code, 1);
-  assert.match(r.err, /upl\.yaml:\d+:\d+: uplinks\[0\]: host NIC nic0 is a port of other0, which lab upl does not own; remove it from there \(ip link set nic0 nomaster\)/);
+  assert.match(r.err, /upl\.yaml:\d+:\d+: uplinks\[0\]: host NIC nic0 is a port of other0, which lab upl does not own; take it out of there \(nsnet link set nic0 nomaster\) or name another NIC$/m);
   assert.match(ip('-o', 'link', 'show', 'nic0'), /master other0/);
   assert.deepEqual(namespaces(), ['upstream']);
   ip('link', 'del', 'other0');

@@ -102,7 +102,7 @@ test('a NIC that is a port of a Linux bridge: one line, nothing made', { skip },
   try {
     const r = nsnet('up', file);
     assert.equal(r.code, 1, r.out);
-    assert.match(r.err, /host NIC eth1 is a port of hostbr; remove it from there \(ip link set eth1 nomaster\) or name another NIC/);
+    assert.match(r.err, /host NIC eth1 is a port of hostbr; take it out of there \(nsnet link set eth1 nomaster\) or name another NIC/);
     assert.ok(!namespaces().some((n) => n === 'a' || n === 'b'), 'nothing made');
     assert.equal(nic().master, 'hostbr', 'the NIC is left where it was');
   } finally {
