@@ -6,9 +6,18 @@
  * prefix lengths in plain decimal (iproute2 reads "/024" as octal 20).
  * Pure; used by the wire route encoder, api, topology, plan and cli.
  */
+import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
-import ipaddr from 'ipaddr.js';
+import type ipaddrLib from 'ipaddr.js';
 import { formatIp, parseIp } from './ip.js';
+
+/**
+ * ipaddr.js, loaded by require on first use: an ESM import of this CommonJS package has Node scan
+ * its source for exports (cjs-module-lexer), about 160M instructions, a third of Node's own
+ * start-up (callgrind); require skips that scan.
+ */
+let ipaddrLoaded: typeof ipaddrLib | undefined;
+const ipaddr = (): typeof ipaddrLib => (ipaddrLoaded ??= createRequire(import.meta.url)('ipaddr.js') as typeof ipaddrLib);
 
 export interface Ip {
   family: 4 | 6;
@@ -41,7 +50,7 @@ export function parseAddress(s: string): Ip | string {
   // Our own parser for the bytes: ipaddr.js reads "::1.2.3.4" as "::ffff:1.2.3.4".
   const raw = parseIp(s);
   const bytes = [...raw];
-  return { family, text: formatIp(raw), bytes, range: ipaddr.fromByteArray(bytes).range() };
+  return { family, text: formatIp(raw), bytes, range: ipaddr().fromByteArray(bytes).range() };
 }
 
 /**
