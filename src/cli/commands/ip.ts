@@ -1,18 +1,13 @@
 /**
  * The iproute2-style objects (link, addr, route, neigh, netns, sysctl): parse the words, call
- * the library, print. Loaded lazily by main.ts, so `nsnet --help` never loads koffi.
+ * the library, print. Loaded lazily by main.ts, so `nsnet --help` never loads koffi; each
+ * object loads its own parser and printer when it runs, so `nsnet netns list` loads neither the
+ * address parser (and ipaddr.js) nor the link printers.
  */
 import { existsSync } from 'node:fs';
 import type { Handle } from '../../api/handle.js';
 import type { LinkInfo, NsRef } from '../../api/types.js';
 import { OBJECT_HELP } from '../help.js';
-import { parseAddrCommand } from '../parse-addr.js';
-import { parseLinkCommand } from '../parse-link.js';
-import { parseNeighCommand } from '../parse-neigh.js';
-import { parseNetnsCommand, parseSysctlCommand } from '../parse-netns.js';
-import { parseRouteCommand } from '../parse-route.js';
-import { renderAddrs, renderLinks, renderNeighs, renderNetns, renderRouteGet, renderRoutes, toJson } from '../render.js';
-import { renderAddrsBrief, renderLinksBrief } from '../render-brief.js';
 import { wantsHelp, type GlobalOptions } from '../words.js';
 import { cliMessage } from '../message.js';
 
@@ -61,6 +56,7 @@ export async function runIpObject(object: IpObject, words: string[], g: GlobalOp
 }
 
 async function runLink(words: string[], g: GlobalOptions): Promise<number> {
+  const { parseLinkCommand } = await import('../parse-link.js');
   const c = parseLinkCommand(words);
   if (c.verb === 'help') return help('link');
   await withHandle(g, async (h) => {
@@ -96,7 +92,7 @@ async function runLink(words: string[], g: GlobalOptions): Promise<number> {
         if (c.up) shown = shown.filter((l) => l.flags.includes('UP'));
         if (c.kind !== undefined) shown = shown.filter((l) => l.kind === c.kind);
         if (c.master !== undefined) shown = shown.filter((l) => l.master === c.master);
-        out(g.brief ? renderLinksBrief(shown, g, all) : renderLinks(shown, g, all));
+        out(g.brief ? (await import('../render-brief.js')).renderLinksBrief(shown, g, all) : (await import('../render.js')).renderLinks(shown, g, all));
         break;
       }
     }
@@ -105,6 +101,7 @@ async function runLink(words: string[], g: GlobalOptions): Promise<number> {
 }
 
 async function runAddr(words: string[], g: GlobalOptions): Promise<number> {
+  const { parseAddrCommand } = await import('../parse-addr.js');
   const c = parseAddrCommand(words);
   if (c.verb === 'help') return help('addr');
   await withHandle(g, async (h) => {
@@ -130,7 +127,8 @@ async function runAddr(words: string[], g: GlobalOptions): Promise<number> {
         }
         if (c.up) links = links.filter((l) => l.flags.includes('UP'));
         const addrs = await h.addr.list(c.dev !== undefined ? { dev: c.dev, family: g.family } : { family: g.family });
-        out((g.brief ? renderAddrsBrief : renderAddrs)(links, addrs, g, g.family !== undefined, all));
+        const render = g.brief ? (await import('../render-brief.js')).renderAddrsBrief : (await import('../render.js')).renderAddrs;
+        out(render(links, addrs, g, g.family !== undefined, all));
         break;
       }
     }
@@ -139,6 +137,7 @@ async function runAddr(words: string[], g: GlobalOptions): Promise<number> {
 }
 
 async function runRoute(words: string[], g: GlobalOptions): Promise<number> {
+  const [{ parseRouteCommand }, { renderRouteGet, renderRoutes }] = await Promise.all([import('../parse-route.js'), import('../render.js')]);
   const c = parseRouteCommand(words, g.family);
   if (c.verb === 'help') return help('route');
   await withHandle(g, async (h) => {
@@ -169,6 +168,7 @@ async function runRoute(words: string[], g: GlobalOptions): Promise<number> {
 }
 
 async function runNeigh(words: string[], g: GlobalOptions): Promise<number> {
+  const [{ parseNeighCommand }, { renderNeighs }] = await Promise.all([import('../parse-neigh.js'), import('../render.js')]);
   const c = parseNeighCommand(words);
   if (c.verb === 'help') return help('neigh');
   await withHandle(g, async (h) => {
@@ -191,6 +191,7 @@ async function runNeigh(words: string[], g: GlobalOptions): Promise<number> {
 }
 
 async function runNetns(words: string[], g: GlobalOptions): Promise<number> {
+  const [{ parseNetnsCommand }, { renderNetns, toJson }] = await Promise.all([import('../parse-netns.js'), import('../render.js')]);
   const c = parseNetnsCommand(words);
   if (c.verb === 'help') return help('netns');
   if (c.verb === 'list' && g.netns === undefined) {
@@ -243,6 +244,7 @@ async function runNetns(words: string[], g: GlobalOptions): Promise<number> {
 }
 
 async function runSysctl(words: string[], g: GlobalOptions): Promise<number> {
+  const [{ parseSysctlCommand }, { toJson }] = await Promise.all([import('../parse-netns.js'), import('../render.js')]);
   const c = parseSysctlCommand(words);
   if (c.verb === 'help') return help('sysctl');
   await withHandle(g, async (h) => {
