@@ -13,10 +13,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NsnetError } from '../api/errors.js';
-import { runDir } from '../api/rundir.js';
 import { emptyEffects, type HostEffects } from '../plan/observed.js';
 import type { LabSpec } from '../topology/model.js';
-import { LAB_NAME_RE } from '../topology/names.js';
+import { LAB_NAME_RE } from '../topology/labname.js';
+import { labsDir, recordPath } from './labdir.js';
 import { LabError } from './errors.js';
 
 export const RECORD_VERSION = 1;
@@ -44,10 +44,7 @@ export interface LabRecord {
   pid: number;
 }
 
-/** /run/nsnet, or NSNET_RUN_DIR (tests). */
-export const labsDir = (): string => path.join(runDir(), 'labs');
-export const recordPath = (lab: string): string => path.join(labsDir(), `${lab}.json`);
-export const lockPath = (lab: string): string => path.join(labsDir(), `${lab}.lock`);
+export { labsDir, listRecords, lockPath, recordPath } from './labdir.js';
 
 /** Lab names end up in file names and marks: refuse anything else. */
 export function checkLabName(lab: string): void {
@@ -122,17 +119,4 @@ export function removeRecord(lab: string): void {
   for (const n of names) if (tmp.test(n)) fs.rmSync(path.join(labsDir(), n), { force: true });
 }
 
-/** Names of the labs that have a record on this host, sorted. */
-export function listRecords(): string[] {
-  try {
-    return fs.readdirSync(labsDir())
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => f.slice(0, -5))
-      .filter((n) => LAB_NAME_RE.test(n))
-      .sort();
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-}
 

@@ -8,6 +8,7 @@
  */
 import { netnsNameProblem as netnsRule, NETNS_NAME_MAX } from '../kernel/netnsname.js';
 import { ALTIFNAMSIZ_MAX, IFNAMSIZ_MAX, ifnameProblem } from '../wire/rtnl/ifla.js';
+import { LAB_NAME_RE } from './labname.js';
 
 /** Largest kernel interface name, in bytes (IFNAMSIZ - 1). */
 export const IFNAME_MAX = IFNAMSIZ_MAX;
@@ -16,7 +17,7 @@ export const ALTNAME_MAX = ALTIFNAMSIZ_MAX;
 /** Largest namespace name: a file name in /run/netns. */
 export const NETNS_MAX = NETNS_NAME_MAX;
 
-export const LAB_NAME_RE = /^[a-z0-9][a-z0-9_-]{0,23}$/;
+export { LAB_NAME_RE };
 export const NODE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 /** A logical interface or bridge name in the file (kernel name if ≤ 15 bytes, else altname). */
 export const IFACE_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,126}$/;

@@ -375,7 +375,7 @@ async function printProfile(p: import('../../apply/profile.js').Profile): Promis
 
 /** "labs on this host: a, b" or "no lab is up on this host". */
 async function labsHere(): Promise<string> {
-  const { listRecords } = await import('../../apply/records.js');
+  const { listRecords } = await import('../../apply/labdir.js');
   const labs = listRecords();
   return labs.length ? `labs on this host: ${labs.join(', ')}` : 'no lab is up on this host';
 }
@@ -453,9 +453,12 @@ function registerLabs(program: Command): void {
     .description('list the labs on this host')
     .option('-j, --json', 'print the list as JSON')
     .action(action(async (_o: JsonOpt, cmd: Command) => {
-      const { listRecords, readRecord } = await import('../../apply/records.js');
-      const rows = listRecords().map((name) => {
-        const r = readRecord(name)!;
+      const { listRecords } = await import('../../apply/labdir.js');
+      const names = listRecords();
+      // The records (and the code that reads them) load only when there is one to read.
+      const { readRecord } = names.length ? await import('../../apply/records.js') : { readRecord: undefined };
+      const rows = names.map((name) => {
+        const r = readRecord!(name)!;
         const spec = r.spec ?? r.pending;
         return { name, state: r.state, nodes: spec?.nodes.length ?? 0, links: spec?.links.length ?? 0, file: r.file ?? null, updated: r.updated, ...(r.error ? { error: r.error } : {}) };
       });
