@@ -54,7 +54,7 @@ test('impair, link-down/up and capture on a lab, through the CLI', { skip: labSk
     if (!kernelFeatures().netem) {
       const r = nsnet('impair', file, 'b:eth0', 'delay', '20ms');
       assert.equal(r.code, 1);
-      assert.equal(r.err, "nsnet: delay needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks\n");
+      assert.equal(r.err, "nsnet: delay needs the kernel's netem qdisc (CONFIG_NET_SCH_NETEM), which this kernel lacks; load its module (modprobe sch_netem), or use a kernel built with it\n");
     }
     const bad = nsnet('impair', file, 'a:eth0', 'loss', '120%');
     assert.equal(bad.code, 1);
