@@ -75,6 +75,12 @@ export async function observeLab(spec: LabSpec, record?: LabRecord, handles = ne
     return nsids.get(k);
   };
   const namespaces: Record<string, ObservedNamespace> = {};
+  // The host's links are read first: reporting a link whose veth peer is in another namespace
+  // is what makes the kernel give that namespace an nsid here (RTM_GETNSID below only asks). A
+  // veth made from its node's side gets none until then, so an up killed between making one and
+  // reading its host end left a node the host had no id for, and the next up took that veth for
+  // a stranger's, remade it and then failed to mark the host end it had just removed.
+  const hostRaw = handles.get(HOST).link.briefList();
   /** Links in namespaces whose peer should be in the host: confirmed from the host side below. */
   const wantHostPeer: { ns: string; link: ObservedLink }[] = [];
   // One look at /run/netns instead of a failed open per missing namespace (a fresh lab has none).
@@ -106,7 +112,7 @@ export async function observeLab(spec: LabSpec, record?: LabRecord, handles = ne
     if (!keepOpen) handles.close(name);
   }
 
-  const host = await observeHost(spec, d, prev, record, mark, handles, nsidCached);
+  const host = await observeHost(spec, d, prev, record, mark, handles, hostRaw, nsidCached);
   // A node link's peer is in the host when the host link at its peer index points back at it
   // from the right namespace.
   const hostByIndex = new Map(host.links.map((l) => [l.index, l]));
@@ -263,10 +269,9 @@ export function readSysctls(h: Handle, keys: string[]): Record<string, string> {
 
 async function observeHost(
   spec: LabSpec, d: DesiredLab, prev: DesiredLab[], record: LabRecord | undefined, mark: string, handles: Handles,
-  nsidCached: (h: Handle, from: string, of: string) => number | undefined,
+  raw: LinkBrief[], nsidCached: (h: Handle, from: string, of: string) => number | undefined,
 ): Promise<ObservedHost> {
   const host = handles.get(HOST);
-  const raw = host.link.briefList();
   const names = new Set<string>();
   for (const x of [d, ...prev]) for (const n of x.links.get(HOST)?.keys() ?? []) names.add(n);
   for (const n of record?.intended.hostLinks ?? []) names.add(n);

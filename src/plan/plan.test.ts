@@ -279,6 +279,26 @@ test('a killed up: what the journal says was intended is taken back, then comple
   assert.equal(planLab(s, k.observe(s)).noop, true);
 });
 
+test('a host link the journal takes back but the plan remakes (its peer unconfirmed) gets no mark: the mark would find it gone', () => {
+  const k = new SimKernel();
+  const s = starLab(3);
+  up(k, s);
+  // As a killed up leaves it: h2-eth0 made but not marked, and its peer not confirmed.
+  k.link('', 'h2-eth0').alias = undefined;
+  k.intended = { namespaces: [], hostLinks: ['h2-eth0'] };
+  const o = k.observe(s);
+  delete o.host.links.find((l) => l.name === 'h2-eth0')!.peerNetns;
+  const p = planLab(s, o);
+  assert.deepEqual(p.refusals, []);
+  assert.ok(!p.actions.some((a) => a.op === 'mark'), 'no mark: the veth goes first');
+  assert.ok(p.actions.some((a) => a.op === 'delete-link' && (a.name === 'h2-eth0' || a.peer?.name === 'h2-eth0')), 'the veth is removed');
+
+  assert.ok(p.actions.some((a) => a.op === 'create-veth' && a.b.name === 'h2-eth0'));
+  k.run(p.actions, s.name);
+  k.applied(s);
+  assert.equal(planLab(s, k.observe(s)).noop, true);
+});
+
 test('an unmarked namespace that is not empty is not taken back, even if intended', () => {
   const k = new SimKernel();
   k.addNs('h1');

@@ -73,7 +73,10 @@ export class Planner {
   }
 
   plan(): Plan {
-    const actions = sortActions(this.planned);
+    // A link taken back (marked) that the plan then removes, itself or with its peer or its
+    // namespace, needs no mark: the mark would find it gone.
+    const marksGone = (a: Action): boolean => a.op === 'mark' && a.name !== 'lo' && this.gone.has(key(a.netns ?? HOST, a.name));
+    const actions = sortActions(this.planned.filter((a) => !marksGone(a)));
     const spec = this.d.spec;
     return {
       lab: this.lab,
