@@ -13,7 +13,7 @@ import { downOvs } from '../../src/apply/ovs.js';
 import { hostNetns, netns, NsnetError, openNetns } from '../../src/index.js';
 import { txChecksumOff } from '../../src/api/ethtool.js';
 import {
-  addPorts, alive, createBridge, daemonPid, deleteBridge, observeSwitch, openOvs, ovsStateDir, ovsUsers, releaseOvs, setPortVlans, stopPid,
+  acquireOvs, addPorts, alive, createBridge, daemonPid, deleteBridge, ensureRoot, observeSwitch, OvsdbClient, openOvs, ovsStateDir, ovsUsers, releaseOvs, setPortVlans, stopPid,
 } from '../../src/api/ovs/index.js';
 
 const skip = kernelSkip ?? (haveCommand('ovs-vsctl') && existsSync('/usr/sbin/ovs-vswitchd') ? undefined : 'Open vSwitch (openvswitch-switch) is not installed');
@@ -26,6 +26,26 @@ after(async () => {
   }
 });
 const ms = (t0: bigint): string => (Number(process.hrtime.bigint() - t0) / 1e6).toFixed(1);
+
+test('labs coming up at once on a new database: each finds the one Open_vSwitch row, none fails its init', { skip }, async () => {
+  // A new database: no daemons of an earlier test, no state.
+  for (const d of ['ovs-vswitchd', 'ovsdb-server'] as const) {
+    const pid = daemonPid(d);
+    if (pid) await stopPid(pid);
+  }
+  rmSync(ovsStateDir(), { recursive: true, force: true });
+  const acq = await acquireOvs('race', async () => false);
+  // Eight clients at once: their selects all reach the server before any insert, so all find no row.
+  const clients = await Promise.all(Array.from({ length: 8 }, () => OvsdbClient.connect(acq.dbSocket)));
+  try {
+    const results = await Promise.allSettled(clients.map((c) => ensureRoot(c)));
+    assert.deepEqual(results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : [])), []);
+    assert.equal(vsctl('--columns=_uuid', '--bare', 'list', 'Open_vSwitch').split('\n').filter(Boolean).length, 1);
+  } finally {
+    for (const c of clients) c.close();
+    await releaseOvs('race');
+  }
+});
 
 test('daemons: started for the first lab, shared by the second, stopped by PID with the last', { skip }, async () => {
   const t0 = process.hrtime.bigint();

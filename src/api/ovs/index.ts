@@ -28,13 +28,16 @@ async function answers(sock: string): Promise<boolean> {
  */
 export async function openOvs(lab: string): Promise<OvsSession> {
   const acq = await acquireOvs(lab, answers);
-  let client: OvsdbClient;
+  let client: OvsdbClient | undefined;
   try {
     client = await OvsdbClient.connect(acq.dbSocket);
     await ensureRoot(client);
   } catch (e) {
+    // An open connection would keep the process alive after the error.
+    client?.close();
     if (acq.owner === 'nsnet' && acq.started.length) await releaseOvs(lab);
     throw e;
   }
-  return { ...acq, client, close: () => client.close() };
+  const open = client;
+  return { ...acq, client: open, close: () => open.close() };
 }

@@ -90,12 +90,20 @@ export async function observeSwitch(c: OvsdbClient): Promise<ObservedBridge[]> {
   });
 }
 
-/** Make sure the database has its one Open_vSwitch row (ovs-vsctl init). */
+/**
+ * Make sure the database has its one Open_vSwitch row (ovs-vsctl init). Two labs coming up at
+ * once on a new database may both find it empty: the wait lets only one insert, and the other,
+ * its wait failed, finds the row the first made.
+ */
 export async function ensureRoot(c: OvsdbClient): Promise<void> {
-  const [s] = await c.transact(OVS_DB, [select('Open_vSwitch', [], ['_uuid'])]);
-  if ((s!.rows ?? []).length > 0) return;
-  // The wait makes a concurrent init by another process fail instead of adding a second row.
-  await c.transact(OVS_DB, [wait('Open_vSwitch', [], ['_uuid'], '==', [], 0), insert('Open_vSwitch', {})]);
+  const hasRow = async (): Promise<boolean> => ((await c.transact(OVS_DB, [select('Open_vSwitch', [], ['_uuid'])]))[0]!.rows ?? []).length > 0;
+  if (await hasRow()) return;
+  try {
+    await c.transact(OVS_DB, [wait('Open_vSwitch', [], ['_uuid'], '==', [], 0), insert('Open_vSwitch', {})]);
+  } catch (e) {
+    if (await hasRow()) return;
+    throw e;
+  }
 }
 
 const portRow = (p: OvsPortSpec, lab: string, iface: string): Row => ({
