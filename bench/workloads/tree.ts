@@ -4,6 +4,12 @@
  * down until the kernel has removed every device, nothing left behind. The same run builds the
  * N/4-host star with nsnet, so the time per host at both sizes comes from one machine state:
  * per_host_ratio = (up per host at N) / (up per host at N/4); linear is 1.
+ *
+ * The kernel's own scaling, for comparison, when shared/bench/floor.c is beside the checkout:
+ * the floor builds an N/4-host star alone, then again beside a (N - N/4)-host tree that nsnet
+ * holds up, so the floor's ratio says how much dearer the last quarter of hosts is than the
+ * first for the kernel itself (namespace creation and setup get dearer with every namespace
+ * there is).
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +18,7 @@ import { CheckError } from '../lib/check.js';
 import { quietLine, waitQuiet, type QuietResult } from '../lib/quiet.js';
 import { hostAddr, table, treeYaml } from '../lib/workload.js';
 import type { StarResult } from '../star.js';
-import { attempt, fmt, med, rotation, type Failure, type Outcome } from './common.js';
+import { attempt, fmt, med, ROOT, rotation, type Failure, type Outcome } from './common.js';
 
 export const TREE_LEAVES = 4;
 
@@ -53,6 +59,37 @@ async function nsnetTree(n: number, tmp: string): Promise<TreeResult> {
   }
 }
 
+interface FloorScale {
+  alone: number;
+  beside: number;
+}
+
+/** The floor's build of `small` hosts alone, then beside an (n - small)-host tree nsnet holds up. */
+async function floorScale(n: number, small: number, tmp: string, waits: QuietResult[]): Promise<FloorScale | string> {
+  const { prepareFloor, runFloorOnce } = await import('../floor.js');
+  const p = prepareFloor(ROOT, tmp);
+  if ('absent' in p) return `floor absent (${p.absent})`;
+  const { nsnet, cleanupStar } = await import('../star.js');
+  const { namedNetns, rootDevices, settle } = await import('../sys.js');
+  const { NSNET_PREFIX } = await import('../sides.js');
+  waits.push(waitQuiet());
+  const alone = runFloorOnce(p.bin, small, true).build;
+  const file = join(tmp, `tree-${n - small}.yaml`);
+  fs.writeFileSync(file, treeYaml(n - small, TREE_LEAVES - 1, { name: 'tree' }));
+  const before = new Set(rootDevices());
+  try {
+    nsnet('nsnet up (the tree beside the floor)', ['up', file]);
+    waits.push(waitQuiet());
+    const beside = runFloorOnce(p.bin, small, true).build;
+    return { alone, beside };
+  } finally {
+    nsnet('nsnet down (the tree beside the floor)', ['down', file]);
+    settle((d) => !before.has(d));
+    cleanupStar(file);
+    if (namedNetns().some((x) => x.startsWith(NSNET_PREFIX))) throw new CheckError('the tree beside the floor left namespaces behind');
+  }
+}
+
 export async function runTree(o: BenchOptions, tmp: string): Promise<Outcome> {
   const { nsnetStar } = await import('../star.js');
   const small = Math.ceil(o.n / TREE_LEAVES);
@@ -74,6 +111,7 @@ export async function runTree(o: BenchOptions, tmp: string): Promise<Outcome> {
     }
     if (failures.length && !o.keepGoing) break;
   }
+  const floor = failures.length && !o.keepGoing ? undefined : await attempt(failures, o.repeat, 'floor beside a tree', () => floorScale(o.n, small, tmp, waits));
   const sUp = med(stars.map((x) => x.up));
   const tUp = med(trees.map((x) => x.up));
   const tDown = med(trees.map((x) => x.down));
@@ -90,9 +128,18 @@ export async function runTree(o: BenchOptions, tmp: string): Promise<Outcome> {
       ['tree', String(o.n), fmt(tUp), perBig === undefined ? '-' : (perBig * 1000).toFixed(3), fmt(tDown), rss === undefined ? '-' : rss.toFixed(0)],
     ]),
   ];
-  const json = { workload: 'tree', n: o.n, leaves: TREE_LEAVES, small, stars, trees, waits, failures };
+  const floorRatio = typeof floor === 'object' ? (floor.beside / floor.alone).toFixed(2) : 'n/a';
+  if (typeof floor === 'object') {
+    lines.push(`kernel's own scaling (shared/bench/floor.c, IPv6 off): ${small} hosts built alone in ${floor.alone.toFixed(3)} s, beside a ${o.n - small}-host tree in ${floor.beside.toFixed(3)} s (x${floorRatio}: the last ${small} hosts cost the kernel that much more than the first)`);
+  } else if (typeof floor === 'string') {
+    lines.push(`kernel's own scaling: ${floor}`);
+  }
+  const json = { workload: 'tree', n: o.n, leaves: TREE_LEAVES, small, stars, trees, floor, waits, failures };
   return {
     failures, lines, json,
-    last: [`scale: n=${o.n} up_s=${tUp === undefined ? 'n/a' : tUp.toFixed(2)} down_s=${tDown === undefined ? 'n/a' : tDown.toFixed(2)} per_host_ratio=${r} rss_mb=${rss === undefined ? 'n/a' : rss.toFixed(0)}`],
+    last: [
+      `scale: n=${o.n} up_s=${tUp === undefined ? 'n/a' : tUp.toFixed(2)} down_s=${tDown === undefined ? 'n/a' : tDown.toFixed(2)} per_host_ratio=${r} rss_mb=${rss === undefined ? 'n/a' : rss.toFixed(0)}`,
+      typeof floor === 'object' ? `kernel scale: floor_alone_s=${floor.alone.toFixed(2)} floor_beside_tree_s=${floor.beside.toFixed(2)} floor_ratio=${floorRatio}` : 'kernel scale: floor=absent',
+    ],
   };
 }
