@@ -11,7 +11,7 @@
  */
 import type { Handle } from '../api/handle.js';
 import { kernelFeatures } from '../api/features.js';
-import { isUp } from '../api/flags.js';
+import { hasCarrier, isUp } from '../api/flags.js';
 import { impairmentsIn } from '../api/impair.js';
 import { LOOPBACK_IFINDEX } from '../api/links.js';
 import { nsidOf, nsidOfFd } from '../api/namespaces.js';
@@ -152,6 +152,7 @@ export function toObservedLinks(raw: LinkBrief[]): ObservedLink[] {
   return raw.map((l) => {
     const o: ObservedLink = { name: l.name, index: l.index, up: isUp(l) };
     if (l.kind !== undefined) o.kind = l.kind;
+    if (l.kind === 'bridge') o.carrier = hasCarrier(l);
     if (l.mtu !== undefined) o.mtu = l.mtu;
     if (l.address !== undefined) o.mac = l.address.toLowerCase();
     if (l.master !== undefined && l.master !== 0) {

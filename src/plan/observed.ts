@@ -28,6 +28,11 @@ export interface ObservedLink {
   mac?: string;
   /** IFF_UP is set. */
   up: boolean;
+  /**
+   * For a bridge: IFF_LOWER_UP. A bridge whose last port left stays without carrier until one
+   * joins, where a new bridge with no port has it (see bridgeCarrierRule).
+   */
+  carrier?: boolean;
   /** Name of the bridge it is a port of (in the same namespace). */
   master?: string;
   /** IFLA_IFALIAS (the ownership mark on host links and on lo). */

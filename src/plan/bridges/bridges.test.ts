@@ -45,3 +45,26 @@ test('a bridge MTU the file sets is pinned (set so the kernel keeps it) and one 
   assert.deepEqual(joins.sort(), ['h1-eth0', 'h2-eth0']);
   assert.deepEqual(up(plain), [], 'converged');
 });
+
+test('a bridge the file leaves with no port is made again when its ports leave or have left (its carrier goes with the last), as a fresh up has it; kept when it never had one', () => {
+  const withPorts = starLab(2);
+  const noPorts = starLab(2);
+  noPorts.links = [];
+  const bridgeActs = (from: ReturnType<typeof starLab>, to: ReturnType<typeof starLab>, carrier?: boolean): string[] => {
+    const k = new SimKernel();
+    k.run(planLab(from, k.observe(from)).actions, from.name);
+    k.applied(from);
+    const o = k.observe(to);
+    if (carrier !== undefined) o.host.links.find((l) => l.name === 'br0')!.carrier = carrier;
+    return planLab(to, o).actions.filter((x) => 'name' in x && x.name === 'br0').map((x) => `${x.op}: ${x.reason}`);
+  };
+  const leaving = bridgeActs(withPorts, noPorts, true);
+  assert.deepEqual(leaving.map((x) => x.split(':')[0]), ['delete-link', 'create-bridge'], leaving.join('\n'));
+  assert.match(leaving[0]!, /the file gives it no port, and a bridge whose last port leaves has no carrier where a new one has it; it is made again$/);
+  const left = bridgeActs(noPorts, noPorts, false);
+  assert.deepEqual(left.map((x) => x.split(':')[0]), ['delete-link', 'create-bridge'], left.join('\n'));
+  assert.match(left[0]!, /it lost its last port, so it has no carrier where a new one has it/);
+  assert.deepEqual(bridgeActs(noPorts, noPorts, true), [], 'never had a port: it has carrier, kept');
+  assert.deepEqual(bridgeActs(noPorts, noPorts), [], 'carrier not read: kept');
+  assert.deepEqual(bridgeActs(withPorts, withPorts, false), [], 'the file gives it ports: they bring its carrier back');
+});

@@ -28,6 +28,24 @@ export function bridgeMtuRule(p: Planner, want: DesiredLink, l: ObservedLink): {
   return l.mtu === want.mtu && !keptSet ? 'pin' : undefined;
 }
 
+/**
+ * A Linux bridge that stays but that the file gives no port. The kernel turns a bridge's carrier
+ * off when its last port leaves, and only a port joining turns it on again, while a new bridge
+ * that never had a port has carrier (state UNKNOWN, with IPv6's link-local address and ff00::/8
+ * route). So a bridge whose last ports leave now, or left before, is made again, as a fresh up
+ * has it: 'replace' with why; else undefined.
+ */
+export function bridgeCarrierRule(p: Planner, want: DesiredLink, l: ObservedLink): { replace: string } | undefined {
+  if (want.kind !== 'bridge' || l.kind !== 'bridge' || !l.up) return undefined;
+  const portsInFile = [...(p.d.links.get(want.ns)?.values() ?? [])].some((x) => x.master === want.name);
+  const uplinked = want.ns === HOST && p.d.spec.uplinks.some((u) => u.kind === 'bridge' && (u.bridge === want.bridge?.logical || u.bridge === want.name));
+  if (portsInFile || uplinked) return undefined;
+  const portsNow = [...(p.views.get(want.ns)?.byName.values() ?? [])].some((x) => x.master === l.name);
+  if (portsNow) return { replace: 'the file gives it no port, and a bridge whose last port leaves has no carrier where a new one has it' };
+  if (l.carrier === false) return { replace: 'it lost its last port, so it has no carrier where a new one has it' };
+  return undefined;
+}
+
 export const linuxBridge: BridgeBackend = {
   type: 'linux',
   kernelMaster: true,

@@ -2,7 +2,7 @@
 import type { Action, FreedLink, VethEnd } from '../actions.js';
 import { VETH_DEFAULT_MTU } from '../constants.js';
 import { HOST, linkTarget, type DesiredLink } from '../desired.js';
-import { bridgeMtuRule } from '../bridges/linux.js';
+import { bridgeCarrierRule, bridgeMtuRule } from '../bridges/linux.js';
 import type { ObservedLink } from '../observed.js';
 import { key, type Planner } from '../planner.js';
 
@@ -16,7 +16,7 @@ export function linkStates(p: Planner): void {
       if (!l) continue;
       if (ns === HOST && !p.ownedHost.has(l.name)) continue; // refused above
       const rule = bridgeMtuRule(p, want, l);
-      const why = p.mismatch(l, want) ?? (typeof rule === 'object' ? rule.replace : undefined);
+      const why = p.mismatch(l, want) ?? (typeof rule === 'object' ? rule.replace : undefined) ?? bridgeCarrierRule(p, want, l)?.replace;
       if (why === undefined) p.kept.add(key(ns, want.name));
       else p.replace.set(key(ns, want.name), why);
     }
