@@ -11,7 +11,7 @@ function newSpaceMb(setFlag: boolean): number {
   const script = `
     import { getHeapSpaceStatistics } from 'node:v8';
     import { keepYoungGenerationSmall } from ${JSON.stringify(heapUrl)};
-    if (${setFlag}) keepYoungGenerationSmall();
+    if (${setFlag}) await keepYoungGenerationSmall();
     const keep = [];
     for (let i = 0; i < 400000; i++) keep.push({ i, s: 'x' + i });
     const ns = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');

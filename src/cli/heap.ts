@@ -8,13 +8,13 @@
  * (the bin is run as `node bin/nsnet.js`, and a second process to pass it costs a Node start).
  * The growth factor is read each time the young generation would grow, so it can be set from
  * here: 1 means "grow by nothing". (V8 raises a factor below 2 given on the command line to 2
- * when it makes the heap; 0 would crash it.) Only the CLI does this, in main(); the library
- * never changes its host's V8 flags.
+ * when it makes the heap; 0 would crash it.) Only the CLI does this, in main(), for the commands
+ * that build, read or watch labs; the library never changes its host's V8 flags. node:v8 loads
+ * here, when it is needed: loading it is ~10M instructions, a tenth of a bare Node start.
  */
-import { setFlagsFromString } from 'node:v8';
-
 export const YOUNG_GENERATION_FLAG = '--semi-space-growth-factor=1';
 
-export function keepYoungGenerationSmall(): void {
+export async function keepYoungGenerationSmall(): Promise<void> {
+  const { setFlagsFromString } = await import('node:v8');
   setFlagsFromString(YOUNG_GENERATION_FLAG);
 }

@@ -203,9 +203,14 @@ export async function buildProgram(version: string, run: RunIp = runIp): Promise
   return program;
 }
 
+/**
+ * Commands that end before V8's young generation would grow, so they skip heap.ts's flag (and the
+ * node:v8 it loads): besides these, ip's objects, help and version.
+ */
+const SHORT_COMMANDS = new Set(['labs', 'schema']);
+
 /** Run the command line `argv` (process.argv: node, script, words...). */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  keepYoungGenerationSmall();
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e; // `nsnet link | head`: stop quietly
   });
@@ -216,6 +221,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   for (let i = 0; i < (at < 0 ? args.length : at); i++) args[i] = long[args[i]!] ?? args[i]!;
   if (at >= 0) args[at] = expandObject(args[at]!);
   const direct = directIp(args, at);
+  if (!direct && at >= 0 && COMMANDS.some((c) => c.name === args[at]) && !SHORT_COMMANDS.has(args[at]!)) await keepYoungGenerationSmall();
   try {
     if (direct) {
       process.exitCode = await runIp(direct.object, direct.words, direct.g);
