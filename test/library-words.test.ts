@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Handle } from '../src/api/handle.js';
 import { ERRNO_HINTS, hintOf, KernelError, NsnetError, type Hint } from '../src/kernel/errors.js';
-import type { Ctx, NetlinkSocket } from '../src/kernel/socket.js';
+import { kernelRefusal, type Ctx, type NetlinkSocket } from '../src/kernel/socket.js';
 import { errnoName } from '../src/wire/nlmsg.js';
 import { LAB_HINTS, LabError, type LabCode } from '../src/apply/errors.js';
 import { ApplyError } from '../src/apply/runner.js';
@@ -89,7 +89,7 @@ test('modprobe hints name the module of each kind nsnet makes', () => {
 function refusing(errno: number, extack?: string): Handle {
   const sock = {
     request(_msg: Buffer, ctx: Ctx) {
-      throw new KernelError(errno, ctx.op, ctx.object, extack, ctx.hints);
+      throw kernelRefusal(errno, ctx, extack);
     },
   } as unknown as NetlinkSocket;
   const h = new Handle('h1', -1, sock, false, 'namespace h1');

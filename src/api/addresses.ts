@@ -61,10 +61,10 @@ export class Addresses {
   async add(dev: DevRef, cidr: string, opts: AddrAddOptions = {}): Promise<void> {
     this.h.check();
     const { spec, object } = this.spec(dev, cidr, opts);
-    const n = nsnetIn(this.h);
     this.h.sock.request(encodeAddr(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, spec), {
-      op: 'add', object, hints: {
-        EEXIST: { lib: 'the link has it already: delete it first (addr.del) or change it with addr.replace()', cli: `the link has it already: delete it first (${n} addr del ${cidr} dev ${dev}) or change it with ${n} addr replace` },
+      op: 'add', object, hints: () => {
+        const n = nsnetIn(this.h);
+        return { EEXIST: { lib: 'the link has it already: delete it first (addr.del) or change it with addr.replace()', cli: `the link has it already: delete it first (${n} addr del ${cidr} dev ${dev}) or change it with ${n} addr replace` } };
       },
     });
   }

@@ -246,7 +246,7 @@ export class Links {
         : `${spec.kind} ${spec.name}${where}`;
       const msg = encodeLink(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, spec.up ? { flags: IFF_UP, change: IFF_UP } : {}, attrs);
       try {
-        this.h.sock.request(msg, { op: 'create', object, hints: this.addHints(spec) });
+        this.h.sock.request(msg, { op: 'create', object, hints: () => this.addHints(spec) });
       } catch (e) {
         // No extended ack (an older kernel): say which kind it lacks.
         if (e instanceof KernelError && e.code === 'EOPNOTSUPP' && !e.extack) {

@@ -156,8 +156,8 @@ export class Qdiscs {
     };
     const flags = NLM_F_CREATE | (opts.replace ? NLM_F_REPLACE : NLM_F_EXCL);
     // An unknown qdisc kind is ENOENT ("Specified qdisc kind is unknown"); some kernels say EOPNOTSUPP.
-    const lacks = hintOf(`this kernel has no ${o.kind} qdisc: ${moduleHint(TC_MODULES[o.kind])}`);
-    this.h.sock.request(encodeQdisc(RTM_NEWQDISC, flags, req), { op: opts.replace ? 'replace' : 'add', object: this.obj(`qdisc ${o.kind}`, dev), hints: { ENOENT: lacks, EOPNOTSUPP: lacks } });
+    const lacks = () => hintOf(`this kernel has no ${o.kind} qdisc: ${moduleHint(TC_MODULES[o.kind])}`);
+    this.h.sock.request(encodeQdisc(RTM_NEWQDISC, flags, req), { op: opts.replace ? 'replace' : 'add', object: this.obj(`qdisc ${o.kind}`, dev), hints: () => ({ ENOENT: lacks(), EOPNOTSUPP: lacks() }) });
   }
 
   /** Same as: tc qdisc del dev DEV root|clsact|ingress|parent P. Returns false if there was none. */
@@ -210,7 +210,7 @@ export class Qdiscs {
     const req = { index, parent: hookParent(hook), prio: opts.prio ?? 0, ...(opts.replace ? { handle: 1 } : {}), spec: { kind: 'bpf' as const, ops: bpf.ops, directAction: bpf.directAction ?? true } };
     this.h.sock.request(encodeFilter(RTM_NEWTFILTER, flags, req), {
       op: opts.replace ? 'replace' : 'add', object: this.obj(`${hook} bpf filter`, dev),
-      hints: { ENOENT: hintOf(`this kernel has no bpf classifier: ${moduleHint(TC_MODULES.bpf)}`) },
+      hints: () => ({ ENOENT: hintOf(`this kernel has no bpf classifier: ${moduleHint(TC_MODULES.bpf)}`) }),
     });
   }
 

@@ -104,7 +104,7 @@ export class Routes {
     const { spec, object } = this.wire(r);
     const n = nsnetIn(this.h);
     this.h.sock.request(encodeRoute(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, spec), {
-      op: 'add', object, hints: {
+      op: 'add', object, hints: () => ({
         ENETUNREACH: {
           lib: 'the gateway is on no subnet of a link here that is up: add an address on its subnet (addr.add) and bring that link up first, or give dev with onlink: true',
           cli: `the gateway is on no subnet of a link here that is up: add an address on its subnet (${n} addr add CIDR dev DEV) and bring that link up (${n} link set DEV up) first, or add "dev DEV onlink"`,
@@ -113,7 +113,7 @@ export class Routes {
         ...(r.dev !== undefined ? {
           ENETDOWN: { lib: `bring the link up first (link.set(${typeof r.dev === 'number' ? r.dev : `'${r.dev}'`}, { up: true }))`, cli: `bring the link up first (${n} link set ${r.dev} up)` },
         } : {}),
-      },
+      }),
     });
   }
 

@@ -26,11 +26,20 @@ export function bindNetlink(fd: number, what: string): void {
   throw syscallError(e, 'bind', what);
 }
 
-/** What a request is about, for error messages: "create link veth0"; `hints`: what to do, by errno name, for this request. */
+/**
+ * What a request is about, for error messages: "create link veth0"; `hints`: what to do, by errno
+ * name, for this request. A function is called only when the kernel refuses: the hints of a call
+ * made a thousand times in an up (link, address and route adds) are not built for each success.
+ */
 export interface Ctx {
   op: string;
   object: string;
-  hints?: Readonly<Record<string, Hint>>;
+  hints?: Readonly<Record<string, Hint>> | (() => Readonly<Record<string, Hint>>);
+}
+
+/** The kernel's refusal of a request: its errno, with the request's words and hints. */
+export function kernelRefusal(errno: number, ctx: Ctx, extack?: string): KernelError {
+  return new KernelError(errno, ctx.op, ctx.object, extack, typeof ctx.hints === 'function' ? ctx.hints() : ctx.hints);
 }
 
 /** A reply to one request: the data messages (for a GET or dump) before the ACK or DONE. */
@@ -163,7 +172,7 @@ export class NetlinkSocket {
         if (m.flags & NLM_F_DUMP_INTR) interrupted = true;
         if (m.type === NLMSG_ERROR) {
           const err = decodeError(m);
-          if (err.errno !== 0) throw new KernelError(err.errno, ctx.op, ctx.object, err.extack, ctx.hints);
+          if (err.errno !== 0) throw kernelRefusal(err.errno, ctx, err.extack);
           finished = true;
         } else if (m.type === NLMSG_DONE) {
           finished = true;
