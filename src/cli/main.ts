@@ -203,12 +203,6 @@ export async function buildProgram(version: string, run: RunIp = runIp): Promise
   return program;
 }
 
-/**
- * Commands that end before V8's young generation would grow, so they skip heap.ts's flag (and the
- * node:v8 it loads): besides these, ip's objects, help and version.
- */
-const SHORT_COMMANDS = new Set(['labs', 'schema']);
-
 /** Run the command line `argv` (process.argv: node, script, words...). */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -221,14 +215,15 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   for (let i = 0; i < (at < 0 ? args.length : at); i++) args[i] = long[args[i]!] ?? args[i]!;
   if (at >= 0) args[at] = expandObject(args[at]!);
   const direct = directIp(args, at);
-  if (!direct && at >= 0 && COMMANDS.some((c) => c.name === args[at]) && !SHORT_COMMANDS.has(args[at]!)) await keepYoungGenerationSmall();
+  const entry = !direct && at >= 0 ? COMMANDS.find((c) => c.name === args[at]) : undefined;
+  // ip's objects, help and version end before the young generation would grow, as do short commands.
+  if (entry && !entry.short) await keepYoungGenerationSmall();
   try {
     if (direct) {
       process.exitCode = await runIp(direct.object, direct.words, direct.g);
       return;
     }
     const program = await buildProgram(await readVersion());
-    const entry = at >= 0 ? COMMANDS.find((c) => c.name === args[at]) : undefined;
     if (entry) (await entry.load()).register(program);
     await program.parseAsync(args, { from: 'user' });
   } catch (e) {
