@@ -82,20 +82,29 @@ test('up killed while making namespaces: the next up completes the lab; killed w
   assertClean('after down of a killed up');
 });
 
-test('what a killed up made but had not marked (listed in its journal) is taken back; an unlisted one is refused', { skip }, () => {
-  const file = star('crash', 3);
+/**
+ * The journal an up of the 3-host star `file` writes before it makes anything, as a kill leaves it;
+ * then the plan of the next up, which must refuse nothing.
+ */
+function journalThenPlan(file: string): { op: string; target: string }[] {
   const r = loadTopologyFile(file);
   assert.ok(r.ok);
-  // As an up killed right after creating h2 (empty, not marked yet) and br0 leaves them.
-  ip('netns', 'add', 'h2');
-  ip('link', 'add', 'br0', 'type', 'bridge');
   const rec = newRecord('crash', file);
   rec.pending = r.lab;
   rec.intended = { namespaces: ['h1', 'h2', 'h3'], hostLinks: ['br0', 'h1-eth0', 'h2-eth0', 'h3-eth0'] };
   writeRecord(rec);
   const plan = JSON.parse(ok('plan', file, '-j')) as { refusals: unknown[]; actions: { op: string; target: string }[] };
   assert.deepEqual(plan.refusals, []);
-  assert.deepEqual(plan.actions.filter((a) => a.op === 'mark').map((a) => a.target).sort(), ['link br0 in the host namespace', 'namespace h2']);
+  return plan.actions;
+}
+
+test('what a killed up made but had not marked (listed in its journal) is taken back; an unlisted one is refused', { skip }, () => {
+  const file = star('crash', 3);
+  // As an up killed right after creating h2 (empty, not marked yet) and br0 leaves them.
+  ip('netns', 'add', 'h2');
+  ip('link', 'add', 'br0', 'type', 'bridge');
+  const actions = journalThenPlan(file);
+  assert.deepEqual(actions.filter((a) => a.op === 'mark').map((a) => a.target).sort(), ['link br0 in the host namespace', 'namespace h2']);
   ok('up', file);
   assert.match(ip('-n', 'h2', 'link', 'show', 'lo'), /alias nsnet:crash/);
   assert.match(ip('link', 'show', 'br0'), /alias nsnet:crash/);
@@ -113,8 +122,6 @@ test('what a killed up made but had not marked (listed in its journal) is taken 
 
 test('a veth a killed up made from its node\'s side, before the host ever reported it, is taken back, not remade', { skip }, () => {
   const file = star('crash', 3);
-  const r = loadTopologyFile(file);
-  assert.ok(r.ok);
   // As an up killed right after making h2's veth leaves it: made inside h2 with its peer sent to
   // the host, nothing marked yet. Nothing in the host has reported the host end, so the host has
   // no nsid for h2 (the kernel gives one when it reports a link whose peer is there).
@@ -123,13 +130,7 @@ test('a veth a killed up made from its node\'s side, before the host ever report
   ip('link', 'add', 'br0', 'type', 'bridge');
   ip('-n', 'h2', 'link', 'add', 'eth0', 'up', 'type', 'veth', 'peer', 'name', 'h2-eth0', 'netns', String(process.pid));
   assert.doesNotMatch(ip('netns', 'list-id'), /name: h2\b/, 'the case needs a host without an nsid for h2');
-  const rec = newRecord('crash', file);
-  rec.pending = r.lab;
-  rec.intended = { namespaces: ['h1', 'h2', 'h3'], hostLinks: ['br0', 'h1-eth0', 'h2-eth0', 'h3-eth0'] };
-  writeRecord(rec);
-  const plan = JSON.parse(ok('plan', file, '-j')) as { refusals: unknown[]; actions: { op: string; target: string }[] };
-  assert.deepEqual(plan.refusals, []);
-  const ops = plan.actions.map((a) => `${a.op} ${a.target}`);
+  const ops = journalThenPlan(file).map((a) => `${a.op} ${a.target}`);
   assert.ok(ops.includes('mark link h2-eth0 in the host namespace'), ops.join('\n'));
   assert.deepEqual(ops.filter((o) => /^delete-/.test(o) || /^create-veth .*h2/.test(o)), [], 'h2\'s veth is kept as it is');
   ok('up', file);
