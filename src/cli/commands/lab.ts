@@ -455,15 +455,15 @@ function registerLabs(program: Command): void {
     .action(action(async (_o: JsonOpt, cmd: Command) => {
       const { listRecords } = await import('../../apply/labdir.js');
       const names = listRecords();
+      if (!names.length) return void (wantJson(cmd) ? json([]) : out('no lab is up on this host'));
       // The records (and the code that reads them) load only when there is one to read.
-      const { readRecord } = names.length ? await import('../../apply/records.js') : { readRecord: undefined };
+      const { readRecord } = await import('../../apply/records.js');
       const rows = names.map((name) => {
-        const r = readRecord!(name)!;
+        const r = readRecord(name)!;
         const spec = r.spec ?? r.pending;
         return { name, state: r.state, nodes: spec?.nodes.length ?? 0, links: spec?.links.length ?? 0, file: r.file ?? null, updated: r.updated, ...(r.error ? { error: r.error } : {}) };
       });
       if (wantJson(cmd)) return void json(rows);
-      if (!rows.length) return void out('no lab is up on this host');
       const w = Math.max(4, ...rows.map((r) => r.name.length));
       out(`${'LAB'.padEnd(w)}  STATE     NODES  LINKS  FILE`);
       for (const r of rows) out(`${r.name.padEnd(w)}  ${r.state.padEnd(8)}  ${String(r.nodes).padStart(5)}  ${String(r.links).padStart(5)}  ${r.file ?? '-'}`);
