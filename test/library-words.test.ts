@@ -19,7 +19,7 @@ import type { Action, Plan } from '../src/plan/actions.js';
 import { planLab } from '../src/plan/plan.js';
 import { refusalText, renderPlan } from '../src/plan/render.js';
 import { ifnameIssue } from '../src/wire/rtnl/ifla.js';
-import { LINK_MODULES, TC_MODULES, moduleHint } from '../src/api/modules.js';
+import { LINK_MODULES, TC_MODULES, moduleHint } from '../src/kernel/modules.js';
 import { routerLab, SimKernel, starLab } from './helpers/sim.js';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..', '..');

@@ -4,7 +4,7 @@
  * Pure: what the kernel offers is probed once by ./features.ts and passed in.
  */
 import { NsnetError } from '../kernel/errors.js';
-import { LINK_MODULES, moduleHint, TC_MODULES } from './modules.js';
+import { LINK_MODULES, moduleHint, TC_MODULES } from '../kernel/modules.js';
 
 export type Feature = 'netem' | 'tbf' | 'htb' | 'clsact' | 'cls_bpf' | 'ifb';
 

@@ -6,7 +6,7 @@ import {
 } from '../wire/rtnl/index.js';
 import type { Handle } from './handle.js';
 import { nsnetIn } from './hints.js';
-import { LINK_MODULES, moduleHint } from './modules.js';
+import { LINK_MODULES, moduleHint } from '../kernel/modules.js';
 import { nsFdFor } from './nsref.js';
 import type { DevRef, LinkAddSpec, LinkInfo, LinkSetSpec, LinkStats, NsRef } from './types.js';
 import { checkIfName } from './names.js';

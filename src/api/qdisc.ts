@@ -18,7 +18,7 @@ import {
   formatPercent, formatRate, formatSize, formatTime, parsePercent, parseRate, parseSize, parseTime, PERCENT_HINT, RATE_HINT, SIZE_HINT, TIME_HINT,
 } from '../wire/tcunits.js';
 import type { Handle } from './handle.js';
-import { moduleHint, TC_MODULES } from './modules.js';
+import { moduleHint, TC_MODULES } from '../kernel/modules.js';
 import type { DevRef } from './types.js';
 
 type Value = string | number;

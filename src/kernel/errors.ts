@@ -1,4 +1,5 @@
 import { errnoName } from '../wire/nlmsg.js';
+import { moduleHint } from './modules.js';
 
 /**
  * What to do next, in the words of whoever called: the library's (its calls: `netns.add(name)`)
@@ -88,7 +89,7 @@ export const ERRNO_HINTS: Readonly<Record<string, string | Hint>> = {
   EACCES: 'run as root (CAP_NET_ADMIN and CAP_SYS_ADMIN are needed)',
   EEXIST: 'delete it first or choose another name',
   ENODEV: { lib: 'check the name with link.list()', cli: 'check the name with nsnet link show' },
-  EOPNOTSUPP: 'this kernel lacks the feature: load the module that provides it (modprobe), or use a kernel built with it',
+  EOPNOTSUPP: `this kernel lacks the feature: ${moduleHint(undefined)}`,
   ENETDOWN: { lib: 'bring the link up first (link.set(name, { up: true }))', cli: 'bring the link up first (nsnet link set NAME up)' },
   EBUSY: 'something still uses it',
   ENETUNREACH: { lib: 'no link here reaches it: add an address on its subnet (addr.add) and bring the link up first', cli: 'no link here reaches it: add an address on its subnet (nsnet addr add) and bring the link up first' },
