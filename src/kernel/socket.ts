@@ -45,6 +45,11 @@ export function kernelRefusal(errno: number, ctx: Ctx, extack?: string): KernelE
 /** A reply to one request: the data messages (for a GET or dump) before the ACK or DONE. */
 export type Reply = NlMsg[];
 
+/** The option values every socket sets (read-only: made once, not per socket). */
+const ONE = Buffer.from(new Int32Array([1]).buffer);
+/** struct timeval of 30 s: a request the kernel never answers becomes ETIMEDOUT. */
+const RECV_TIMEOUT = Buffer.from(new BigInt64Array([30n, 0n]).buffer);
+
 const RECV_SIZE = 1 << 18;
 /**
  * One receive buffer for every socket of the process. Safe because every request is
@@ -63,31 +68,21 @@ const recvBuffer = (): Buffer => (sharedRecv ??= Buffer.allocUnsafe(RECV_SIZE));
 export class NetlinkSocket {
   private seq = Math.floor(Math.random() * 0x7fffffff);
   private closed = false;
-  /** Netlink port id the kernel gave this socket. */
-  readonly portId: number;
 
-  private constructor(readonly fd: number, readonly protocol: number) {
-    const addr = Buffer.alloc(12);
-    const len = [12];
-    this.portId = n.getsockname(fd, addr, len) === 0 ? addr.readUInt32LE(4) : 0;
-  }
+  private constructor(readonly fd: number, readonly protocol: number) {}
 
   /** Open a socket in the calling thread's current network namespace. */
   static open(protocol = n.NETLINK_ROUTE): NetlinkSocket {
     const fd = n.socket(n.AF_NETLINK, n.SOCK_RAW | n.SOCK_CLOEXEC, protocol);
     if (fd < 0) throw syscallError(n.lastErrno(), 'open', 'netlink socket');
-    const one = Buffer.alloc(4);
-    one.writeInt32LE(1);
     // Extended ACK text, capped ACKs (no echo of our request), strict dump filtering.
     // Older kernels may lack some: those are optional.
-    n.setsockopt(fd, n.SOL_NETLINK, n.NETLINK_EXT_ACK, one, 4);
-    n.setsockopt(fd, n.SOL_NETLINK, n.NETLINK_CAP_ACK, one, 4);
-    n.setsockopt(fd, n.SOL_NETLINK, n.NETLINK_GET_STRICT_CHK, one, 4);
+    n.setsockopt(fd, n.SOL_NETLINK, n.NETLINK_EXT_ACK, ONE, 4);
+    n.setsockopt(fd, n.SOL_NETLINK, n.NETLINK_CAP_ACK, ONE, 4);
+    n.setsockopt(fd, n.SOL_NETLINK, n.NETLINK_GET_STRICT_CHK, ONE, 4);
     setRcvbuf(fd, 4 << 20);
     // A bounded wait: a request the kernel never answers becomes ETIMEDOUT, not a hang.
-    const tv = Buffer.alloc(16);
-    tv.writeBigInt64LE(30n, 0);
-    n.setsockopt(fd, n.SOL_SOCKET, n.SO_RCVTIMEO, tv, 16);
+    n.setsockopt(fd, n.SOL_SOCKET, n.SO_RCVTIMEO, RECV_TIMEOUT, 16);
     bindNetlink(fd, 'netlink socket');
     return new NetlinkSocket(fd, protocol);
   }

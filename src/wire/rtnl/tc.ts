@@ -13,7 +13,7 @@
  */
 import { WireError } from '../errors.js';
 import { message, NLM_F_DUMP, type NlMsg, NLMSG_HDRLEN } from '../nlmsg.js';
-import { attrStr, attrU32, attrU64, parseAttrs, Reader, type RawAttr } from '../reader.js';
+import { attrStr, attrU32, attrU64, parseAttrs, rawAttrAt, Reader, walkAttrs, type RawAttr } from '../reader.js';
 import type { Writer } from '../writer.js';
 import { RTM_DELQDISC, RTM_GETQDISC, RTM_NEWQDISC, TC_H_ROOT } from './constants.js';
 import { checkInt, expectType } from './msg.js';
@@ -354,10 +354,13 @@ export function decodeTcHeader(m: NlMsg, what: string): TcHeader {
   const r = new Reader(m.payload, 'tcmsg', base);
   r.need(0, TCMSG_LEN, 'header');
   const out: TcHeader = { index: r.i32(4, 'tcm_ifindex'), handle: r.u32(8, 'tcm_handle'), parent: r.u32(12, 'tcm_parent'), info: r.u32(16, 'tcm_info'), kind: '' };
-  for (const a of parseAttrs(m.payload.subarray(TCMSG_LEN), what, base + TCMSG_LEN)) {
-    if (a.type === TCA_KIND) out.kind = attrStr(a);
-    else if (a.type === TCA_OPTIONS) out.opts = a;
-  }
+  // Only the kind and the options are read: the statistics that make up most of a dumped
+  // message are walked past, not made into attributes.
+  const attrs = m.payload.subarray(TCMSG_LEN);
+  walkAttrs(attrs, what, base + TCMSG_LEN, (type, rawType, o, len) => {
+    if (type === TCA_KIND) out.kind = attrStr(rawAttrAt(attrs, base + TCMSG_LEN, rawType, o, len));
+    else if (type === TCA_OPTIONS) out.opts = rawAttrAt(attrs, base + TCMSG_LEN, rawType, o, len);
+  });
   return out;
 }
 
