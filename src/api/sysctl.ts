@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { NsnetError } from '../kernel/errors.js';
+import { writeUnder } from '../kernel/procsys.js';
 import { inScratchNetns } from '../kernel/scratch.js';
 import type { Handle } from './handle.js';
 
@@ -65,6 +66,26 @@ export class Sysctls {
     const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
     const why = code === 'ENOENT' ? 'no such key in this namespace' : code === 'EINVAL' ? 'the kernel refused the value' : (e as Error).message;
     return new NsnetError(code, `sysctl ${key} in ${this.h.label}: ${why}`, `sysctl ${key}`);
+  }
+}
+
+/**
+ * Turn IPv6 off on a link of the host namespace (net.ipv6.conf.DEV.disable_ipv6 = 1): for a
+ * link that is only a layer-2 port, such as a lab's veth end on a bridge. It then gets no
+ * link-local address and no routes, and the kernel skips it in IPv6's reaction to link
+ * changes; see kernel/procsys.ts for why the write goes under a directory opened once.
+ */
+export function hostLinkIpv6Off(dev: string): void {
+  if (dev === '' || dev.includes('/') || dev === '.' || dev === '..') {
+    throw new NsnetError('INVALID_NAME', `invalid interface name ${JSON.stringify(dev)}`, `link ${dev}`);
+  }
+  try {
+    writeUnder('/proc/sys/net/ipv6/conf', `${dev}/disable_ipv6`, '1');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as { code?: string }).code;
+    // A kernel without IPv6 has no such directory: nothing to turn off.
+    if (code === 'ENOENT' && !fs.existsSync('/proc/sys/net/ipv6/conf')) return;
+    throw e;
   }
 }
 

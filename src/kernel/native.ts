@@ -16,6 +16,9 @@ export const setsockopt = libc.func('int setsockopt(int fd, int level, int name,
 export const sendto = libc.func('intptr_t sendto(int fd, void *buf, size_t len, int flags, void *addr, uint32_t alen)') as (fd: number, buf: Buffer, len: number, flags: number, addr: Buffer | null, alen: number) => number;
 export const recv = libc.func('intptr_t recv(int fd, void *buf, size_t len, int flags)') as (fd: number, buf: Buffer, len: number, flags: number) => number;
 export const close = libc.func('int close(int fd)') as (fd: number) => number;
+/** O_CLOEXEC for openat (node:fs's constants omit it: libuv adds it to its own opens). */
+export const O_CLOEXEC = 0o2000000;
+export const openat = libc.func('int openat(int dirfd, const char *path, int flags)') as (dirfd: number, path: string, flags: number) => number;
 export const setns = libc.func('int setns(int fd, int nstype)') as (fd: number, nstype: number) => number;
 export const unshare = libc.func('int unshare(int flags)') as (flags: number) => number;
 export const mount = libc.func('int mount(const char *src, const char *target, const char *fstype, unsigned long flags, const char *data)') as (

@@ -13,7 +13,7 @@
  * The state is a flat list of lines "where: what", so a difference reads as lines.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const HOST = 'host';
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -198,9 +198,23 @@ function settling(ns: string | undefined): string[] {
     const where = `${ns ?? 'the sandbox namespace'} link ${l.ifname}`;
     const tentative = addrs.filter((a) => a.tentative === true && a.dadfailed !== true).map((a) => a.local as string);
     if (tentative.length) out.push(`${where}: ${tentative.join(', ')} still tentative`);
-    else if (v6on && l.ifname !== 'lo' && !addrs.some((a) => a.family === 'inet6' && a.scope === 'link')) out.push(`${where}: carrier but no IPv6 link-local address`);
+    else if (v6on && l.ifname !== 'lo' && !linkIpv6Off(ns, l.ifname as string) && !addrs.some((a) => a.family === 'inet6' && a.scope === 'link')) out.push(`${where}: carrier but no IPv6 link-local address`);
   }
   return out;
+}
+
+/**
+ * Whether a link has IPv6 off by its own sysctl. nsnet turns it off only on the bridge ports it
+ * makes in the host namespace (the sandbox's here), so only there is it read; a node's links
+ * follow the node's all/default setting, which lo's ::1 tells.
+ */
+function linkIpv6Off(ns: string | undefined, dev: string): boolean {
+  if (ns !== undefined) return false;
+  try {
+    return readFileSync(`/proc/sys/net/ipv6/conf/${dev}/disable_ipv6`, 'utf8').trim() === '1';
+  } catch {
+    return false; // gone meanwhile
+  }
 }
 
 /**
