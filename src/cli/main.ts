@@ -81,15 +81,7 @@ export function errorLine(e: unknown): { line: string; code: number } {
 }
 
 async function readVersion(): Promise<string> {
-  const { readFileSync } = await import('node:fs');
-  for (const rel of ['../../../package.json', '../../package.json']) {
-    try {
-      return (JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { version: string }).version;
-    } catch {
-      // try the next layout (dist/src/cli or src/cli)
-    }
-  }
-  return 'unknown';
+  return (await import('../api/packagedir.js')).packageVersion();
 }
 
 /** The global options as the ip objects take them. */

@@ -6,12 +6,13 @@
  *
  * Keyed by the file's absolute path; valid only for the same bytes (sha256) and the same build
  * of nsnet's topology code (the package version and the newest mtime of its modules), so an edit
- * of the file or an upgrade of nsnet misses. Entries live under /run/nsnet/cache (tmpfs).
+ * of the file or an upgrade or rebuild of nsnet misses. Entries live under /run/nsnet/cache (tmpfs).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageVersion } from '../api/packagedir.js';
 import { runDir } from '../api/rundir.js';
 import type { TopologyIssue } from './issues.js';
 import type { LabSpec } from './model.js';
@@ -26,23 +27,26 @@ interface Entry extends CachedSpec {
 }
 
 let buildId: string | undefined;
+/**
+ * This build of nsnet's topology code: the package version and the newest mtime of the modules
+ * in this module's directory and below it. Compiled (dist/src/topology) that is the topology
+ * modules, validate/ included; in the CLI's bundle (dist/bundle, flat) it is every chunk of the
+ * bundle, which each build writes anew: a rebuilt validator misses either way.
+ */
 function build(): string {
   if (buildId === undefined) {
-    const here = fileURLToPath(import.meta.url);
-    let version = '?';
     let stamp = '?';
     try {
-      version = (JSON.parse(fs.readFileSync(join(here, '..', '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-      stamp = String(newestModule(join(here, '..')));
+      stamp = String(newestModule(dirname(fileURLToPath(import.meta.url))));
     } catch {
       /* an unusual install: every lookup then misses on the stamp */
     }
-    buildId = `${version}:${stamp}`;
+    buildId = `${packageVersion()}:${stamp}`;
   }
   return buildId;
 }
 
-/** The newest mtime of the topology code's modules (this directory and validate/, where the rules are). */
+/** The newest mtime of the .js modules under `dir`. */
 function newestModule(dir: string): number {
   let newest = 0;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

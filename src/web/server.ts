@@ -4,15 +4,14 @@
  * the apply layer and the api when asked; the only things it holds are the shells it started
  * and the event feeds its pages watch, both ended when their page or the server goes.
  */
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createAdaptorServer, upgradeWebSocket } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { packagePath } from '../api/packagedir.js';
 import { cookieName, judge, newToken, type Gate } from './auth.js';
 import { EventHub, type Source } from './events.js';
 import { labSpec, labSummaries, labView, nodeDetail, setLinkState } from './labs.js';
@@ -43,18 +42,12 @@ export interface UiServer {
 
 export const isLoopback = (addr: string): boolean => addr === 'localhost' || addr === '::1' || /^127\./u.test(addr);
 
-function packageRoot(): string {
-  let d = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(d, 'package.json')) && dirname(d) !== d) d = dirname(d);
-  return d;
-}
-
 /** The browser files, each from its own package: URL prefix → directory. */
 function assetDirs(): Record<string, string> {
-  const req = createRequire(import.meta.url);
+  const req = createRequire(packagePath('package.json'));
   const xterm = dirname(req.resolve('@xterm/xterm'));
   return {
-    '/static': join(packageRoot(), 'src', 'web', 'static'),
+    '/static': packagePath('src', 'web', 'static'),
     '/vendor/xterm': xterm,
     '/vendor/xterm-css': join(xterm, '..', 'css'),
     '/vendor/xterm-fit': dirname(req.resolve('@xterm/addon-fit')),

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { z, ZodObject, ZodType } from 'zod';
+import { packagePath } from '../../api/packagedir.js';
 import { NO, reader, type JsonSchema, type No, type Reader } from '../jsonshape.js';
 import { buildSchemas, type Schemas } from '../zodshapes.js';
 
@@ -21,17 +22,13 @@ export function zodSchemas(): Schemas {
 }
 
 let jsonRoot: JsonSchema | null | undefined;
-/** schema/topology.schema.json (beside dist/ in a build and in the package), or null when it cannot be read. */
+/** schema/topology.schema.json (in the package, beside dist/), or null when it cannot be read. */
 function root(): JsonSchema | null {
   if (jsonRoot !== undefined) return jsonRoot;
-  jsonRoot = null;
-  for (const rel of ['../../../../schema/topology.schema.json', '../../../schema/topology.schema.json']) {
-    try {
-      jsonRoot = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as JsonSchema;
-      break;
-    } catch {
-      // the other layout (dist/src/topology/validate or src/topology/validate)
-    }
+  try {
+    jsonRoot = JSON.parse(readFileSync(packagePath('schema', 'topology.schema.json'), 'utf8')) as JsonSchema;
+  } catch {
+    jsonRoot = null;
   }
   return jsonRoot;
 }
