@@ -8,7 +8,6 @@
  * process.exitCode, never process.exit.
  */
 import './started.js'; // first: its clock reading is Node's start-up (up --profile)
-import { createRequire } from 'node:module';
 import type { Command } from 'commander';
 import { COMMANDS, commandNames } from './commands/index.js';
 import { keepYoungGenerationSmall } from './heap.js';
@@ -117,12 +116,8 @@ export function directIp(args: readonly string[], at: number): { object: (typeof
   return { object: o.object, words: args.slice(at + 1), g };
 }
 
-/**
- * commander, loaded by require when a command line needs it: its ESM entry re-exports the
- * CommonJS package, which has Node scan the package's source for exports (about 10M instructions
- * of the 130M `nsnet --help` adds to bare Node, callgrind); require skips the scan.
- */
-const commander = (): typeof import('commander') => createRequire(import.meta.url)('commander') as typeof import('commander');
+/** commander, loaded when a command line needs it (commander.ts says how). */
+const commander = async (): Promise<typeof import('commander')> => (await import('./commander.js')).commander;
 
 type RunIp = (object: (typeof IP_OBJECTS)[number]['object'], words: string[], g: Globals) => Promise<number>;
 
@@ -130,7 +125,7 @@ const runIp: RunIp = async (object, words, g) => (await import('./commands/ip.js
 
 /** The commander program; `run` runs an ip object (tests pass their own to see what it is given). */
 export async function buildProgram(version: string, run: RunIp = runIp): Promise<Command> {
-  const { Command } = commander();
+  const { Command } = await commander();
   const program = new Command('nsnet')
     .description('Network namespaces, links, addresses and routes over rtnetlink, in the words of iproute2')
     .usage('[options] OBJECT { COMMAND | help }')
@@ -219,7 +214,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     if (entry) (await entry.load()).register(program);
     await program.parseAsync(args, { from: 'user' });
   } catch (e) {
-    if (!direct && e instanceof commander().CommanderError) {
+    if (!direct && e instanceof (await commander()).CommanderError) {
       // Help and version exit 0; commander already printed its message for the rest.
       process.exitCode = e.exitCode === 0 ? 0 : 2;
       return;
