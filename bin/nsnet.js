@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// nsnet command line: the compiled CLI lives in dist/ (npm run build).
+// nsnet command line: runs the CLI's bundle, dist/bundle/ (npm run build: tsc, then scripts/bundle.mjs).
 import { existsSync } from 'node:fs';
 
-const main = new URL('../dist/src/cli/main.js', import.meta.url);
+const main = new URL('../dist/bundle/nsnet.js', import.meta.url);
 if (!existsSync(main)) {
   process.stderr.write(`nsnet: ${main.pathname} is missing; build it first with: npm run build\n`);
   process.exitCode = 1;

@@ -124,7 +124,7 @@ test('bin/nsnet.js says how to build when dist/ is missing', () => {
     copyFileSync(bin, join(dir, 'bin', 'nsnet.js'));
     const r = spawnSync(process.execPath, [join(dir, 'bin', 'nsnet.js'), '--help'], { encoding: 'utf8' });
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /^nsnet: .*dist\/src\/cli\/main\.js is missing; build it first with: npm run build\n$/);
+    assert.match(r.stderr, /^nsnet: .*dist\/bundle\/nsnet\.js is missing; build it first with: npm run build\n$/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -55,7 +55,7 @@ export async function links(): Promise<LinkInfo[]> {
 export const kinds = async (spec: LabSpec): Promise<string[]> => [spec.name, ...(await netns.list()).map((n) => n.name), String(openNetns), String(Lab)];
 `;
 
-test('npm pack holds the library, the bin, the schema and the README; installed, nsnet runs and type-checks without @types/node', async (t) => {
+test('npm pack holds the library, the CLI bundle, the bin, the schema and the README; installed, nsnet runs and type-checks without @types/node', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'nsnet-pack-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -63,9 +63,9 @@ test('npm pack holds the library, the bin, the schema and the README; installed,
   assert.equal(packed.code, 0, `npm pack: ${packed.err}`);
   const [info] = JSON.parse(packed.out) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const files = info!.files.map((f) => f.path);
-  const stray = files.filter((f) => !/^(dist\/src\/.+\.(js|d\.ts)|bin\/nsnet\.js|schema\/[^/]+\.json|src\/web\/static\/[^/]+\.(html|js|css)|README\.md|package\.json|LICENSE)$/u.test(f) || /\.test\.|\/testing\./u.test(f));
-  assert.deepEqual(stray, [], 'files that are not the library, the bin, the schema or the README');
-  for (const f of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'bin/nsnet.js', 'schema/topology.schema.json', 'src/web/static/index.html', 'README.md']) {
+  const stray = files.filter((f) => !/^(dist\/src\/.+\.(js|d\.ts)|dist\/bundle\/[^/]+\.js|bin\/nsnet\.js|schema\/[^/]+\.json|src\/web\/static\/[^/]+\.(html|js|css)|README\.md|package\.json|LICENSE)$/u.test(f) || /\.test\.|\/testing\./u.test(f));
+  assert.deepEqual(stray, [], 'files that are not the library, the bundle, the bin, the schema or the README');
+  for (const f of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/bundle/nsnet.js', 'dist/bundle/crew-worker.js', 'bin/nsnet.js', 'schema/topology.schema.json', 'src/web/static/index.html', 'README.md']) {
     assert.ok(files.includes(f), `the package holds ${f}`);
   }
 
