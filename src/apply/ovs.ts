@@ -5,7 +5,7 @@
  */
 import { hintOf, NsnetError } from '../api/errors.js';
 import {
-  daemonPid, deleteBridge, waitApplied, findInstalled, hostDbSocket, observeSwitch, ovsDbSocket, OvsdbClient, ovsUsers, releaseOvs, reviveOvs,
+  daemonPid, deleteBridge, waitApplied, findInstalled, hostDbSocket, observeSwitch, ovsDbSocket, OvsdbClient, ovsSettled, ovsUsers, releaseOvs, reviveOvs,
 } from '../api/ovs/index.js';
 import type { ObservedOvs } from '../plan/observed.js';
 import type { LabSpec } from '../topology/model.js';
@@ -45,15 +45,27 @@ export async function observeOvs(lab: string, specs: LabSpec[]): Promise<Observe
       missing = { detail: e.detail, hint: e.hints ?? hintOf('install Open vSwitch') };
     }
   }
-  const { sock, revived } = await liveSocket();
-  if (!sock) return { ...(missing !== undefined ? { missing } : {}), running: false, bridges: [] };
-  const c = await OvsdbClient.connect(sock);
+  const read = async (): Promise<ObservedOvs> => {
+    const { sock, revived } = await liveSocket();
+    if (!sock) return { ...(missing !== undefined ? { missing } : {}), running: false, bridges: [] };
+    const c = await OvsdbClient.connect(sock);
+    try {
+      // Restarted daemons: the lab forwards again only once ovs-vswitchd has applied the database.
+      if (revived) await waitApplied(c, 15_000);
+      return { ...(missing !== undefined ? { missing } : {}), running: true, bridges: await observeSwitch(c) };
+    } finally {
+      c.close();
+    }
+  };
   try {
-    // Restarted daemons: the lab forwards again only once ovs-vswitchd has applied the database.
-    if (revived) await waitApplied(c, 15_000);
-    return { ...(missing !== undefined ? { missing } : {}), running: true, bridges: await observeSwitch(c) };
-  } finally {
-    c.close();
+    return await read();
+  } catch (e) {
+    // nsnet's daemons stopped under this read: another lab's down released them last, and this
+    // lab holds none (its first up). Read again once that down is over: no daemon then is what
+    // there is (up starts them). A lab that holds them, or the host's OVS, keeps its error.
+    if (hostDbSocket() || ovsUsers().includes(lab)) throw e;
+    await ovsSettled();
+    return read();
   }
 }
 

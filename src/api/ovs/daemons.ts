@@ -182,7 +182,21 @@ async function ensureDaemons(): Promise<Daemon[]> {
   return started;
 }
 
-async function withLock<T>(fn: () => Promise<T>): Promise<T> {
+/**
+ * Callers of this process, one after the other: flock() blocks the whole thread, so a second
+ * caller taking the lock while the first awaits under it (two labs coming up at once in one
+ * process) would wait for a release that its own blocked event loop keeps from happening.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+
+function withLock<T>(fn: () => Promise<T>): Promise<T> {
+  const turn = queue.then(() => underFlock(fn));
+  queue = turn.catch(() => undefined);
+  return turn;
+}
+
+/** Run `fn` holding the lock file's flock: other processes' callers wait for it. */
+async function underFlock<T>(fn: () => Promise<T>): Promise<T> {
   const p = paths();
   fs.mkdirSync(p.users, { recursive: true, mode: 0o755 });
   const fd = fs.openSync(p.lock, 'a');
@@ -223,6 +237,16 @@ export async function reviveOvs(): Promise<Daemon[]> {
   if (hostDbSocket() || ovsUsers().length === 0) return [];
   if (daemonPid('ovsdb-server') !== undefined && daemonPid('ovs-vswitchd') !== undefined) return [];
   return withLock(async () => (ovsUsers().length ? ensureDaemons() : []));
+}
+
+/**
+ * Wait until no other process is starting or stopping nsnet's daemons (their lock is free). A
+ * reader that holds no lab's record, such as the observation of a lab's first up, can find the
+ * daemons stopped under it by the last holder's down; after this, what it reads again is the
+ * state that down left.
+ */
+export async function ovsSettled(): Promise<void> {
+  if (fs.existsSync(paths().dir)) await withLock(async () => {});
 }
 
 /** Labs that hold nsnet's daemons. */
