@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { NsnetError } from '../kernel/errors.js';
-import { writeUnder } from '../kernel/procsys.js';
+import { readUnder, writeUnder } from '../kernel/procsys.js';
 import { inScratchNetns } from '../kernel/scratch.js';
 import type { Handle } from './handle.js';
 
@@ -18,9 +18,37 @@ export function sysctlPath(key: string): string {
   return `/proc/sys/${parts.join('/')}`;
 }
 
-/** `sysctl` inside a namespace: net.* keys, read and written through /proc/sys while inside it. */
+/** How a namespace's /proc/sys/net is read and written: a path relative to /proc/sys/net ('ipv4/ip_forward'). */
+interface ProcNet {
+  read(rel: string): string;
+  write(rel: string, value: string): void;
+}
+
+const NET = '/proc/sys/net';
+
+/** By full path, in whatever namespace the thread is in (inside a switch, or a scratch namespace). */
+const byPath: ProcNet = {
+  read: (rel) => fs.readFileSync(`${NET}/${rel}`, 'utf8').trim(),
+  write: (rel, value) => fs.writeFileSync(`${NET}/${rel}`, value),
+};
+
+/** The host's, under its /proc/sys/net opened once (kernel/procsys.ts: a full path from the host walks a chain as long as the namespaces). */
+const hostNet: ProcNet = {
+  read: (rel) => readUnder(NET, rel),
+  write: (rel, value) => writeUnder(NET, rel, value),
+};
+
+/** A key's path under /proc/sys/net, checked as sysctlPath checks it. */
+const netRel = (key: string): string => sysctlPath(key).slice(NET.length + 1);
+
+/** `sysctl` of a namespace: net.* keys, through /proc/sys (the host's without a namespace switch). */
 export class Sysctls {
   constructor(private readonly h: Handle) {}
+
+  /** Run `fn` with this namespace's /proc/sys/net. */
+  private with<T>(fn: (p: ProcNet) => T): T {
+    return this.h.isHost ? fn(hostNet) : this.h.inside(() => fn(byPath));
+  }
 
   /** Same as: ip netns exec NS sysctl -n KEY. */
   async get(key: string): Promise<string> {
@@ -28,10 +56,10 @@ export class Sysctls {
   }
 
   getSync(key: string): string {
-    const path = sysctlPath(key);
-    return this.h.inside(() => {
+    const rel = netRel(key);
+    return this.with((p) => {
       try {
-        return fs.readFileSync(path, 'utf8').trim();
+        return p.read(rel);
       } catch (e) {
         throw this.err(key, e);
       }
@@ -41,7 +69,7 @@ export class Sysctls {
   /** Several keys in one switch into the namespace; keys this namespace does not have are left out. */
   readManySync(keys: string[]): Record<string, string> {
     const read = readKeys(keys);
-    return this.h.inside(read);
+    return this.with(read);
   }
 
   /** Same as: ip netns exec NS sysctl -w KEY=VALUE; returns the value it had before. */
@@ -50,11 +78,11 @@ export class Sysctls {
   }
 
   setSync(key: string, value: string | number): string {
-    const path = sysctlPath(key);
-    return this.h.inside(() => {
+    const rel = netRel(key);
+    return this.with((p) => {
       try {
-        const before = fs.readFileSync(path, 'utf8').trim();
-        if (before !== String(value)) fs.writeFileSync(path, String(value));
+        const before = p.read(rel);
+        if (before !== String(value)) p.write(rel, String(value));
         return before;
       } catch (e) {
         throw this.err(key, e);
@@ -62,30 +90,25 @@ export class Sysctls {
     });
   }
 
+  /**
+   * Write KEY=VALUE without reading it first: for a value set on something just made, such as
+   * IPv6 off on a new bridge port (a thousand of them in a big lab's up).
+   */
+  writeSync(key: string, value: string | number): void {
+    const rel = netRel(key);
+    this.with((p) => {
+      try {
+        p.write(rel, String(value));
+      } catch (e) {
+        throw this.err(key, e);
+      }
+    });
+  }
+
   private err(key: string, e: unknown): NsnetError {
-    const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+    const code = (e as { code?: string }).code ?? 'EIO';
     const why = code === 'ENOENT' ? 'no such key in this namespace' : code === 'EINVAL' ? 'the kernel refused the value' : (e as Error).message;
     return new NsnetError(code, `sysctl ${key} in ${this.h.label}: ${why}`, `sysctl ${key}`);
-  }
-}
-
-/**
- * Turn IPv6 off on a link of the host namespace (net.ipv6.conf.DEV.disable_ipv6 = 1): for a
- * link that is only a layer-2 port, such as a lab's veth end on a bridge. It then gets no
- * link-local address and no routes, and the kernel skips it in IPv6's reaction to link
- * changes; see kernel/procsys.ts for why the write goes under a directory opened once.
- */
-export function hostLinkIpv6Off(dev: string): void {
-  if (dev === '' || dev.includes('/') || dev === '.' || dev === '..') {
-    throw new NsnetError('INVALID_NAME', `invalid interface name ${JSON.stringify(dev)}`, `link ${dev}`);
-  }
-  try {
-    writeUnder('/proc/sys/net/ipv6/conf', `${dev}/disable_ipv6`, '1');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? (e as { code?: string }).code;
-    // A kernel without IPv6 has no such directory: nothing to turn off.
-    if (code === 'ENOENT' && !fs.existsSync('/proc/sys/net/ipv6/conf')) return;
-    throw e;
   }
 }
 
@@ -95,17 +118,18 @@ export function hostLinkIpv6Off(dev: string): void {
  * in a throwaway namespace; keys it does not have are left out.
  */
 export function freshNamespaceSysctls(keys: string[]): Record<string, string> {
-  return inScratchNetns(readKeys(keys));
+  const read = readKeys(keys);
+  return inScratchNetns(() => read(byPath));
 }
 
-/** A reader of `keys` in the namespace it runs in (keys checked first); keys it lacks are left out. */
-function readKeys(keys: string[]): () => Record<string, string> {
-  const paths = keys.map((k) => [k, sysctlPath(k)] as const);
-  return () => {
+/** A reader of `keys` (checked first) through a namespace's /proc/sys/net; keys it lacks are left out. */
+function readKeys(keys: string[]): (p: ProcNet) => Record<string, string> {
+  const rels = keys.map((k) => [k, netRel(k)] as const);
+  return (p) => {
     const out: Record<string, string> = {};
-    for (const [k, p] of paths) {
+    for (const [k, rel] of rels) {
       try {
-        out[k] = fs.readFileSync(p, 'utf8').trim();
+        out[k] = p.read(rel);
       } catch {
         /* no such key here */
       }

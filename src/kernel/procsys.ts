@@ -1,5 +1,5 @@
 /**
- * Writing the host namespace's per-link sysctls by a path relative to a directory opened once.
+ * Reading and writing the host namespace's sysctls by a path relative to a directory opened once.
  *
  * Why not the full path: the kernel keeps one dentry named "net" under /proc/sys for every
  * network namespace that has looked inside its /proc/sys/net, all on one hash chain, and each
@@ -14,7 +14,7 @@
  * side (not inside a namespace switch); a crew worker thread has its own module state and so its
  * own directory fds.
  */
-import { constants as fsc, openSync } from 'node:fs';
+import { constants as fsc, openSync, readFileSync } from 'node:fs';
 import { syscallError } from './errors.js';
 import * as n from './native.js';
 
@@ -29,18 +29,29 @@ function dirFd(dir: string): number {
   return fd;
 }
 
-/**
- * Write `value` to `rel` under the /proc/sys directory `dir` of the host namespace
- * (writeUnder('/proc/sys/net/ipv6/conf', 'veth0/disable_ipv6', '1')). Throws a KernelError
- * naming the key when the kernel refuses (ENOENT: no such link).
- */
+/** Open `rel` under the host's /proc/sys directory `dir`; throws a KernelError naming it (ENOENT: no such key). */
+function openUnder(dir: string, rel: string, flags: number): number {
+  const fd = n.openat(dirFd(dir), rel, flags | n.O_CLOEXEC);
+  if (fd < 0) throw syscallError(n.lastErrno(), 'open', `${dir}/${rel}`);
+  return fd;
+}
+
+/** The value of `rel` under the host's /proc/sys directory `dir`, trimmed (readUnder('/proc/sys/net', 'ipv4/ip_forward')). */
+export function readUnder(dir: string, rel: string): string {
+  const fd = openUnder(dir, rel, fsc.O_RDONLY);
+  try {
+    return readFileSync(fd, 'utf8').trim();
+  } finally {
+    n.close(fd);
+  }
+}
+
+/** Write `value` to `rel` under the host's /proc/sys directory `dir` (writeUnder('/proc/sys/net', 'ipv6/conf/veth0/disable_ipv6', '1')). */
 export function writeUnder(dir: string, rel: string, value: string): void {
-  const what = `${dir}/${rel}`;
-  const fd = n.openat(dirFd(dir), rel, fsc.O_WRONLY | n.O_CLOEXEC);
-  if (fd < 0) throw syscallError(n.lastErrno(), 'open', what);
+  const fd = openUnder(dir, rel, fsc.O_WRONLY);
   try {
     const b = Buffer.from(value);
-    if (n.write(fd, b, b.length) < 0) throw syscallError(n.lastErrno(), 'write', what);
+    if (n.write(fd, b, b.length) < 0) throw syscallError(n.lastErrno(), 'write', `${dir}/${rel}`);
   } finally {
     n.close(fd);
   }

@@ -11,7 +11,6 @@
  * is counted.
  */
 import { hostNetns, Lab, netns, openNetns, type Handle } from '../../src/index.js';
-import { hostLinkIpv6Off } from '../../src/api/sysctl.js';
 import { NsnetError } from '../../src/kernel/errors.js';
 import { int, openFds, pick, prng } from './util.js';
 
@@ -57,7 +56,7 @@ export async function fdGrowth(opts: FdOptions): Promise<FdResult> {
     await netns.del(`${prefix}warm`);
     const host = hostNetns();
     await host.link.add({ kind: 'veth', name: `${prefix}w0`, peer: { name: `${prefix}w1` } });
-    hostLinkIpv6Off(`${prefix}w0`);
+    host.sysctl.writeSync(`net/ipv6/conf/${prefix}w0/disable_ipv6`, 1);
     await host.link.del(`${prefix}w0`);
   }
   out.before = openFds();

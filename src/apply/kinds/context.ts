@@ -4,6 +4,7 @@
  * One per applyPlan run.
  */
 import type { Handle } from '../../api/handle.js';
+import type { LinkSetSpec } from '../../api/types.js';
 import { NsnetError } from '../../api/errors.js';
 import type { FreedLink } from '../../plan/actions.js';
 import { HOST } from '../../plan/desired.js';
@@ -62,6 +63,19 @@ export class ApplyContext {
   /** Put the lab's ownership mark on a link. */
   async markLink(h: Handle, index: number): Promise<void> {
     await h.link.set(index, { alias: this.mark });
+  }
+
+  /**
+   * Start a veth end the lab just made, still down, in the host namespace: such an end is only
+   * ever a bridge port, so IPv6 goes off first (no link-local address, no routes, no DAD or MLD
+   * on it), then it comes up with the mark and `more` (its bridge) in one request. With IPv6 on,
+   * big labs were quadratic: the mark is a link change, and IPv6 answers a change on a link
+   * without carrier yet by walking the whole host IPv6 routing table, three routes per port
+   * (3000-node tree: up 17-18 s -> 9.5-9.7 s, down 5.4-5.6 s -> 4.2-4.3 s).
+   */
+  async startHostPort(h: Handle, name: string, index: number, more: LinkSetSpec = {}): Promise<void> {
+    h.sysctl.writeSync(`net/ipv6/conf/${name}/disable_ipv6`, 1); // the slash form: a name may hold dots
+    await h.link.set(index, { up: true, alias: this.mark, ...more });
   }
 
   /** Links that go with a deleted namespace: settle() waits for them before anything is made. */
