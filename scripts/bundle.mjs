@@ -57,6 +57,25 @@ const inlineRequires = {
   },
 };
 
+/**
+ * commander requires node:child_process at the top of lib/command.js, for the one thing nsnet never
+ * does with it (running an executable subcommand, `nsnet-foo`); loading child_process (and net,
+ * dgram, streams with it) was ~10 ms of `nsnet --help`'s ~100. Here that require waits for a
+ * spawn. The build fails if commander changes the line, so the rewrite never silently lapses.
+ */
+const COMMANDER_CHILD = "const childProcess = require('node:child_process');";
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes(COMMANDER_CHILD)) throw new Error(`bundle: ${args.path} no longer has ${COMMANDER_CHILD}: look again at the lazy-child-process plugin`);
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: text.replace(COMMANDER_CHILD, lazy), loader: 'js' };
+    });
+  },
+};
+
 rmSync(out, { recursive: true, force: true }); // no chunk of an earlier build stays (npm pack ships the directory)
 const r = await build({
   absWorkingDir: root,
@@ -69,7 +88,7 @@ const r = await build({
   target: 'node20',
   chunkNames: 'chunk-[hash]',
   external: EXTERNAL,
-  plugins: [inlineRequires],
+  plugins: [inlineRequires, lazyChildProcess],
   logLevel: 'warning',
   metafile: true,
   write: false,

@@ -361,10 +361,10 @@ function parseWorkers(v: string): number {
 
 /** A profile whose clock starts with the process; the commands' own loading is its first span. */
 async function startProfile(): Promise<import('../../apply/profile.js').Profile> {
-  const { STARTED_MS } = await import('../started.js');
+  const started = (await import('../started.js')).startedMs();
   const { Profile } = await import('../../apply/profile.js');
-  const p = new Profile(STARTED_MS);
-  p.add('load the command', (performance.now() - STARTED_MS) / 1000);
+  const p = new Profile(started);
+  p.add('load the command', (performance.now() - started) / 1000);
   return p;
 }
 
