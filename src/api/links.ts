@@ -183,9 +183,27 @@ export class Links {
     return decodeLinkState(m);
   }
 
-  /** The ifindex of a device (a number is returned as is). */
+  /**
+   * The ifindex of a device (a number is returned as is). A name of 1 to 15 bytes is looked up by
+   * SIOCGIFINDEX (one call: apply resolves one or two names per link it makes); a longer altname,
+   * or a kernel that refuses the ioctl on a netlink socket, goes through raw().
+   */
   index(dev: DevRef): number {
-    return typeof dev === 'number' ? dev : this.raw(dev).index;
+    if (typeof dev === 'number') return dev;
+    this.h.check();
+    const bytes = Buffer.byteLength(dev);
+    if (bytes >= 1 && bytes <= 15 && !dev.includes('\0')) {
+      let i: number | undefined;
+      try {
+        i = this.h.sock.ifindex(dev, { op: 'find', object: this.obj(dev) });
+      } catch (e) {
+        if (!(e instanceof KernelError)) throw e;
+        return this.raw(dev).index;
+      }
+      if (i === undefined) throw new NsnetError('ENODEV', `${this.obj(dev)} does not exist`, this.obj(dev), this.listHint());
+      return i;
+    }
+    return this.raw(dev).index;
   }
 
   /** Same as: ip -j link show. */

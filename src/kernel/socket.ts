@@ -7,7 +7,7 @@ import {
 import { KernelError, syscallError, type Hint } from './errors.js';
 import * as n from './native.js';
 
-const { EINTR, EAGAIN, ENOBUFS } = constants.errno;
+const { EINTR, EAGAIN, ENOBUFS, ENODEV } = constants.errno;
 
 /** The receive buffer: SO_RCVBUFFORCE (root), else SO_RCVBUF (capped by the kernel). */
 export function setRcvbuf(fd: number, bytes: number): void {
@@ -49,6 +49,11 @@ export type Reply = NlMsg[];
 const ONE = Buffer.from(new Int32Array([1]).buffer);
 /** struct timeval of 30 s: a request the kernel never answers becomes ETIMEDOUT. */
 const RECV_TIMEOUT = Buffer.from(new BigInt64Array([30n, 0n]).buffer);
+
+/** SIOCGIFINDEX from <linux/sockios.h>; struct ifreq is 40 bytes: the name (IFNAMSIZ 16), then ifr_ifindex. */
+const SIOCGIFINDEX = 0x8933;
+/** One struct ifreq for every ifindex() call of the process (each call fills it and reads it back at once). */
+let sharedIfreq: Buffer | undefined;
 
 const RECV_SIZE = 1 << 18;
 /**
@@ -95,6 +100,27 @@ export class NetlinkSocket {
     if (this.closed) return;
     this.closed = true;
     n.close(this.fd);
+  }
+
+  /**
+   * The ifindex of the device named `name` (a name or a short altname, at most 15 bytes) in the
+   * socket's namespace, or undefined when there is none: SIOCGIFINDEX (what if_nametoindex does),
+   * which the kernel answers for any socket in the namespace's name table. One call, where an
+   * RTM_GETLINK by name is a request, two receives and a decoded link message (~1.5 KB) for one
+   * number. A kernel error other than ENODEV is thrown (a caller may then ask by netlink).
+   */
+  ifindex(name: string, ctx: Ctx): number | undefined {
+    if (this.closed) throw new KernelError(9, ctx.op, ctx.object, 'the netlink socket is closed');
+    const req = (sharedIfreq ??= Buffer.alloc(40));
+    req.fill(0);
+    if (req.write(name, 0, 15, 'utf8') !== Buffer.byteLength(name)) throw new KernelError(36, ctx.op, ctx.object, 'a device name is at most 15 bytes');
+    for (;;) {
+      if (n.ioctl(this.fd, SIOCGIFINDEX, req) === 0) return req.readInt32LE(16);
+      const e = n.lastErrno();
+      if (e === EINTR) continue;
+      if (e === ENODEV) return undefined;
+      throw new KernelError(e, ctx.op, ctx.object);
+    }
   }
 
   private nextSeq(): number {

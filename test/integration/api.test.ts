@@ -149,6 +149,54 @@ test('links: veth straight into two namespaces, bridge, set, altnames, delete', 
   }
 });
 
+test('links: index() of random names, altnames (short and long) and missing names agrees with ip -j link show', { skip }, async (t) => {
+  // index() asks SIOCGIFINDEX for names of up to 15 bytes and RTM_GETLINK for longer altnames;
+  // both must give the ifindex iproute2 reads, and a missing name the one ENODEV error.
+  const seed = Number(process.env.NSNET_SEED ?? Date.now() % 2 ** 31);
+  t.diagnostic(`seed ${seed} (replay: NSNET_SEED=${seed})`);
+  const { prng } = await import('../../src/wire/rtnl/testing.js');
+  const rnd = prng(seed);
+  const chars = 'abcdefghijklmnopqrstuvwxyz0123456789-_.é';
+  const used = new Set<string>(['lo']);
+  const fresh = (min: number, max: number): string => {
+    for (;;) {
+      let name = '';
+      const len = min + Math.floor(rnd() * (max - min + 1));
+      while (Buffer.byteLength(name) < len) name += chars[Math.floor(rnd() * chars.length)];
+      while (Buffer.byteLength(name) > max) name = name.slice(0, -1);
+      if (name !== '.' && name !== '..' && !used.has(name)) {
+        used.add(name);
+        return name;
+      }
+    }
+  };
+  const h = await netns.create('l-idx');
+  try {
+    const names: string[] = ['lo'];
+    for (let i = 0; i < 6; i++) {
+      const [a, b] = [fresh(1, 15), fresh(15, 15)];
+      await h.link.add({ kind: 'veth', name: a, peer: { name: b } });
+      names.push(a, b);
+      const alt = rnd() < 0.5 ? fresh(1, 15) : fresh(16, 60);
+      await h.link.addAltnames(a, [alt]);
+      names.push(alt);
+    }
+    const byIp = new Map<string, number>();
+    for (const l of ipj<Array<{ ifindex: number; ifname: string; altnames?: string[] }>>('-n', 'l-idx', 'link', 'show')) {
+      for (const n of [l.ifname, ...(l.altnames ?? [])]) byIp.set(n, l.ifindex);
+    }
+    for (const n of names) assert.equal(h.link.index(n), byIp.get(n), `seed ${seed}: index(${JSON.stringify(n)})`);
+    for (const missing of [fresh(1, 15), fresh(16, 40)]) {
+      assert.throws(() => h.link.index(missing), (e: unknown) => e instanceof NsnetError && e.code === 'ENODEV'
+        && e.message.startsWith(`link ${missing} in namespace l-idx does not exist`), `seed ${seed}: ${missing}`);
+    }
+    assert.equal(h.link.index(7), 7, 'a number is returned as is');
+  } finally {
+    h.close();
+    await netns.del('l-idx');
+  }
+});
+
 test('links: aliases given at creation are set (the kernel ignores them inside the creating request)', { skip }, async () => {
   const a = await netns.create('al-a');
   const b = await netns.create('al-b');
