@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Action } from '../plan/actions.js';
-import { startedLinks } from './linkwatch.js';
+import { namespacesToKeepOpen, startedLinks } from './linkwatch.js';
 
 const base = { target: 't', reason: 'r' };
 
@@ -33,4 +33,15 @@ test('startedLinks: removals and addresses start nothing', () => {
     { ...base, op: 'del-address', netns: 'n', name: 'eth0', cidr: '10.0.0.1/24' },
   ] as unknown as Action[];
   assert.equal(startedLinks(actions).size, 0);
+});
+
+test('namespacesToKeepOpen: the namespaces finishStart asks, while two descriptors each stay within a quarter of the limit', () => {
+  const actions = [
+    { ...base, op: 'create-veth', id: 'l1', a: { netns: 'x-h1', name: 'eth0' }, b: { name: 'h1-eth0', master: 'br0' } },
+    { ...base, op: 'create-veth', id: 'l2', a: { netns: 'x-h2', name: 'eth0' }, b: { netns: 'x-r1', name: 'h2-eth0' } },
+    { ...base, op: 'add-address', netns: 'x-h4', name: 'eth0', cidr: '10.0.0.4/24' }, // starts nothing: not kept
+  ] as unknown as Action[];
+  assert.deepEqual([...namespacesToKeepOpen(actions, () => 24)].sort(), ['x-h1', 'x-h2', 'x-r1'], 'the host is never in it');
+  assert.equal(namespacesToKeepOpen(actions, () => 23).size, 0, '3 namespaces, 6 descriptors: above a quarter of 23');
+  assert.equal(namespacesToKeepOpen(actions, () => undefined).size, 0, 'an unknown limit keeps none');
 });

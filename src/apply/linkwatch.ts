@@ -20,6 +20,7 @@ import type { Action } from '../plan/actions.js';
 import { HOST } from '../plan/desired.js';
 import type { Handles } from './handles.js';
 import { TIMEOUT_MS } from './settle.js';
+import { openFilesLimit } from '../kernel/limits.js';
 
 /** A link by namespace ('' = host) and kernel name or ifindex. */
 interface Ref {
@@ -51,6 +52,20 @@ export function startedLinks(actions: readonly Action[]): Map<string, { links: (
 }
 
 /**
+ * The namespaces (not the host) whose handles the runner may leave open for finishStart, which
+ * asks a link of each: reopening one is a namespace file, two setns, a socket with its options
+ * and two closes (~80 ms of the 1000-host star's up). Each open handle holds two descriptors, so
+ * only while that stays within a quarter of the process's limit on open files; beyond it (or
+ * when the limit cannot be read) none, and finishStart opens each as before.
+ */
+export function namespacesToKeepOpen(actions: readonly Action[], limitOf: () => number | undefined = openFilesLimit): Set<string> {
+  const ns = [...startedLinks(actions).keys()].filter((x) => x !== HOST);
+  if (!ns.length) return new Set();
+  const limit = limitOf();
+  return limit !== undefined && 2 * ns.length <= limit / 4 ? new Set(ns) : new Set();
+}
+
+/**
  * Whether the kernel has yet to finish the link's carrier change (seen only on kernels before
  * 6.7): carrier on and the operstate not UP, on a device whose operstate then becomes UP. A
  * veth's or a macvlan's always does; a bridge that never had a port keeps UNKNOWN with carrier
@@ -66,13 +81,12 @@ function pending(s: LinkState): boolean {
 /**
  * Make the kernel finish starting the links the actions started, a namespace at a time (a bridge
  * and its ports share one), ports first, then their bridges (those the actions name and those the
- * replies show); wait for any it has not finished. A namespace's handle that apply had closed is
- * opened for this and closed again.
+ * replies show); wait for any it has not finished. A namespace's handle is used as the runner
+ * left it open (namespacesToKeepOpen), or opened for this; either way it is closed once asked.
  */
 export async function finishStart(handles: Handles, actions: readonly Action[], timeoutMs = TIMEOUT_MS): Promise<void> {
   const later: Ref[] = [];
   for (const [ns, { links, bridges }] of startedLinks(actions)) {
-    const wasOpen = ns === HOST || handles.has(ns);
     const seen = new Set<number>();
     const visit = (dev: string | number, bridge: boolean) => {
       const s = ask(handles, { ns, dev });
@@ -84,7 +98,8 @@ export async function finishStart(handles: Handles, actions: readonly Action[], 
     for (const dev of links) visit(dev, false);
     // A bridge is asked after all its ports (their work gave it carrier), once.
     for (let i = 0; i < bridges.length; i++) visit(bridges[i]!, true);
-    if (!wasOpen && !later.some((r) => r.ns === ns)) handles.close(ns);
+    // Asked: closed now unless a later pass needs it (a handle the runner kept included).
+    if (ns !== HOST && !later.some((r) => r.ns === ns)) handles.close(ns);
   }
   await waitStarted(later, (r) => ask(handles, r), timeoutMs);
 }

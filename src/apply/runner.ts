@@ -57,6 +57,8 @@ export interface RunOptions {
   profile?: Profile;
   /** Worker threads for big rank groups (none: everything on the main thread). */
   crew?: Crew;
+  /** Namespaces whose handles stay open after their last action (the caller uses and closes them). */
+  keepOpen?: ReadonlySet<string>;
 }
 
 type Counts = { added: number; changed: number; removed: number };
@@ -114,7 +116,7 @@ function finish(r: Run, i: number, doneSoFar: number, close = true): void {
   else if (s === '~') r.counts.changed++;
   else r.counts.removed++;
   r.opts.onProgress?.({ done: doneSoFar, total: r.actions.length, action: a });
-  if (close && r.layout.thread[i] === 0) for (const ns of r.layout.closeAfter[i]!) r.handles.close(ns);
+  if (close && r.layout.thread[i] === 0) for (const ns of r.layout.closeAfter[i]!) if (!r.opts.keepOpen?.has(ns)) r.handles.close(ns);
 }
 
 /**
@@ -140,7 +142,7 @@ async function runSplit(r: Run, seg: Segment, crew: Crew): Promise<void> {
       }
       finish(r, i, r.done.length + 1 + othersDone(), !stolen);
     }
-    if (stolen) for (const i of c) for (const ns of namespacesOf(r.actions[i]!)) if (ns !== HOST) r.handles.close(ns);
+    if (stolen) for (const i of c) for (const ns of namespacesOf(r.actions[i]!)) if (ns !== HOST && !r.opts.keepOpen?.has(ns)) r.handles.close(ns);
     return true;
   };
   let going = true;
