@@ -1,5 +1,5 @@
 import { hintOf, KernelError, NsnetError, type Hint } from '../kernel/errors.js';
-import { NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL } from '../wire/nlmsg.js';
+import { errnoName, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL } from '../wire/nlmsg.js';
 import {
   decodeLink, decodeLinkBrief, decodeLinkState, encodeLink, encodeLinkDump, IFF_RUNNING, IFF_UP, RTEXT_FILTER_SKIP_STATS, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
   LINK_STATS64_FIELDS, type Link, type LinkAttrs, type LinkBrief, type LinkState, type LinkInfo as WireLinkInfo,
@@ -105,6 +105,11 @@ export class Links {
     return { lib: 'link.list() shows the links there are', cli: `${nsnetIn(this.h)} link show lists the links there are` };
   }
 
+  /** The error for a link that is not there: "link veth0 in namespace blue does not exist". */
+  private missing(dev: DevRef): NsnetError {
+    return new NsnetError('ENODEV', `${this.obj(dev)} does not exist`, this.obj(dev), this.listHint());
+  }
+
   /** "link veth0 in namespace blue" */
   obj(dev: DevRef): string {
     return `${typeof dev === 'number' ? `link #${dev}` : `link ${dev}`}${this.where()}`;
@@ -147,7 +152,7 @@ export class Links {
     } catch (e) {
       // (The kernel matches IFLA_IFNAME against altnames too, so a short altname is found above.)
       if (e instanceof KernelError && e.code === 'ENODEV' && typeof dev === 'string') {
-        throw new NsnetError('ENODEV', `${this.obj(dev)} does not exist`, this.obj(dev), this.listHint());
+        throw this.missing(dev);
       }
       throw e;
     }
@@ -163,7 +168,7 @@ export class Links {
     } catch (e) {
       if (!(e instanceof KernelError && e.code === 'ENODEV')) throw e;
     }
-    throw new NsnetError('ENODEV', `${this.obj(dev)} does not exist`, this.obj(dev), this.listHint());
+    throw this.missing(dev);
   }
 
   /**
@@ -193,15 +198,9 @@ export class Links {
     this.h.check();
     const bytes = Buffer.byteLength(dev);
     if (bytes >= 1 && bytes <= 15 && !dev.includes('\0')) {
-      let i: number | undefined;
-      try {
-        i = this.h.sock.ifindex(dev, { op: 'find', object: this.obj(dev) });
-      } catch (e) {
-        if (!(e instanceof KernelError)) throw e;
-        return this.raw(dev).index;
-      }
-      if (i === undefined) throw new NsnetError('ENODEV', `${this.obj(dev)} does not exist`, this.obj(dev), this.listHint());
-      return i;
+      const i = this.h.sock.ifindex(dev);
+      if (i > 0) return i;
+      if (errnoName(-i) === 'ENODEV') throw this.missing(dev);
     }
     return this.raw(dev).index;
   }

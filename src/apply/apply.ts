@@ -24,7 +24,7 @@ import type { LabSpec } from '../topology/model.js';
 import { checkWorkers, Crew, defaultWorkers } from './crew.js';
 import { Handles } from './handles.js';
 import { ApplyContext, canSplit } from './kinds/index.js';
-import { finishStart, namespacesToKeepOpen } from './linkwatch.js';
+import { finishStart, namespacesToKeepOpen, startedLinks } from './linkwatch.js';
 import { observeLab } from './observe.js';
 import { Profile } from './profile.js';
 import { runActions, type Progress } from './runner.js';
@@ -108,10 +108,11 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   const run = new ApplyContext(plan.lab, record, handles);
   let done: Action[];
   try {
-    const keepOpen = namespacesToKeepOpen(plan.actions);
+    const started = startedLinks(plan.actions);
+    const keepOpen = namespacesToKeepOpen(started);
     ({ done, counts } = await runActions(plan.actions, run, handles, { onProgress: opts.onProgress, profile: opts.profile, crew: opts.crew, keepOpen }));
     // The links it started are started when up returns: their carrier change done (linkwatch.ts).
-    await (opts.profile ?? new Profile()).timeAsync('wait for the kernel to start the links', () => finishStart(handles, plan.actions));
+    await (opts.profile ?? new Profile()).timeAsync('wait for the kernel to start the links', () => finishStart(handles, started));
   } catch (e) {
     handles.closeAll();
     record.state = 'failed';

@@ -25,10 +25,6 @@ export class Handles {
     this.open.set(ns, h);
   }
 
-  has(ns: string): boolean {
-    return this.open.has(ns);
-  }
-
   close(ns: string): void {
     this.open.get(ns)?.close();
     this.open.delete(ns);

@@ -29,7 +29,10 @@ interface Ref {
 }
 
 /** Per namespace ('' = host): the links the actions start (bring up, or give a bridge), and the bridges they name. */
-export function startedLinks(actions: readonly Action[]): Map<string, { links: (string | number)[]; bridges: (string | number)[] }> {
+export type StartedLinks = ReadonlyMap<string, { readonly links: readonly (string | number)[]; readonly bridges: readonly (string | number)[] }>;
+
+/** What the actions start (applyPlan reads it once, for the runner's open handles and for finishStart). */
+export function startedLinks(actions: readonly Action[]): StartedLinks {
   const out = new Map<string, { links: (string | number)[]; bridges: (string | number)[] }>();
   const at = (netns: string | undefined) => {
     const ns = netns ?? HOST;
@@ -58,8 +61,8 @@ export function startedLinks(actions: readonly Action[]): Map<string, { links: (
  * only while that stays within a quarter of the process's limit on open files; beyond it (or
  * when the limit cannot be read) none, and finishStart opens each as before.
  */
-export function namespacesToKeepOpen(actions: readonly Action[], limitOf: () => number | undefined = openFilesLimit): Set<string> {
-  const ns = [...startedLinks(actions).keys()].filter((x) => x !== HOST);
+export function namespacesToKeepOpen(started: StartedLinks, limitOf: () => number | undefined = openFilesLimit): Set<string> {
+  const ns = [...started.keys()].filter((x) => x !== HOST);
   if (!ns.length) return new Set();
   const limit = limitOf();
   return limit !== undefined && 2 * ns.length <= limit / 4 ? new Set(ns) : new Set();
@@ -84,10 +87,11 @@ function pending(s: LinkState): boolean {
  * replies show); wait for any it has not finished. A namespace's handle is used as the runner
  * left it open (namespacesToKeepOpen), or opened for this; either way it is closed once asked.
  */
-export async function finishStart(handles: Handles, actions: readonly Action[], timeoutMs = TIMEOUT_MS): Promise<void> {
+export async function finishStart(handles: Handles, started: StartedLinks, timeoutMs = TIMEOUT_MS): Promise<void> {
   const later: Ref[] = [];
-  for (const [ns, { links, bridges }] of startedLinks(actions)) {
+  for (const [ns, { links, bridges: named }] of started) {
     const seen = new Set<number>();
+    const bridges = [...named];
     const visit = (dev: string | number, bridge: boolean) => {
       const s = ask(handles, { ns, dev });
       if (!s || seen.has(s.index)) return;

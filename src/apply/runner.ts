@@ -116,7 +116,12 @@ function finish(r: Run, i: number, doneSoFar: number, close = true): void {
   else if (s === '~') r.counts.changed++;
   else r.counts.removed++;
   r.opts.onProgress?.({ done: doneSoFar, total: r.actions.length, action: a });
-  if (close && r.layout.thread[i] === 0) for (const ns of r.layout.closeAfter[i]!) if (!r.opts.keepOpen?.has(ns)) r.handles.close(ns);
+  if (close && r.layout.thread[i] === 0) for (const ns of r.layout.closeAfter[i]!) release(r, ns);
+}
+
+/** The main thread is done with a namespace: its handle is closed, unless the caller keeps it (RunOptions.keepOpen). */
+function release(r: Run, ns: string): void {
+  if (!r.opts.keepOpen?.has(ns)) r.handles.close(ns);
 }
 
 /**
@@ -142,7 +147,7 @@ async function runSplit(r: Run, seg: Segment, crew: Crew): Promise<void> {
       }
       finish(r, i, r.done.length + 1 + othersDone(), !stolen);
     }
-    if (stolen) for (const i of c) for (const ns of namespacesOf(r.actions[i]!)) if (ns !== HOST && !r.opts.keepOpen?.has(ns)) r.handles.close(ns);
+    if (stolen) for (const i of c) for (const ns of namespacesOf(r.actions[i]!)) if (ns !== HOST) release(r, ns);
     return true;
   };
   let going = true;

@@ -7,7 +7,7 @@ import {
 import { KernelError, syscallError, type Hint } from './errors.js';
 import * as n from './native.js';
 
-const { EINTR, EAGAIN, ENOBUFS, ENODEV } = constants.errno;
+const { EINTR, EAGAIN, ENOBUFS, EBADF, ENAMETOOLONG } = constants.errno;
 
 /** The receive buffer: SO_RCVBUFFORCE (root), else SO_RCVBUF (capped by the kernel). */
 export function setRcvbuf(fd: number, bytes: number): void {
@@ -103,23 +103,22 @@ export class NetlinkSocket {
   }
 
   /**
-   * The ifindex of the device named `name` (a name or a short altname, at most 15 bytes) in the
-   * socket's namespace, or undefined when there is none: SIOCGIFINDEX (what if_nametoindex does),
-   * which the kernel answers for any socket in the namespace's name table. One call, where an
-   * RTM_GETLINK by name is a request, two receives and a decoded link message (~1.5 KB) for one
-   * number. A kernel error other than ENODEV is thrown (a caller may then ask by netlink).
+   * The ifindex of the device named `name` (a name or a short altname, 1 to 15 bytes) in the
+   * socket's namespace: SIOCGIFINDEX (what if_nametoindex does), which the kernel answers for any
+   * socket in the namespace's name table. One call, where an RTM_GETLINK by name is a request, two
+   * receives and a decoded link message (~1.5 KB) for one number. On failure the negated errno
+   * (-ENODEV: no such device), for the caller to word: nothing is built on this hot path unless
+   * it fails.
    */
-  ifindex(name: string, ctx: Ctx): number | undefined {
-    if (this.closed) throw new KernelError(9, ctx.op, ctx.object, 'the netlink socket is closed');
+  ifindex(name: string): number {
+    if (this.closed) return -EBADF;
     const req = (sharedIfreq ??= Buffer.alloc(40));
     req.fill(0);
-    if (req.write(name, 0, 15, 'utf8') !== Buffer.byteLength(name)) throw new KernelError(36, ctx.op, ctx.object, 'a device name is at most 15 bytes');
+    if (req.write(name, 0, 15, 'utf8') !== Buffer.byteLength(name)) return -ENAMETOOLONG;
     for (;;) {
       if (n.ioctl(this.fd, SIOCGIFINDEX, req) === 0) return req.readInt32LE(16);
       const e = n.lastErrno();
-      if (e === EINTR) continue;
-      if (e === ENODEV) return undefined;
-      throw new KernelError(e, ctx.op, ctx.object);
+      if (e !== EINTR) return -e;
     }
   }
 

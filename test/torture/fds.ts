@@ -6,8 +6,9 @@
  * where they began; fd_growth is the difference. The peak is reported too.
  *
  * The baseline is taken after a warm-up that opens what lives as long as the process by design
- * (the shared host handle, the fd of the home namespace, and the host's /proc/sys/net/ipv6/conf
- * directory that a lab's host-side ports are written under: kernel/procsys.ts), so only growth
+ * (the shared host handle, the fd of the home namespace, and the host's /proc/sys/net directory
+ * that the host's sysctls, a lab's host-side ports' included, are read and written under:
+ * kernel/procsys.ts), so only growth
  * is counted.
  */
 import { hostNetns, Lab, netns, openNetns, type Handle } from '../../src/index.js';
@@ -54,10 +55,7 @@ export async function fdGrowth(opts: FdOptions): Promise<FdResult> {
     await w.exec(['true']);
     w.close();
     await netns.del(`${prefix}warm`);
-    const host = hostNetns();
-    await host.link.add({ kind: 'veth', name: `${prefix}w0`, peer: { name: `${prefix}w1` } });
-    host.sysctl.writeSync(`net/ipv6/conf/${prefix}w0/disable_ipv6`, 1);
-    await host.link.del(`${prefix}w0`);
+    hostNetns().sysctl.getSync('net.ipv6.conf.all.disable_ipv6'); // opens the host's /proc/sys/net
   }
   out.before = openFds();
   out.peak = out.before;
