@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import {
-  attachNamed, createNamed, deleteNamed, identify, listNamed, pidsOf,
+  attachNamed, createNamed, deleteNamed, deleteNamedEach, identify, listNamed, pidsOf,
 } from '../kernel/netns.js';
+import type { NsnetError } from '../kernel/errors.js';
 import { NetlinkSocket } from '../kernel/socket.js';
 import { handleFromFd, hostNetns, type Handle } from './handle.js';
 import { nsidOf } from './nsids.js';
@@ -39,6 +40,16 @@ export const netns = {
   /** Same as: ip netns del NAME. */
   async del(name: string): Promise<void> {
     deleteNamed(name);
+  },
+
+  /**
+   * del of each name, for many at once (a lab's teardown): for each name, undefined when it was
+   * deleted, else the error del would have thrown (code ENOENT: there is no such namespace).
+   * Faster than del in a loop: the kernel frees a namespace in a worker while the next is
+   * deleted, and deletes made in one burst do not wait on that work.
+   */
+  async delEach(names: readonly string[]): Promise<(NsnetError | undefined)[]> {
+    return deleteNamedEach(names);
   },
 
   /**

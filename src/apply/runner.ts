@@ -2,6 +2,8 @@
  * The runner: a plan's actions in order, each through its apply kind (src/apply/kinds/), for
  * `up` (applyPlan) and `down` alike. Before the first action that makes something, it waits for
  * links that go with deleted namespaces; a namespace's handle is closed after its last use.
+ * Consecutive actions of a kind that applies runs (kinds/batch.ts: delete-netns) go to it as one
+ * run, then count one by one in plan order.
  *
  * With a crew (crew.ts), a big rank group of kinds that may be split is shared between the main
  * thread and the workers (split.ts): every thread runs its share in order, and the group ends
@@ -13,7 +15,7 @@ import { opSign, type Action } from '../plan/actions.js';
 import type { Crew } from './crew.js';
 import { fromWire, type RunReply } from './crew-wire.js';
 import type { Handles } from './handles.js';
-import { applyAction, canSplit, type ApplyContext } from './kinds/index.js';
+import { applyAction, canSplit, eachOfAction, type ApplyContext } from './kinds/index.js';
 import { HOST } from '../plan/desired.js';
 import { namespacesOf } from '../plan/kinds/index.js';
 import { Profile } from './profile.js';
@@ -93,6 +95,12 @@ export async function runActions(actions: readonly Action[], ctx: ApplyContext, 
     for (let i = seg.start; i < seg.end; i++) {
       const a = actions[i]!;
       if (!isRemoval(a) && ctx.settling) await r.prof.timeAsync(SETTLE, () => ctx.settle());
+      const run = runOf(r, i, seg.end);
+      if (run > 1) {
+        await runEach(r, i, run);
+        i += run - 1;
+        continue;
+      }
       const t = performance.now();
       try {
         await applyAction(a, ctx);
@@ -105,6 +113,34 @@ export async function runActions(actions: readonly Action[], ctx: ApplyContext, 
   }
   if (ctx.settling) await r.prof.timeAsync(SETTLE, () => ctx.settle());
   return { done: [...r.done].sort((x, y) => x - y).map((i) => actions[i]!), counts: r.counts };
+}
+
+/** How many actions from `i` (before `end`) the main thread applies as one run of their kind (kinds/batch.ts): 1 when none. */
+function runOf(r: Run, i: number, end: number): number {
+  const a = r.actions[i]!;
+  if (!eachOfAction(a) || r.layout.thread[i] !== 0) return 1;
+  let j = i + 1;
+  while (j < end && r.actions[j]!.op === a.op && r.layout.thread[j] === 0) j++;
+  return j - i;
+}
+
+/** Actions i .. i+count-1, one run of one kind: those done are counted in order; the first that failed throws ApplyError. */
+async function runEach(r: Run, i: number, count: number): Promise<void> {
+  const as = r.actions.slice(i, i + count);
+  const t = performance.now();
+  let errors: unknown[];
+  try {
+    errors = await eachOfAction(as[0]!)!(as, r.ctx);
+  } catch (e) {
+    throw new ApplyError(r.ctx.lab, as[0]!, r.done.length, e);
+  }
+  r.prof.add(`action ${as[0]!.op}`, (performance.now() - t) / 1000, count);
+  let failed: number | undefined;
+  for (let k = 0; k < count; k++) {
+    if (errors[k] !== undefined) failed ??= k;
+    else finish(r, i + k, r.done.length + 1);
+  }
+  if (failed !== undefined) throw new ApplyError(r.ctx.lab, as[failed]!, r.done.length, errors[failed]);
 }
 
 /** Count action `i` as done, report progress; `close`: close the handles the main thread no longer needs after it. */

@@ -188,15 +188,45 @@ export function attachNamed(name: string, pid: number): void {
 
 /** `ip netns del NAME`: detach the bind mount and remove the file. The kernel frees the namespace (and its devices) once nothing else holds it. */
 export function deleteNamed(name: string): void {
-  validateNetnsName(name);
-  const path = netnsPath(name);
-  if (!fs.existsSync(path)) throw new NsnetError('ENOENT', `namespace ${name} does not exist`, `namespace ${name}`, { lib: 'netns.list() shows the namespaces there are', cli: 'nsnet netns list shows the namespaces there are' });
-  n.umount2(path, n.MNT_DETACH);
-  try {
-    fs.unlinkSync(path);
-  } catch (e) {
-    throw new NsnetError((e as NodeJS.ErrnoException).code ?? 'EIO', `cannot remove ${path}: ${(e as Error).message}`, `namespace ${name}`);
+  const e = deleteNamedEach([name])[0];
+  if (e) throw e;
+}
+
+/**
+ * deleteNamed of each name, the detaches all in one burst before any file is removed: for each
+ * name, undefined when it was deleted, else the error deleteNamed would throw (ENOENT: there was
+ * no such namespace).
+ *
+ * The burst matters. Each detach lets the kernel start freeing that namespace in a worker, and
+ * a detach (it ends in an expedited RCU grace period) that runs beside that work waits for it:
+ * 1000 detaches take ~20 ms back to back, but 130-210 ms with 50-150 us of other work between
+ * them, and the whole teardown settles ~0.1-0.25 s later (measured with a C loop on this kernel).
+ */
+export function deleteNamedEach(names: readonly string[]): (NsnetError | undefined)[] {
+  const out: (NsnetError | undefined)[] = names.map((name) => {
+    try {
+      validateNetnsName(name);
+      return undefined;
+    } catch (e) {
+      return e as NsnetError;
+    }
+  });
+  const paths = names.map(netnsPath);
+  for (let i = 0; i < names.length; i++) if (!out[i]) n.umount2(paths[i]!, n.MNT_DETACH); // an empty file (not mounted) is still removed below
+  for (let i = 0; i < names.length; i++) {
+    if (out[i]) continue;
+    try {
+      fs.unlinkSync(paths[i]!);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const name = names[i]!;
+      out[i] =
+        code === 'ENOENT'
+          ? new NsnetError('ENOENT', `namespace ${name} does not exist`, `namespace ${name}`, { lib: 'netns.list() shows the namespaces there are', cli: 'nsnet netns list shows the namespaces there are' })
+          : new NsnetError(code ?? 'EIO', `cannot remove ${paths[i]}: ${(e as Error).message}`, `namespace ${name}`);
+    }
   }
+  return out;
 }
 
 /** Open a named namespace; the caller closes the fd. */

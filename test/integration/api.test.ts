@@ -6,7 +6,7 @@ isolate(import.meta.url);
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readlinkSync, rmdirSync, writeFileSync } from 'node:fs';
 import { hostNetns, KernelError, netns, NsnetError, openNetns } from '../../src/index.js';
 
 const skip = kernelSkip;
@@ -90,6 +90,47 @@ test('namespaces: bad names and missing ones are clear errors and leave nothing'
   await netns.add('n-dup');
   await rejectsWith(netns.add('n-dup'), 'EEXIST', /namespace n-dup already exists/);
   await netns.del('n-dup');
+  assert.deepEqual(readdirSync('/run/netns').sort(), before);
+});
+
+test('namespaces: delEach of random names (made by ip or nsnet, missing, invalid, empty files, a directory) agrees with ip netns list', { skip }, async (t) => {
+  // delEach detaches every mount in one burst, then removes the files: each name must end as del
+  // would leave it, with del's error where del would throw, and the rest of the batch still done.
+  const seed = Number(process.env.NSNET_SEED ?? Date.now() % 2 ** 31);
+  t.diagnostic(`seed ${seed} (replay: NSNET_SEED=${seed})`);
+  const { prng } = await import('../../src/wire/rtnl/testing.js');
+  const rnd = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const before = readdirSync('/run/netns').sort();
+  for (let round = 0; round < 3; round++) {
+    const names: string[] = [];
+    const want = new Map<string, string | undefined>(); // name -> the error code delEach must give (undefined: deleted)
+    const count = 3 + Math.floor(rnd() * 10);
+    for (let i = 0; i < count; i++) {
+      const name = `d${round}-${i}-${Math.floor(rnd() * 1e6)}`;
+      const kind = pick(['ip', 'nsnet', 'nsnet', 'missing', 'invalid', 'empty-file', 'directory'] as const);
+      if (kind === 'ip') ip('netns', 'add', name);
+      else if (kind === 'nsnet') await netns.add(name);
+      else if (kind === 'empty-file') writeFileSync(`/run/netns/${name}`, ''); // what a crash between create and mount leaves
+      else if (kind === 'directory') mkdirSync(`/run/netns/${name}`);
+      const n = kind === 'invalid' ? pick(['', '..', `${name}/x`, 'x'.repeat(256)]) : name;
+      if (want.has(n)) continue;
+      names.push(n);
+      want.set(n, kind === 'missing' ? 'ENOENT' : kind === 'invalid' ? 'INVALID_NAME' : kind === 'directory' ? 'EISDIR' : undefined);
+    }
+    const errors = await netns.delEach(names);
+    assert.equal(errors.length, names.length);
+    names.forEach((n, i) => {
+      const e = errors[i];
+      assert.equal(e?.code, want.get(n), `seed ${seed}: delEach of ${JSON.stringify(n)}: ${e?.message ?? 'deleted'}`);
+      if (e) assert.ok(e instanceof NsnetError && e.message.length > 0 && (e.object ?? '').includes(n.slice(0, 20)), `seed ${seed}: ${e.message} names ${n}`);
+    });
+    // ip netns list lists every entry of /run/netns (and says on stderr which are no namespace): only the directories (which delEach refused) and what was there before remain.
+    const left = execFileSync('ip', ['netns', 'list'], { stdio: ['ignore', 'pipe', 'pipe'] }).toString().split('\n').map((l) => l.split(' ')[0]!).filter(Boolean).sort();
+    const dirs = [...want].filter(([, c]) => c === 'EISDIR').map(([n]) => n);
+    assert.deepEqual(left, [...before, ...dirs].sort(), `seed ${seed}: ip netns list after delEach`);
+    for (const d of dirs) rmdirSync(`/run/netns/${d}`);
+  }
   assert.deepEqual(readdirSync('/run/netns').sort(), before);
 });
 

@@ -68,6 +68,22 @@ test('-n NS netns list shows ids as NS numbers them; a peer in an unnamed namesp
   ok('netns', 'del', 'k-blue', 'k-red');
 });
 
+test('netns del A B C: as ip, each one tried, each failure one line, exit 1 if any failed', { skip }, () => {
+  ip('netns', 'add', 'k-d1');
+  ok('netns', 'add', 'k-d2');
+  const r = nsnet('netns', 'del', 'k-d1', 'k-dmissing', 'k-d2', 'bad/name');
+  assert.equal(r.code, 1, r.err);
+  assert.equal(r.out, '');
+  const lines = r.err.trim().split('\n');
+  assert.equal(lines.length, 2, r.err);
+  assert.match(lines[0]!, /^nsnet: namespace k-dmissing does not exist; nsnet netns list shows the namespaces there are$/);
+  assert.match(lines[1]!, /^nsnet: invalid namespace name "bad\/name": /);
+  assert.doesNotMatch(ip('netns', 'list'), /^k-d[12]\b/m, 'the others are deleted');
+  const one = nsnet('netns', 'del', 'k-dmissing');
+  assert.equal(one.code, 1);
+  assert.match(one.err, /^nsnet: namespace k-dmissing does not exist/);
+});
+
 test('errors end with what to do, in the caller\'s words: nsnet commands from the CLI, library calls from the library', { skip }, async () => {
   ok('link', 'add', 'k-e0', 'type', 'veth', 'peer', 'name', 'k-e1');
   ok('addr', 'add', '10.7.0.1/24', 'dev', 'k-e0');

@@ -10,6 +10,7 @@ import addNat from './add-nat.js';
 import addRoute from './add-route.js';
 import attachUplink from './attach-uplink.js';
 import clearImpair from './clear-impair.js';
+import { eachOf, type ApplyEachFn } from './batch.js';
 import type { ApplyContext, ApplyFn } from './context.js';
 import createBridge from './create-bridge.js';
 import createMacvlan from './create-macvlan.js';
@@ -71,6 +72,12 @@ export async function applyAction(a: Action, c: ApplyContext): Promise<void> {
   const fn = APPLY[a.op] as ApplyFn<Action> | undefined;
   if (!fn) throw new Error(`no apply kind for action ${JSON.stringify(a.op)}`);
   await fn(a, c);
+}
+
+/** The run form of an action's kind (kinds/batch.ts), if it has one. */
+export function eachOfAction(a: Action): ApplyEachFn<Action> | undefined {
+  const fn = APPLY[a.op] as ApplyFn<Action> | undefined;
+  return fn === undefined ? undefined : eachOf(fn);
 }
 
 /** Whether an action may run on a second thread (its kind says so: see split.ts). */

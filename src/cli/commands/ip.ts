@@ -212,18 +212,11 @@ async function runNetns(words: string[], g: GlobalOptions): Promise<number> {
       await netns.add(c.name);
       return 0;
     case 'del': {
-      // As `ip netns del A B`: try each, report each failure, fail if any failed.
-      let failed = 0;
-      for (const name of c.names) {
-        try {
-          await netns.del(name);
-        } catch (e) {
-          if (c.names.length === 1) throw e;
-          reportError(e);
-          failed++;
-        }
-      }
-      return failed ? 1 : 0;
+      // As `ip netns del A B`: try each (in one burst), report each failure, fail if any failed.
+      const errors = await netns.delEach(c.names);
+      if (c.names.length === 1 && errors[0]) throw errors[0];
+      for (const e of errors) if (e) reportError(e);
+      return errors.some((e) => e !== undefined) ? 1 : 0;
     }
     case 'attach':
       await netns.attach(c.name, c.pid);
