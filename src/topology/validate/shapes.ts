@@ -37,11 +37,17 @@ function root(): JsonSchema | null {
 export class Shape<Z> {
   private read?: Reader;
   private readonly props = new Map<string, Shape<ZodType>>();
+  /** The JSON schema of this part, found once (the validator asks for its keys per node). */
+  private found?: { json: JsonSchema | undefined; keys?: string[]; optional: Map<string, boolean> };
   constructor(
-    private readonly json: () => JsonSchema | undefined,
+    private readonly find: () => JsonSchema | undefined,
     /** zod's schema of this part (zod is loaded on the first call). */
     readonly zod: () => Z,
   ) {}
+
+  private json(): JsonSchema | undefined {
+    return (this.found ??= { json: this.find(), optional: new Map() }).json;
+  }
 
   /** The value as zod would return it when it plainly fits, else NO (then ask zod). */
   fast(v: unknown): z.output<Z> | No {
@@ -53,16 +59,21 @@ export class Shape<Z> {
   }
 
   /** The keys of an object shape, in the schema's order (`zodOnly`: as zod's schema says). */
-  keys(zodOnly = false): string[] {
+  keys(zodOnly = false): readonly string[] {
     const p = zodOnly ? undefined : this.json()?.properties;
-    return p ? Object.keys(p) : Object.keys((this.zod() as unknown as ZodObject).shape);
+    if (!p) return Object.keys((this.zod() as unknown as ZodObject).shape);
+    return (this.found!.keys ??= Object.keys(p));
   }
 
   /** Whether an object shape's key may be left out (`zodOnly`: as zod's schema says). */
   optional(k: string, zodOnly = false): boolean {
     const j = zodOnly ? undefined : this.json();
-    if (j?.properties) return !(Array.isArray(j.required) && j.required.includes(k));
-    return (this.prop(k).zod() as ZodType).safeParse(undefined).success;
+    if (!j?.properties) return (this.prop(k).zod() as ZodType).safeParse(undefined).success;
+    const known = this.found!.optional.get(k);
+    if (known !== undefined) return known;
+    const opt = !(Array.isArray(j.required) && j.required.includes(k));
+    this.found!.optional.set(k, opt);
+    return opt;
   }
 
   /** The shape of one key of an object shape. */
