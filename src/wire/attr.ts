@@ -34,6 +34,8 @@ export interface AttrDef {
 export class AttrTable {
   private readonly byType = new Map<number, AttrDef>();
   private readonly byName = new Map<string, AttrDef>();
+  /** The rows in table order, as an array: encode walks it once per message. */
+  private readonly rows: AttrDef[] = [];
   constructor(
     readonly what: string,
     rows: ReadonlyArray<readonly [number, string, Codec]>,
@@ -43,6 +45,7 @@ export class AttrTable {
       const def = { type, name, codec };
       this.byType.set(type, def);
       this.byName.set(name, def);
+      this.rows.push(def);
     }
   }
 
@@ -89,10 +92,11 @@ export class AttrTable {
 
   /** Encode the fields of `obj` that the table knows, in table order; undefined fields are skipped. */
   encode(w: Writer, obj: Record<string, unknown>): void {
-    for (const d of this.byType.values()) {
+    const rows = this.rows;
+    for (let i = 0; i < rows.length; i++) {
+      const d = rows[i]!;
       const v = obj[d.name];
-      if (v === undefined) continue;
-      encodeValue(w, d.codec, d.type, v, `${this.what}.${d.name}`);
+      if (v !== undefined) encodeValue(w, d.codec, d.type, v, this, d.name);
     }
   }
 }
@@ -118,7 +122,8 @@ export function decodeValue(codec: Codec, a: RawAttr, what: string): unknown {
   }
 }
 
-export function encodeValue(w: Writer, codec: Codec, type: number, v: unknown, what: string): void {
+/** One attribute of `table` (its row `name`) with value `v`; the error names `table.what`.`name`. */
+function encodeValue(w: Writer, codec: Codec, type: number, v: unknown, table: AttrTable, name: string): void {
   if (codec instanceof AttrTable) {
     const at = w.nest(type);
     codec.encode(w, v as Record<string, unknown>);
@@ -126,24 +131,30 @@ export function encodeValue(w: Writer, codec: Codec, type: number, v: unknown, w
     return;
   }
   if (typeof codec === 'object') return codec.custom.encode(w, type, v);
-  const num = (): number => {
-    if (typeof v !== 'number' || !Number.isInteger(v)) throw new WireError('BAD_VALUE', what, w.length, `expected an integer, got ${String(v)}`);
-    return v;
-  };
+  if (codec === 'u64' && typeof v === 'bigint') {
+    w.attrU64(type, v);
+    return;
+  }
   switch (codec) {
-    case 'u8': w.attrU8(type, num()); return;
-    case 'u16': w.attrU16(type, num()); return;
-    case 'u32': w.attrU32(type, num()); return;
-    case 's32': w.attrI32(type, num()); return;
-    case 'u64': w.attrU64(type, typeof v === 'bigint' ? v : num()); return;
-    case 'be16': w.attrU16be(type, num()); return;
-    case 'be32': w.attrU32be(type, num()); return;
+    case 'u8': w.attrU8(type, integer(w, v, table, name)); return;
+    case 'u16': w.attrU16(type, integer(w, v, table, name)); return;
+    case 'u32': w.attrU32(type, integer(w, v, table, name)); return;
+    case 's32': w.attrI32(type, integer(w, v, table, name)); return;
+    case 'u64': w.attrU64(type, integer(w, v, table, name)); return;
+    case 'be16': w.attrU16be(type, integer(w, v, table, name)); return;
+    case 'be32': w.attrU32be(type, integer(w, v, table, name)); return;
     case 'string': w.attrStr(type, String(v)); return;
     case 'flag': if (v) w.attrFlag(type); return;
     case 'mac': w.attr(type, parseMac(String(v))); return;
     case 'ip': w.attr(type, parseIp(String(v))); return;
     case 'binary': w.attr(type, v as Uint8Array); return;
   }
+}
+
+/** `v` when it is an integer; else the error, naming the attribute (built only then). */
+function integer(w: Writer, v: unknown, table: AttrTable, name: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new WireError('BAD_VALUE', `${table.what}.${name}`, w.length, `expected an integer, got ${String(v)}`);
+  return v;
 }
 
 /** 'aa:bb:cc:dd:ee:ff' (or any colon/dash hex of whole bytes) to bytes. */

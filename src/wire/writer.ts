@@ -132,10 +132,13 @@ export class Writer {
   }
   /** A NUL-terminated string attribute (IFLA_IFNAME and most string attributes). */
   attrStr(type: number, s: string): this {
-    const b = Buffer.from(s, 'utf8');
-    const total = NLA_HDRLEN + b.length + 1;
+    const n = Buffer.byteLength(s, 'utf8');
+    const total = NLA_HDRLEN + n + 1;
     if (total > 0xffff) throw new WireError('BAD_VALUE', `attribute ${type}`, this.len, 'string too long');
-    this.u16(total).u16(type).bytes(b).u8(0);
+    this.u16(total).u16(type);
+    const at = this.reserve(n + 1); // written in place: no Buffer per string
+    this.buf.write(s, at, n, 'utf8');
+    this.buf[at + n] = 0;
     return this.pad();
   }
 

@@ -243,6 +243,39 @@ test('Writer grows while writing scalars (regression: it wrote into the old buff
   assert.equal(b.readBigUInt64LE(99 * 25 + 17), 99n);
 });
 
+test('Writer.attrStr writes random strings (UTF-8, any length, growing the buffer) as NUL-terminated, padded attributes that read back the same', async () => {
+  const { Writer } = await import('../writer.js');
+  const { prng } = await import('./testing.js');
+  const seed = Number(process.env.NSNET_SEED ?? Date.now() % 2 ** 31);
+  const rnd = prng(seed);
+  const chars = ['a', 'Z', '0', '-', ' ', 'é', 'ß', '€', '😀', '\u0101'];
+  for (let round = 0; round < 200; round++) {
+    const w = new Writer(1 + Math.floor(rnd() * 8));
+    const strs: string[] = [];
+    for (let k = Math.floor(rnd() * 5); k >= 0; k--) {
+      let s = '';
+      for (let n = Math.floor(rnd() * 40); n > 0; n--) s += chars[Math.floor(rnd() * chars.length)];
+      strs.push(s);
+      w.attrStr(7 + k, s);
+    }
+    const b = w.finish();
+    let at = 0;
+    for (const s of strs) {
+      const bytes = Buffer.from(s, 'utf8');
+      assert.equal(b.readUInt16LE(at), 4 + bytes.length + 1, `seed ${seed}: length of ${JSON.stringify(s)}`);
+      assert.deepEqual(b.subarray(at + 4, at + 4 + bytes.length), bytes, `seed ${seed}: bytes of ${JSON.stringify(s)}`);
+      assert.equal(b[at + 4 + bytes.length], 0, `seed ${seed}: NUL after ${JSON.stringify(s)}`);
+      at += (4 + bytes.length + 1 + 3) & ~3;
+    }
+    assert.equal(b.length, at, `seed ${seed}: padded to 4 bytes`);
+  }
+});
+
+test('encodeLink: a value of the wrong type is a WireError naming the attribute', () => {
+  assert.throws(() => encodeLink(RTM_NEWLINK, 0, {}, { name: 'x', mtu: 1.5 } as LinkAttrs), (e: unknown) => e instanceof WireError && e.code === 'BAD_VALUE' && /link\.mtu/.test(e.message) && /expected an integer, got 1\.5/.test(e.message));
+  assert.throws(() => encodeLink(RTM_NEWLINK, 0, {}, { name: 'x', master: '3' } as unknown as LinkAttrs), (e: unknown) => e instanceof WireError && /link\.master/.test(e.message));
+});
+
 test('encodeLink refuses a lookup by altname outside GETLINK/DELLINK', () => {
   assert.throws(() => encodeLink(RTM_NEWLINK, 0, {}, { altName: 'x-long-alternative-name' }), (e: unknown) => e instanceof WireError && e.code === 'BAD_VALUE');
 });
