@@ -78,9 +78,11 @@ test('a refusal in the worker\'s share: the same ApplyError, the other thread st
     assert.equal(e.action.op, 'set-sysctl');
     assert.match(e.message, /^lab pwf: set-sysctl .*pwf-h2.* failed: .*net\.ipv4\.ip_default_ttl.*; \d+ actions done before it; fix the cause/);
     assert.equal(e.code, 'EINVAL');
-    // Every namespace, link and address was made before the sysctl group; the group itself stopped early on both threads.
+    // Every namespace, link and address (3N+1 actions) was made before the sysctl group; of the
+    // group, at most the N-1 other sysctls (a worker slow to start may have had all but h2 taken
+    // from it by the main thread).
     const done = e.done;
-    assert.ok(done >= 3 * N + 1 && done < 4 * N, `done ${done}`);
+    assert.ok(done >= 3 * N + 1 && done <= 4 * N, `done ${done}, not within the ${3 * N + 1} actions before the group and the ${N - 1} other sysctls`);
     // The worker took part of its share, so it began with h2 (a worker takes its share from the front).
     const took = profile.report().threads!.split['set-sysctl']!;
     assert.equal(took[0]! + took[1]!, N);
