@@ -152,8 +152,8 @@ export interface UpOptions {
   /**
    * Threads that apply a big lab (containerlab's --max-workers): 1 runs every action on the main
    * thread; N > 1 shares big groups of independent actions (namespaces, veths, addresses,
-   * routes of distinct nodes) with N-1 worker threads. Default: 2 when the machine has two
-   * CPUs or more. A lab too small to gain (no group of MIN_SPLIT actions) starts no thread.
+   * routes of distinct nodes) with N-1 worker threads. Default: 1 (crew.ts defaultWorkers
+   * says why). A lab too small to gain (no group of MIN_SPLIT actions) starts no thread.
    */
   workers?: number;
   /** @internal Workers already started (the CLI starts them before it reads a big file); up closes them. */
