@@ -33,25 +33,26 @@ export type StartedLinks = ReadonlyMap<string, { readonly links: readonly (strin
 
 /** What the actions start (applyPlan reads it once, for the runner's open handles and for finishStart). */
 export function startedLinks(actions: readonly Action[]): StartedLinks {
-  const out = new Map<string, { links: (string | number)[]; bridges: (string | number)[] }>();
+  const out = new Map<string, { links: (string | number)[]; bridges: Set<string> }>();
   const at = (netns: string | undefined) => {
     const ns = netns ?? HOST;
     let x = out.get(ns);
-    if (!x) out.set(ns, (x = { links: [], bridges: [] }));
+    if (!x) out.set(ns, (x = { links: [], bridges: new Set() }));
     return x;
   };
   const add = (netns: string | undefined, name: string, master?: string | null) => {
     at(netns).links.push(name);
-    if (typeof master === 'string') at(netns).bridges.push(master);
+    if (typeof master === 'string') at(netns).bridges.add(master);
   };
   for (const a of actions) {
     if (a.op === 'create-veth') for (const e of [a.a, a.b]) add(e.netns, e.name, e.master);
     else if (a.op === 'create-macvlan' || a.op === 'create-vxlan') add(a.netns, a.name, a.master);
     else if (a.op === 'set-link' && (a.up === true || typeof a.master === 'string')) add(a.netns, a.name, a.master);
-    else if (a.op === 'create-bridge') at(a.netns).bridges.push(a.name);
-    else if (a.op === 'attach-uplink') at(undefined).bridges.push(a.bridge);
+    else if (a.op === 'create-bridge') at(a.netns).bridges.add(a.name);
+    else if (a.op === 'attach-uplink') at(undefined).bridges.add(a.bridge);
   }
-  return out;
+  // Each bridge once, in the order first named (a star's 1000 ports name the same bridge).
+  return new Map([...out].map(([ns, x]) => [ns, { links: x.links, bridges: [...x.bridges] }]));
 }
 
 /**
@@ -91,16 +92,22 @@ export async function finishStart(handles: Handles, started: StartedLinks, timeo
   const later: Ref[] = [];
   for (const [ns, { links, bridges: named }] of started) {
     const seen = new Set<number>();
-    const bridges = [...named];
+    const bridges: (string | number)[] = [...named];
+    const queued = new Set<string | number>(named);
     const visit = (dev: string | number, bridge: boolean) => {
+      if (typeof dev === 'number' && seen.has(dev)) return; // asked already, by its name
       const s = ask(handles, { ns, dev });
       if (!s || seen.has(s.index)) return;
       seen.add(s.index);
-      if (!bridge && s.master !== undefined) bridges.push(s.master);
+      if (!bridge && s.master !== undefined && !queued.has(s.master)) {
+        queued.add(s.master);
+        bridges.push(s.master);
+      }
       if (pending(s)) later.push({ ns, dev: s.index });
     };
     for (const dev of links) visit(dev, false);
-    // A bridge is asked after all its ports (their work gave it carrier), once.
+    // A bridge is asked after all its ports (their work gave it carrier), once: by its name when
+    // the actions name it, else by the index its ports show (1000 ports, one GETLINK of it).
     for (let i = 0; i < bridges.length; i++) visit(bridges[i]!, true);
     // Asked: closed now unless a later pass needs it (a handle the runner kept included).
     if (ns !== HOST && !later.some((r) => r.ns === ns)) handles.close(ns);
