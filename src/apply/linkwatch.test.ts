@@ -87,8 +87,8 @@ function fakeKernel(spec: Record<string, Array<{ name: string; kind: string; mas
   return { handles, asks, closed };
 }
 
-test('finishStart: every started link asked, each bridge once and after all its ports, a link still pending asked again', async () => {
-  const seed = Number(process.env.NSNET_SEED ?? Date.now() % 1e9);
+const seed = Number(process.env.NSNET_SEED ?? Date.now() % 1e9);
+test(`finishStart: every started link asked, each bridge once and after all its ports, a link still pending asked again (seed ${seed}, replay: NSNET_SEED=${seed})`, async () => {
   const r = prng(seed);
   const ports = 2 + Math.floor(r() * 40);
   const host = [{ name: 'br0', kind: 'bridge' }, { name: 'br1', kind: 'bridge' }];
