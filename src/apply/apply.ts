@@ -180,9 +180,9 @@ export async function upLab(spec: LabSpec, opts: UpOptions = {}): Promise<UpResu
     const existing = readRecord(spec.name);
     // A big lab that is not up yet: start the workers now, so they load while the kernel is observed and the plan made.
     if (workers > 1 && spec.nodes.length >= MIN_SPLIT && existing?.state !== 'up') crew ??= new Crew(workers - 1);
-    const { observed, handles: hs } = await prof.timeAsync('observe the kernel', () => observeLab(spec, existing));
+    const { observed, handles: hs, index } = await prof.timeAsync('observe the kernel', () => observeLab(spec, existing));
     handles = hs;
-    const plan = prof.time('plan', () => planLab(spec, observed));
+    const plan = prof.time('plan', () => planLab(spec, observed, index));
     if (plan.refusals.length) throw new RefusedError(spec.name, plan.refusals);
     if (plan.noop && existing && existing.state === 'up' && (opts.file === undefined || existing.file === opts.file)) {
       handles.closeAll();
@@ -212,9 +212,9 @@ export async function upLab(spec: LabSpec, opts: UpOptions = {}): Promise<UpResu
 
 /** The plan `up` would run now (read-only: no lock, no writes). */
 export async function planFor(spec: LabSpec): Promise<Plan> {
-  const { observed, handles } = await observeLab(spec, readRecord(spec.name));
+  const { observed, handles, index } = await observeLab(spec, readRecord(spec.name));
   try {
-    return planLab(spec, observed);
+    return planLab(spec, observed, index);
   } finally {
     handles.closeAll();
   }

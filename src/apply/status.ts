@@ -79,9 +79,9 @@ function linkStatus(l: ObservedLink, o: ObservedLab, ns: string, addrs: { dev: s
 }
 
 export async function labStatus(spec: LabSpec, record: LabRecord | undefined = readRecord(spec.name)): Promise<LabStatus> {
-  const { observed: o, handles } = await observeLab(spec, record);
+  const { observed: o, handles, index } = await observeLab(spec, record);
   handles.closeAll();
-  const plan = planLab(spec, o);
+  const plan = planLab(spec, o, index);
   const known = new Set<string>();
   for (const s of [spec, ...(record?.spec ? [record.spec] : [])]) {
     for (const l of s.links) for (const e of l.kind === 'veth' ? [l.a, l.b] : [l.end]) known.add(e.name);

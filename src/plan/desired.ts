@@ -40,20 +40,21 @@ export interface DesiredAddr {
   path: Path;
 }
 
+/** Read-only to every reader (the compiler holds them to it): observe hands its index to the planner. */
 export interface DesiredLab {
-  spec: LabSpec;
-  nodes: Map<string, NodeSpec>;
+  readonly spec: LabSpec;
+  readonly nodes: ReadonlyMap<string, NodeSpec>;
   /** Node name → netns name. */
-  nsOfNode: Map<string, string>;
+  readonly nsOfNode: ReadonlyMap<string, string>;
   /** netns name → node. */
-  nodeOfNs: Map<string, NodeSpec>;
-  bridges: Map<string, BridgeSpec>;
+  readonly nodeOfNs: ReadonlyMap<string, NodeSpec>;
+  readonly bridges: ReadonlyMap<string, BridgeSpec>;
   /** ns → link name → desired link. */
-  links: Map<string, Map<string, DesiredLink>>;
+  readonly links: ReadonlyMap<string, ReadonlyMap<string, Readonly<DesiredLink>>>;
   /** ns → dev → cidr → address (lo included). */
-  addrs: Map<string, Map<string, Map<string, DesiredAddr>>>;
+  readonly addrs: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, Readonly<DesiredAddr>>>>;
   /** The ends each link makes, in order (a, b for a veth), by link id. */
-  ends: Map<string, DesiredLink[]>;
+  readonly ends: ReadonlyMap<string, readonly Readonly<DesiredLink>[]>;
 }
 
 const sub = <K, V>(m: Map<K, V>, k: K, make: () => V): V => {
@@ -72,6 +73,12 @@ export function describeNs(ns: string): string {
 /** "link eth0 in h1", "link br0 in the host namespace" */
 export function linkTarget(ns: string, name: string): string {
   return `link ${name} in ${ns === HOST ? 'the host namespace' : ns}`;
+}
+
+/** The indexes of a lab's file and of its earlier specs (ObservedLab.previous), as observe made them for the planner. */
+export interface LabIndex {
+  readonly desired: DesiredLab;
+  readonly previous: readonly DesiredLab[];
 }
 
 export function indexLab(spec: LabSpec): DesiredLab {

@@ -4,6 +4,7 @@ import type { LabSpec } from '../topology/model.js';
 import type { Action, Plan } from './actions.js';
 import { markFor, nothingObserved } from './observed.js';
 import { planLab } from './plan.js';
+import { indexLab } from './desired.js';
 import { refusalText, renderPlan } from './render.js';
 import { node, routerLab, SimKernel, simUp, spec, starLab, veth } from '../../test/helpers/sim.js';
 
@@ -419,4 +420,25 @@ test('planning is pure: the same input gives the same plan and the input is not 
   const before = JSON.stringify([s, o]);
   assert.deepEqual(planLab(s, o), planLab(s, o));
   assert.equal(JSON.stringify([s, o]), before);
+});
+
+test('observe\'s indexes given to planLab: the same plan as without them; an index of other spec objects is not used', () => {
+  const k = new SimKernel();
+  const s = routerLab();
+  up(k, s);
+  const e = clone(s);
+  e.nodes.push(node('h3', { ifaces: { eth0: ['10.0.3.10/24'] } }));
+  e.nodes.find((n) => n.name === 'r1')!.interfaces.push({ logical: 'eth2', name: 'eth2', addresses: ['10.0.3.1/24'] });
+  e.links.push(veth({ node: 'r1', name: 'eth2' }, { node: 'h3', name: 'eth0' }));
+  const o = k.observe(e);
+  assert.ok(o.previous.length > 0, 'the edit has an earlier spec');
+  const index = { desired: indexLab(e), previous: o.previous.map(indexLab) };
+  const plain = planLab(e, o);
+  assert.deepEqual(planLab(e, o, index), plain);
+  assert.ok(plain.actions.some((a) => a.op === 'create-veth'), 'the edit plans something');
+  // An index of another spec object (here: the earlier file) would plan a noop; it is ignored.
+  const wrong = { desired: indexLab(s), previous: o.previous.map(indexLab) };
+  assert.deepEqual(planLab(e, o, wrong), plain);
+  const wrongPrev = { desired: index.desired, previous: [indexLab(e)] };
+  assert.deepEqual(planLab(e, o, wrongPrev), plain);
 });

@@ -20,13 +20,15 @@
 import type { LabSpec } from '../topology/model.js';
 import type { Plan } from './actions.js';
 import type { ObservedLab } from './observed.js';
+import type { LabIndex } from './desired.js';
 import { Planner } from './planner.js';
 import { STEPS } from './steps/index.js';
 
 export { IPV6_SYSCTLS, IP_FORWARD, natTableName } from './constants.js';
 
-export function planLab(desired: LabSpec, observed: ObservedLab): Plan {
-  const p = new Planner(desired, observed);
+/** The plan that makes the kernel match `desired`; `index`: observe's indexes of the specs (Observation.index), spared a second indexing. */
+export function planLab(desired: LabSpec, observed: ObservedLab, index?: LabIndex): Plan {
+  const p = new Planner(desired, observed, index);
   for (const step of STEPS) step(p);
   return p.plan();
 }

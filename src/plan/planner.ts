@@ -7,7 +7,7 @@
 import type { LabSpec } from '../topology/model.js';
 import { hintOf } from '../api/errors.js';
 import type { Action, Draft, Plan, PlanWarning, Refusal } from './actions.js';
-import { HOST, indexLab, type DesiredLab, type DesiredLink } from './desired.js';
+import { HOST, indexLab, type DesiredLab, type DesiredLink, type LabIndex } from './desired.js';
 import { linkKey } from './host.js';
 import { canonIp } from './keys.js';
 import { sortActions } from './kinds/index.js';
@@ -53,11 +53,13 @@ export class Planner {
   /** Host links this lab owns (marked, or taken back). */
   readonly ownedHost = new Set<string>();
 
-  constructor(desired: LabSpec, readonly o: ObservedLab) {
+  /** `index`: observe's indexes of these very spec objects, used when they are (else each is indexed here). */
+  constructor(desired: LabSpec, readonly o: ObservedLab, index?: LabIndex) {
     this.lab = desired.name;
     this.mark = markFor(desired.name);
-    this.d = indexLab(desired);
-    this.prev = o.previous.map(indexLab);
+    const same = index !== undefined && index.desired.spec === desired && index.previous.length === o.previous.length && index.previous.every((p, i) => p.spec === o.previous[i]);
+    this.d = same ? index.desired : indexLab(desired);
+    this.prev = same ? [...index.previous] : o.previous.map(indexLab);
   }
 
   add(a: Action): void {
