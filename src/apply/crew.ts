@@ -92,6 +92,11 @@ export class Crew {
     }
   }
 
+  /** Resolves once every worker has loaded (rejects with the WORKER error of one that stopped). */
+  async ready(): Promise<void> {
+    await Promise.all(this.members.map((m) => m.ready));
+  }
+
   /** Threads in all: the main one and the workers. */
   get threads(): number {
     return 1 + this.members.length;

@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { downLab, upLab } from '../../src/apply/index.js';
 import { ApplyError } from '../../src/apply/apply.js';
+import { Crew } from '../../src/apply/crew.js';
 import { Profile } from '../../src/apply/profile.js';
 import { readRecord } from '../../src/apply/state.js';
 import { validateTopology } from '../../src/topology/index.js';
@@ -58,7 +59,7 @@ test(`random big labs: --workers 2 leaves the kernel as --workers 1 does (${case
   }
 });
 
-test('a refusal in the worker\'s share: the same ApplyError, the other thread stops, down removes all and leaves foreign objects', { skip, timeout: 300_000 }, async () => {
+test('a refusal in the worker\'s share: the same ApplyError, the other thread stops, down removes all and leaves foreign objects', { skip, timeout: 300_000 }, async (t) => {
   const N = 160;
   const nodes: Record<string, unknown> = {};
   // Every node sets a sysctl (a group of N actions); h2's value is one the kernel refuses. h2 is
@@ -71,32 +72,41 @@ test('a refusal in the worker\'s share: the same ApplyError, the other thread st
   ip('netns', 'add', 'pwforeign');
   const foreign = (): string => ip('-o', 'link', 'show', 'pwx0').split(':').slice(0, 2).join(':') + ip('netns', 'list');
   const before = foreign();
-  try {
-    const profile = new Profile();
-    const e = await upLab(spec, { workers: 2, profile }).then(() => undefined, (x: unknown) => x);
-    assert.ok(e instanceof ApplyError, `up should fail with ApplyError, got ${String(e)}`);
-    assert.equal(e.action.op, 'set-sysctl');
-    assert.match(e.message, /^lab pwf: set-sysctl .*pwf-h2.* failed: .*net\.ipv4\.ip_default_ttl.*; \d+ actions done before it; fix the cause/);
-    assert.equal(e.code, 'EINVAL');
-    // Every namespace, link and address (3N+1 actions) was made before the sysctl group; of the
-    // group, at most the N-1 other sysctls (a worker slow to start may have had all but h2 taken
-    // from it by the main thread).
-    const done = e.done;
-    assert.ok(done >= 3 * N + 1 && done <= 4 * N, `done ${done}, not within the ${3 * N + 1} actions before the group and the ${N - 1} other sysctls`);
-    // The worker took part of its share, so it began with h2 (a worker takes its share from the front).
-    const took = profile.report().threads!.split['set-sysctl']!;
-    assert.equal(took[0]! + took[1]!, N);
-    assert.ok(took[1]! > 0, `the main thread took the worker's whole share (${took.join('+')}): the refusal was not met in the worker`);
-    const record = readRecord('pwf')!;
-    assert.equal(record.state, 'failed');
-    assert.match(record.error ?? '', /ip_default_ttl/);
-    assert.equal(namespaces().filter((x) => x.startsWith('pwf-')).length, N, 'what was made stays until down');
-  } finally {
-    await downLab('pwf');
+  // Which thread meets h2 is the scheduler's choice: a worker descheduled while the main thread
+  // runs its own share has all of it taken (then the main thread meets h2, which is right too).
+  // Each try is checked in full; the worker must have met the refusal in one of at most 5.
+  const outcomes: string[] = [];
+  for (let attempt = 1; attempt <= 5 && !outcomes.includes('worker'); attempt++) {
+    try {
+      const profile = new Profile();
+      const crew = new Crew(1);
+      await crew.ready(); // loaded before up: only the run itself is left to the scheduler
+      const e = await upLab(spec, { workers: 2, crew, profile }).then(() => undefined, (x: unknown) => x);
+      assert.ok(e instanceof ApplyError, `up should fail with ApplyError, got ${String(e)}`);
+      assert.equal(e.action.op, 'set-sysctl');
+      assert.match(e.message, /^lab pwf: set-sysctl .*pwf-h2.* failed: .*net\.ipv4\.ip_default_ttl.*; \d+ actions done before it; fix the cause/);
+      assert.equal(e.code, 'EINVAL');
+      // Every namespace, link and address (3N+1 actions) was made before the sysctl group; of the
+      // group, at most the N-1 other sysctls (a worker slow to start may have had all but h2 taken
+      // from it by the main thread).
+      const done = e.done;
+      assert.ok(done >= 3 * N + 1 && done <= 4 * N, `done ${done}, not within the ${3 * N + 1} actions before the group and the ${N - 1} other sysctls`);
+      const took = profile.report().threads!.split['set-sysctl']!;
+      assert.equal(took[0]! + took[1]!, N);
+      outcomes.push(took[1]! > 0 ? 'worker' : 'main');
+      const record = readRecord('pwf')!;
+      assert.equal(record.state, 'failed');
+      assert.match(record.error ?? '', /ip_default_ttl/);
+      assert.equal(namespaces().filter((x) => x.startsWith('pwf-')).length, N, 'what was made stays until down');
+    } finally {
+      await downLab('pwf');
+    }
+    assert.deepEqual(namespaces().filter((x) => x.startsWith('pwf-')), [], 'down left namespaces');
+    assert.deepEqual(ip('-o', 'link', 'show').split('\n').filter((l) => /pwf-|pwfbr/.test(l)), [], 'down left host links');
+    assert.equal(foreign(), before, 'the foreign link and namespace were touched');
   }
-  assert.deepEqual(namespaces().filter((x) => x.startsWith('pwf-')), [], 'down left namespaces');
-  assert.deepEqual(ip('-o', 'link', 'show').split('\n').filter((l) => /pwf-|pwfbr/.test(l)), [], 'down left host links');
-  assert.equal(foreign(), before, 'the foreign link and namespace were touched');
+  t.diagnostic(`h2 met by: ${outcomes.join(', ')}`);
+  assert.ok(outcomes.includes('worker'), `the main thread took the worker's whole share in every try (${outcomes.join(', ')}): the refusal was never met in the worker`);
   ip('link', 'del', 'pwx0');
   ip('netns', 'del', 'pwforeign');
 });
