@@ -10,6 +10,7 @@ import { releaseHomeNetnsFd } from '../kernel/netns.js';
 import { DONE, STOP, takeFront, threadCpu, toWire, type FromWorker, type RunReply, type RunRequest, type ToWorker } from './crew-wire.js';
 import { Handles } from './handles.js';
 import { applyAction, ApplyContext } from './kinds/index.js';
+import { usingOwnProc } from '../kernel/ownproc.js';
 import { newRecord } from './records.js';
 
 const port = parentPort!;
@@ -56,7 +57,7 @@ async function runShare(m: RunRequest): Promise<RunReply> {
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'run') {
-    void runShare(m).then(send);
+    void usingOwnProc(() => runShare(m)).then(send);
     return;
   }
   handles.closeAll();

@@ -54,6 +54,31 @@ export const ioctl = libc.func('int ioctl(int fd, unsigned long req, void *arg)'
 
 export const lastErrno = (): number => koffi.errno();
 
+/** The new mount API (Linux 5.2, glibc 2.36): bound on first use, undefined where libc lacks it (nsnet still loads). */
+export interface MountApi {
+  fsopen(name: string, flags: number): number;
+  fsconfig(fd: number, cmd: number, key: string | null, value: Buffer | null, aux: number): number;
+  fsmount(fd: number, flags: number, attrs: number): number;
+}
+let mountApi: MountApi | null | undefined;
+export function newMountApi(): MountApi | undefined {
+  if (mountApi === undefined) {
+    try {
+      mountApi = {
+        fsopen: libc.func('int fsopen(const char *name, unsigned int flags)'),
+        fsconfig: libc.func('int fsconfig(int fd, unsigned int cmd, const char *key, void *value, int aux)'),
+        fsmount: libc.func('int fsmount(int fd, unsigned int flags, unsigned int attrs)'),
+      } as MountApi;
+    } catch {
+      mountApi = null;
+    }
+  }
+  return mountApi ?? undefined;
+}
+export const FSOPEN_CLOEXEC = 1;
+export const FSCONFIG_CMD_CREATE = 6;
+export const FSMOUNT_CLOEXEC = 1;
+
 // <bits/socket.h>, <linux/netlink.h>
 export const AF_NETLINK = 16;
 export const SOCK_RAW = 3;
