@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
 import { NsnetError } from '../kernel/errors.js';
+import { readNet, writeNet } from '../kernel/ownproc.js';
 import { readUnder, writeUnder } from '../kernel/procsys.js';
 import { inScratchNetns } from '../kernel/scratch.js';
 import type { Handle } from './handle.js';
@@ -27,10 +27,8 @@ interface ProcNet {
 const NET = '/proc/sys/net';
 
 /** By full path, in whatever namespace the thread is in (inside a switch, or a scratch namespace). */
-const byPath: ProcNet = {
-  read: (rel) => fs.readFileSync(`${NET}/${rel}`, 'utf8').trim(),
-  write: (rel, value) => fs.writeFileSync(`${NET}/${rel}`, value),
-};
+/** The calling thread's namespace (inside a handle's switch): through nsnet's own procfs instance during a lab's apply (kernel/ownproc.ts). */
+const byPath: ProcNet = { read: readNet, write: writeNet };
 
 /** The host's, under its /proc/sys/net opened once (kernel/procsys.ts: a full path from the host walks a chain as long as the namespaces). */
 const hostNet: ProcNet = {

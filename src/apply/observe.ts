@@ -28,6 +28,7 @@ import {
 import { IP_FORWARD, IPV6_SYSCTLS, natTableName } from '../plan/constants.js';
 import type { LabSpec } from '../topology/model.js';
 import type { LinkBrief } from '../wire/rtnl/index.js';
+import { usingOwnProc } from '../kernel/ownproc.js';
 import { BRIDGE_OBSERVERS } from './bridges.js';
 import { Handles } from './handles.js';
 import { nftTableExists, nftAvailable } from './nft.js';
@@ -49,6 +50,11 @@ export function previousSpecs(record: LabRecord | undefined): LabSpec[] {
 }
 
 export async function observeLab(spec: LabSpec, record?: LabRecord, handles = new Handles(), keepOpen = false): Promise<Observation> {
+  // The namespaces' sysctls read through nsnet's own procfs instance (kernel/ownproc.ts).
+  return usingOwnProc(() => observe(spec, record, handles, keepOpen));
+}
+
+async function observe(spec: LabSpec, record: LabRecord | undefined, handles: Handles, keepOpen: boolean): Promise<Observation> {
   const lab = spec.name;
   const mark = markFor(lab);
   const d = indexLab(spec);

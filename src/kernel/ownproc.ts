@@ -1,5 +1,6 @@
 /**
- * The sysctls of a namespace being made, written through a procfs instance of nsnet's own.
+ * The sysctls of the calling thread's network namespace (not the host's: procsys.ts), read and
+ * written through a procfs instance of nsnet's own while a lab is applied.
  *
  * Why: the kernel keeps one dentry named "net" under /proc/sys for every network namespace that
  * has looked inside its /proc/sys/net, all on one hash chain of the /proc the system mounted
@@ -11,20 +12,21 @@
  *
  * A procfs instance of our own (fsopen("proc") + fsmount: a mount in no directory, freed when its
  * last fd closes, so a killed nsnet leaves nothing) has its own dentries: its chain holds only the
- * namespaces looked up through it. One instance serves USES namespaces, then is closed (its
+ * namespaces looked up through it. One instance serves USES lookups, then is closed (its
  * dentries go with it) and the next one made, so a chain never holds more than USES entries.
  * What a path under it shows is the calling thread's namespace, as under /proc.
  *
- * Where the kernel or libc lacks fsopen (before Linux 5.2, glibc 2.36), or refuses it, the
- * writes go through /proc/sys as before. The descriptors are this thread's (a crew worker has
+ * Outside a burst (usingOwnProc), or where the kernel or libc lacks fsopen (before Linux 5.2,
+ * glibc 2.36) or refuses it, the paths are those under /proc/sys. The descriptors are this thread's (a crew worker has
  * its own module state).
  */
-import { constants as fsc, writeFileSync } from 'node:fs';
+import { constants as fsc, readFileSync } from 'node:fs';
 import { syscallError } from './errors.js';
 import * as n from './native.js';
 
-/** Namespaces per instance: a chain of at most this many, against one fsopen+fsmount each time. */
+/** Lookups per instance: a chain of at most this many, against one fsopen+fsmount each time (8 to 64 measured alike). */
 const USES = 64;
+const AT_FDCWD = -100;
 
 /** False once the kernel or libc refused an instance: then /proc/sys for the rest of the process. */
 let usable = true;
@@ -88,25 +90,41 @@ function release(): void {
 }
 
 /**
- * Write each `[key, value]` (a path under /proc/sys/net: 'ipv6/conf/all/disable_ipv6') in the
- * calling thread's network namespace, a new one: during a burst through the own procfs instance
- * where one can be made, else /proc/sys/net. Throws the KernelError of a write that fails.
+ * `rel` under /proc/sys/net (e.g. 'ipv6/conf/all/disable_ipv6') of the calling thread's network
+ * namespace, opened: during a burst through the own procfs instance where one can be made, else
+ * through /proc/sys/net. Each call counts as one namespace against the instance's USES. Throws
+ * the KernelError of the open (ENOENT: no such key).
  */
-export function writeNewNamespace(writes: ReadonlyArray<readonly [string, string]>): void {
+function openNet(rel: string, flags: number): number {
   const root = bursts > 0 ? instance() : -1;
-  if (root < 0) {
-    for (const [k, v] of writes) writeFileSync(`/proc/sys/net/${k}`, v);
-    return;
+  if (root >= 0) uses++;
+  const fd = root >= 0 ? n.openat(root, `sys/net/${rel}`, flags | n.O_CLOEXEC) : n.openat(AT_FDCWD, `/proc/sys/net/${rel}`, flags | n.O_CLOEXEC);
+  if (fd < 0) throw syscallError(n.lastErrno(), 'open', `/proc/sys/net/${rel}`);
+  return fd;
+}
+
+/** The value of `rel` under the calling thread's /proc/sys/net, trimmed (see openNet). */
+export function readNet(rel: string): string {
+  const fd = openNet(rel, fsc.O_RDONLY);
+  try {
+    return readFileSync(fd, 'utf8').trim();
+  } finally {
+    n.close(fd);
   }
-  uses++;
-  for (const [k, v] of writes) {
-    const fd = n.openat(root, `sys/net/${k}`, fsc.O_WRONLY | n.O_CLOEXEC);
-    if (fd < 0) throw syscallError(n.lastErrno(), 'open', `/proc/sys/net/${k}`);
-    try {
-      const b = Buffer.from(v);
-      if (n.write(fd, b, b.length) < 0) throw syscallError(n.lastErrno(), 'write', `/proc/sys/net/${k}`);
-    } finally {
-      n.close(fd);
-    }
+}
+
+/** Write `value` to `rel` under the calling thread's /proc/sys/net (see openNet). */
+export function writeNet(rel: string, value: string): void {
+  const fd = openNet(rel, fsc.O_WRONLY);
+  try {
+    const b = Buffer.from(value);
+    if (n.write(fd, b, b.length) < 0) throw syscallError(n.lastErrno(), 'write', `/proc/sys/net/${rel}`);
+  } finally {
+    n.close(fd);
   }
+}
+
+/** Write each `[rel, value]` in the calling thread's network namespace, a new one (writeNet). */
+export function writeNewNamespace(writes: ReadonlyArray<readonly [string, string]>): void {
+  for (const [k, v] of writes) writeNet(k, v);
 }
