@@ -36,10 +36,9 @@ let uses = 0;
 let bursts = 0;
 
 /**
- * Run `fn`, a burst of namespace creations (applying a lab): writeNewNamespace goes through an
- * own procfs instance until the last burst under way ends, which closes it. Outside a burst each
- * namespace's writes go through /proc/sys: a process holds no descriptor of this module's between
- * calls of the library.
+ * Run `fn`, a burst (applying or observing a lab): readNet and writeNet go through an own procfs
+ * instance until the last burst under way ends, which closes it. Outside a burst they go through
+ * /proc/sys: a process holds no descriptor of this module's between calls of the library.
  */
 export async function usingOwnProc<T>(fn: () => Promise<T>): Promise<T> {
   bursts++;
@@ -92,7 +91,7 @@ function release(): void {
 /**
  * `rel` under /proc/sys/net (e.g. 'ipv6/conf/all/disable_ipv6') of the calling thread's network
  * namespace, opened: during a burst through the own procfs instance where one can be made, else
- * through /proc/sys/net. Each call counts as one namespace against the instance's USES. Throws
+ * through /proc/sys/net. Each call counts as one lookup against the instance's USES. Throws
  * the KernelError of the open (ENOENT: no such key).
  */
 function openNet(rel: string, flags: number): number {

@@ -23,6 +23,17 @@ const readNs = (ns: string): string[] => execFileSync('ip', ['netns', 'exec', ns
 const readHost = (): string[] => KEYS.map((k) => readFileSync(`/proc/sys/net/ipv6/conf/${k}`, 'utf8').trim());
 const fds = (): number => readdirSync('/proc/self/fd').length;
 
+/** A missing key and a refused value, each one NsnetError naming the key and the namespace, the same either way. */
+async function refusals(ns: string, where: string): Promise<void> {
+  const h = await openNetns(ns);
+  try {
+    await assert.rejects(h.sysctl.get('net.ipv4.no_such_key'), (e: Error & { code?: string }) => e.code === 'ENOENT' && e.message === `sysctl net.ipv4.no_such_key in namespace ${ns}: no such key in this namespace`, `${where}: a missing key`);
+    await assert.rejects(h.sysctl.set('net.ipv4.ip_default_ttl', '0'), (e: Error & { code?: string }) => e.code === 'EINVAL' && e.message === `sysctl net.ipv4.ip_default_ttl in namespace ${ns}: the kernel refused the value`, `${where}: a refused value`);
+  } finally {
+    h.close();
+  }
+}
+
 const seed = Number(process.env.NSNET_SEED ?? Date.now() % 1e9);
 const mountApi = kernelSkip ?? (newMountApi() ? undefined : 'libc has no fsopen (glibc before 2.36): the writes go through /proc/sys, as the other tests show');
 
@@ -65,6 +76,7 @@ test(`a namespace's sysctls through the own procfs instance (made with it, then 
           h.close();
         }
       }
+      await refusals(made[0]!.name, 'inside a burst');
     });
     const after = fds();
     for (const o of made) {
@@ -84,6 +96,7 @@ test(`a namespace's sysctls through the own procfs instance (made with it, then 
     const { fd } = createNamed('op-outside2', { disableIpv6: true });
     closeSync(fd);
     assert.equal(fds(), before, 'a namespace made outside a burst holds a descriptor');
+    await refusals('op-outside2', 'outside a burst');
   } finally {
     deleteNamedEach([...made.map((o) => o.name), 'op-outside', 'op-outside2', 'op-ref']);
   }
