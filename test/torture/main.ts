@@ -23,8 +23,13 @@
  * Options: --seed N, --crash N (kills per phase: N in up, N in down), --ovs-crash N (the same for the OVS lab), --rounds N, --races N,
  * --fuzz N, --bad N, --big N, --fd-ops N, --converge N, --web-clients N, --web-nodes N, --only 1,3,4 (sections).
  * NSNET_CONVERGE_SEED=N replays one convergence case. Progress goes to stderr.
+ * Failures: the first 20 printed before the summary, all of them written to
+ * $TMPDIR/nsnet-torture-SEED-failures.txt (its path printed).
  * Exit status: 0 when every count of a failure is 0, 1 otherwise, 2 when a section could not run.
  */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { convergeCases, describeCase, type ConvergeResult } from '../converge/run.js';
 import { concurrency, type ConcurrencyResult } from './concurrency.js';
 import { crashTrials, type CrashResult } from './crash.js';
@@ -185,6 +190,10 @@ async function main(): Promise<number> {
   if (examples.length) {
     console.log('\nfirst failures:');
     for (const e of examples.slice(0, 20)) console.log(`  ${e}`);
+    // All of them, in a file that outlives a terminal's scrollback (/tmp is the host's: the sandbox keeps its own /run and /sys only).
+    const file = join(tmpdir(), `nsnet-torture-${args.seed}-failures.txt`);
+    writeFileSync(file, `${examples.join('\n\n')}\n`);
+    console.log(`every failure (${examples.length}), with its seed: ${file}`);
   }
   const counts = {
     crash_trials: crash?.trials ?? 0,
