@@ -1,5 +1,5 @@
 import { NsnetError } from '../kernel/errors.js';
-import { readNet, writeNet } from '../kernel/ownproc.js';
+import { readNet, usingOwnProc, writeNet } from '../kernel/ownproc.js';
 import { readUnder, writeUnder } from '../kernel/procsys.js';
 import { inScratchNetns } from '../kernel/scratch.js';
 import type { Handle } from './handle.js';
@@ -26,9 +26,15 @@ interface ProcNet {
 
 const NET = '/proc/sys/net';
 
-/** By full path, in whatever namespace the thread is in (inside a switch, or a scratch namespace). */
-/** The calling thread's namespace (inside a handle's switch): through nsnet's own procfs instance during a lab's apply (kernel/ownproc.ts). */
+/** In whatever namespace the thread is in (inside a switch, or a scratch namespace); during a burst through nsnet's own procfs instance (kernel/ownproc.ts). */
 const byPath: ProcNet = { read: readNet, write: writeNet };
+
+/**
+ * Run `fn` as one burst of namespace sysctl work (a lab's apply, its observation): the keys of
+ * the namespaces it makes and reads go through one procfs instance of nsnet's own, not /proc/sys,
+ * whose lookups grow with every namespace present (kernel/ownproc.ts).
+ */
+export const sysctlBurst: <T>(fn: () => Promise<T>) => Promise<T> = usingOwnProc;
 
 /** The host's, under its /proc/sys/net opened once (kernel/procsys.ts: a full path from the host walks a chain as long as the namespaces). */
 const hostNet: ProcNet = {

@@ -16,9 +16,9 @@
 import * as fs from 'node:fs';
 import { NsnetError, type Caller } from '../api/errors.js';
 import { netnsFile } from '../api/netns-files.js';
+import { sysctlBurst } from '../api/sysctl.js';
 import type { Action, Plan, Refusal } from '../plan/actions.js';
 import { createdBy } from '../plan/kinds/index.js';
-import { usingOwnProc } from '../kernel/ownproc.js';
 import { planLab } from '../plan/plan.js';
 import { refusalText } from '../plan/render.js';
 import type { LabSpec } from '../topology/model.js';
@@ -111,8 +111,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   try {
     const started = startedLinks(plan.actions);
     const keepOpen = namespacesToKeepOpen(started);
-    // New namespaces' sysctls through a procfs instance of the apply's own (kernel/ownproc.ts).
-    ({ done, counts } = await usingOwnProc(() => runActions(plan.actions, run, handles, { onProgress: opts.onProgress, profile: opts.profile, crew: opts.crew, keepOpen })));
+    ({ done, counts } = await sysctlBurst(() => runActions(plan.actions, run, handles, { onProgress: opts.onProgress, profile: opts.profile, crew: opts.crew, keepOpen })));
     // The links it started are started when up returns: their carrier change done (linkwatch.ts).
     await (opts.profile ?? new Profile()).timeAsync('wait for the kernel to start the links', () => finishStart(handles, started));
   } catch (e) {

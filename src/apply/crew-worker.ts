@@ -6,11 +6,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { releaseHostNetns } from '../api/handle.js';
+import { sysctlBurst } from '../api/sysctl.js';
 import { releaseHomeNetnsFd } from '../kernel/netns.js';
 import { DONE, STOP, takeFront, threadCpu, toWire, type FromWorker, type RunReply, type RunRequest, type ToWorker } from './crew-wire.js';
 import { Handles } from './handles.js';
 import { applyAction, ApplyContext } from './kinds/index.js';
-import { usingOwnProc } from '../kernel/ownproc.js';
 import { newRecord } from './records.js';
 
 const port = parentPort!;
@@ -57,7 +57,7 @@ async function runShare(m: RunRequest): Promise<RunReply> {
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'run') {
-    void usingOwnProc(() => runShare(m)).then(send);
+    void sysctlBurst(() => runShare(m)).then(send);
     return;
   }
   handles.closeAll();

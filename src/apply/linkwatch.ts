@@ -93,7 +93,7 @@ export async function finishStart(handles: Handles, started: StartedLinks, timeo
   for (const [ns, { links, bridges: named }] of started) {
     const seen = new Set<number>();
     const bridges: (string | number)[] = [...named];
-    const queued = new Set<string | number>(named);
+    const queued = new Set<number>(); // bridges found as a port's master
     const visit = (dev: string | number, bridge: boolean) => {
       if (typeof dev === 'number' && seen.has(dev)) return; // asked already, by its name
       const s = ask(handles, { ns, dev });

@@ -18,7 +18,7 @@ import { nsidOf, nsidOfFd } from '../api/namespaces.js';
 import { tableNumber } from '../api/routes.js';
 import { NsnetError } from '../api/errors.js';
 import { namedNetns } from '../api/netns-files.js';
-import { freshNamespaceSysctls } from '../api/sysctl.js';
+import { freshNamespaceSysctls, sysctlBurst } from '../api/sysctl.js';
 import { HOST, indexLab, tablesOf, type DesiredLab, type LabIndex } from '../plan/desired.js';
 import { mayBeOurs } from '../plan/ownership.js';
 import { removedSysctls } from '../plan/steps/sysctls.js';
@@ -28,7 +28,6 @@ import {
 import { IP_FORWARD, IPV6_SYSCTLS, natTableName } from '../plan/constants.js';
 import type { LabSpec } from '../topology/model.js';
 import type { LinkBrief } from '../wire/rtnl/index.js';
-import { usingOwnProc } from '../kernel/ownproc.js';
 import { BRIDGE_OBSERVERS } from './bridges.js';
 import { Handles } from './handles.js';
 import { nftTableExists, nftAvailable } from './nft.js';
@@ -50,8 +49,7 @@ export function previousSpecs(record: LabRecord | undefined): LabSpec[] {
 }
 
 export async function observeLab(spec: LabSpec, record?: LabRecord, handles = new Handles(), keepOpen = false): Promise<Observation> {
-  // The namespaces' sysctls read through nsnet's own procfs instance (kernel/ownproc.ts).
-  return usingOwnProc(() => observe(spec, record, handles, keepOpen));
+  return sysctlBurst(() => observe(spec, record, handles, keepOpen));
 }
 
 async function observe(spec: LabSpec, record: LabRecord | undefined, handles: Handles, keepOpen: boolean): Promise<Observation> {

@@ -16,6 +16,8 @@ export const setsockopt = libc.func('int setsockopt(int fd, int level, int name,
 export const sendto = libc.func('intptr_t sendto(int fd, void *buf, size_t len, int flags, void *addr, uint32_t alen)') as (fd: number, buf: Buffer, len: number, flags: number, addr: Buffer | null, alen: number) => number;
 export const recv = libc.func('intptr_t recv(int fd, void *buf, size_t len, int flags)') as (fd: number, buf: Buffer, len: number, flags: number) => number;
 export const close = libc.func('int close(int fd)') as (fd: number) => number;
+/** openat's "relative to the working directory" (an absolute path ignores it). */
+export const AT_FDCWD = -100;
 /** O_CLOEXEC for openat (node:fs's constants omit it: libuv adds it to its own opens). */
 export const O_CLOEXEC = 0o2000000;
 export const openat = libc.func('int openat(int dirfd, const char *path, int flags)') as (dirfd: number, path: string, flags: number) => number;

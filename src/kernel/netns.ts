@@ -14,7 +14,7 @@ import { KernelError, NsnetError, syscallError } from './errors.js';
 import { lockFd, unlockFd } from './flock.js';
 import { netnsNameProblem } from './netnsname.js';
 import * as n from './native.js';
-import { writeNewNamespace } from './ownproc.js';
+import { writeNet } from './ownproc.js';
 
 import { listNamed, NETNS_RUN_DIR, netnsPath } from './netnsdir.js';
 
@@ -137,10 +137,10 @@ export function createNamed<T = undefined>(name: string, opts: CreateOptions<T> 
   }
   // From here until setns(home) the main thread is in the new namespace.
   try {
-    const writes: [string, string][] = [];
-    if (opts.disableIpv6) writes.push(['ipv6/conf/all/disable_ipv6', '1'], ['ipv6/conf/default/disable_ipv6', '1']);
-    if (opts.noDad) writes.push(['ipv6/conf/all/accept_dad', '0'], ['ipv6/conf/default/accept_dad', '0']);
-    if (writes.length) writeNewNamespace(writes);
+    for (const conf of ['all', 'default']) {
+      if (opts.disableIpv6) writeNet(`ipv6/conf/${conf}/disable_ipv6`, '1');
+      if (opts.noDad) writeNet(`ipv6/conf/${conf}/accept_dad`, '0');
+    }
     if (n.mount('/proc/thread-self/ns/net', path, 'none', n.MS_BIND, null) !== 0) {
       throw syscallError(n.lastErrno(), 'bind-mount', `namespace ${name} on ${path}`);
     }

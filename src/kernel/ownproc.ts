@@ -20,19 +20,17 @@
  * glibc 2.36) or refuses it, the paths are those under /proc/sys. The descriptors are this thread's (a crew worker has
  * its own module state).
  */
-import { constants as fsc, readFileSync } from 'node:fs';
-import { syscallError } from './errors.js';
 import * as n from './native.js';
+import { readAt, writeAt } from './procsys.js';
 
-/** Lookups per instance: a chain of at most this many, against one fsopen+fsmount each time (8 to 64 measured alike). */
+/** Lookups per instance: a chain of at most this many, against one fsopen+fsmount each time (8 to 64 namespaces measured alike). */
 const USES = 64;
-const AT_FDCWD = -100;
 
 /** False once the kernel or libc refused an instance: then /proc/sys for the rest of the process. */
 let usable = true;
 let mnt = -1;
 let uses = 0;
-/** Bursts under way (usingOwnProc): the instance is kept between namespaces only while one is. */
+/** Bursts under way (usingOwnProc): the instance is kept between lookups only while one is. */
 let bursts = 0;
 
 /**
@@ -49,36 +47,26 @@ export async function usingOwnProc<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A procfs instance's root, or -1 when none can be made here. */
+/** A new procfs instance's root, or -1 (ENOSYS; EPERM without CAP_SYS_ADMIN over this mount namespace; ...). */
+function mountProc(f: n.MountApi): number {
+  const ctx = f.fsopen('proc', n.FSOPEN_CLOEXEC);
+  if (ctx < 0) return -1;
+  try {
+    return f.fsconfig(ctx, n.FSCONFIG_CMD_CREATE, null, null, 0) < 0 ? -1 : f.fsmount(ctx, n.FSMOUNT_CLOEXEC, 0);
+  } finally {
+    n.close(ctx);
+  }
+}
+
+/** The current instance's root, a new one after USES lookups, or -1 when none can be made here. */
 function instance(): number {
   if (mnt >= 0 && uses < USES) return mnt;
   release();
   const f = usable ? n.newMountApi() : undefined;
-  if (!f) {
-    usable = false;
-    return -1;
-  }
-  const ctx = f.fsopen('proc', n.FSOPEN_CLOEXEC);
-  if (ctx < 0) {
-    usable = false; // ENOSYS, EPERM (no CAP_SYS_ADMIN over this mount namespace), ...
-    return -1;
-  }
-  try {
-    if (f.fsconfig(ctx, n.FSCONFIG_CMD_CREATE, null, null, 0) < 0) {
-      usable = false;
-      return -1;
-    }
-    const m = f.fsmount(ctx, n.FSMOUNT_CLOEXEC, 0);
-    if (m < 0) {
-      usable = false;
-      return -1;
-    }
-    mnt = m;
-    uses = 0;
-    return mnt;
-  } finally {
-    n.close(ctx);
-  }
+  const m = f ? mountProc(f) : -1;
+  if (m < 0) usable = false;
+  else mnt = m;
+  return m;
 }
 
 /** Close the current instance (its dentries go with it). */
@@ -89,41 +77,24 @@ function release(): void {
 }
 
 /**
- * `rel` under /proc/sys/net (e.g. 'ipv6/conf/all/disable_ipv6') of the calling thread's network
- * namespace, opened: during a burst through the own procfs instance where one can be made, else
- * through /proc/sys/net. Each call counts as one lookup against the instance's USES. Throws
- * the KernelError of the open (ENOENT: no such key).
+ * Where `rel` under the calling thread's /proc/sys/net is opened from: during a burst, the own
+ * instance's root (one lookup counted against its USES); else the absolute /proc path.
  */
-function openNet(rel: string, flags: number): number {
+function at(rel: string): [number, string] {
   const root = bursts > 0 ? instance() : -1;
-  if (root >= 0) uses++;
-  const fd = root >= 0 ? n.openat(root, `sys/net/${rel}`, flags | n.O_CLOEXEC) : n.openat(AT_FDCWD, `/proc/sys/net/${rel}`, flags | n.O_CLOEXEC);
-  if (fd < 0) throw syscallError(n.lastErrno(), 'open', `/proc/sys/net/${rel}`);
-  return fd;
+  if (root < 0) return [n.AT_FDCWD, `/proc/sys/net/${rel}`];
+  uses++;
+  return [root, `sys/net/${rel}`];
 }
 
-/** The value of `rel` under the calling thread's /proc/sys/net, trimmed (see openNet). */
+/** The value of `rel` (e.g. 'ipv4/ip_forward') under the calling thread's /proc/sys/net, trimmed; a KernelError naming it (ENOENT: no such key). */
 export function readNet(rel: string): string {
-  const fd = openNet(rel, fsc.O_RDONLY);
-  try {
-    return readFileSync(fd, 'utf8').trim();
-  } finally {
-    n.close(fd);
-  }
+  const [dir, path] = at(rel);
+  return readAt(dir, path, `/proc/sys/net/${rel}`);
 }
 
-/** Write `value` to `rel` under the calling thread's /proc/sys/net (see openNet). */
+/** Write `value` to `rel` under the calling thread's /proc/sys/net; a KernelError naming it. */
 export function writeNet(rel: string, value: string): void {
-  const fd = openNet(rel, fsc.O_WRONLY);
-  try {
-    const b = Buffer.from(value);
-    if (n.write(fd, b, b.length) < 0) throw syscallError(n.lastErrno(), 'write', `/proc/sys/net/${rel}`);
-  } finally {
-    n.close(fd);
-  }
-}
-
-/** Write each `[rel, value]` in the calling thread's network namespace, a new one (writeNet). */
-export function writeNewNamespace(writes: ReadonlyArray<readonly [string, string]>): void {
-  for (const [k, v] of writes) writeNet(k, v);
+  const [dir, path] = at(rel);
+  writeAt(dir, path, value, `/proc/sys/net/${rel}`);
 }

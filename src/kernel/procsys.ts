@@ -1,5 +1,7 @@
 /**
- * Reading and writing the host namespace's sysctls by a path relative to a directory opened once.
+ * Reading and writing the host namespace's sysctls by a path relative to a directory opened once
+ * (readUnder, writeUnder); readAt and writeAt do it under any directory fd (ownproc.ts: a
+ * namespace's keys under nsnet's own procfs instance).
  *
  * Why not the full path: the kernel keeps one dentry named "net" under /proc/sys for every
  * network namespace that has looked inside its /proc/sys/net, all on one hash chain, and each
@@ -29,16 +31,16 @@ function dirFd(dir: string): number {
   return fd;
 }
 
-/** Open `rel` under the host's /proc/sys directory `dir`; throws a KernelError naming it (ENOENT: no such key). */
-function openUnder(dir: string, rel: string, flags: number): number {
-  const fd = n.openat(dirFd(dir), rel, flags | n.O_CLOEXEC);
-  if (fd < 0) throw syscallError(n.lastErrno(), 'open', `${dir}/${rel}`);
+/** Open `rel` under the directory fd `at` (n.AT_FDCWD for an absolute `rel`); throws a KernelError naming `key`, its path as a user knows it (ENOENT: no such key). */
+function openAt(at: number, rel: string, flags: number, key: string): number {
+  const fd = n.openat(at, rel, flags | n.O_CLOEXEC);
+  if (fd < 0) throw syscallError(n.lastErrno(), 'open', key);
   return fd;
 }
 
-/** The value of `rel` under the host's /proc/sys directory `dir`, trimmed (readUnder('/proc/sys/net', 'ipv4/ip_forward')). */
-export function readUnder(dir: string, rel: string): string {
-  const fd = openUnder(dir, rel, fsc.O_RDONLY);
+/** The value of the sysctl file `rel` under the directory fd `at`, trimmed; errors name `key`. */
+export function readAt(at: number, rel: string, key: string): string {
+  const fd = openAt(at, rel, fsc.O_RDONLY, key);
   try {
     return readFileSync(fd, 'utf8').trim();
   } finally {
@@ -46,13 +48,23 @@ export function readUnder(dir: string, rel: string): string {
   }
 }
 
-/** Write `value` to `rel` under the host's /proc/sys directory `dir` (writeUnder('/proc/sys/net', 'ipv6/conf/veth0/disable_ipv6', '1')). */
-export function writeUnder(dir: string, rel: string, value: string): void {
-  const fd = openUnder(dir, rel, fsc.O_WRONLY);
+/** Write `value` to the sysctl file `rel` under the directory fd `at`; errors name `key`. */
+export function writeAt(at: number, rel: string, value: string, key: string): void {
+  const fd = openAt(at, rel, fsc.O_WRONLY, key);
   try {
     const b = Buffer.from(value);
-    if (n.write(fd, b, b.length) < 0) throw syscallError(n.lastErrno(), 'write', `${dir}/${rel}`);
+    if (n.write(fd, b, b.length) < 0) throw syscallError(n.lastErrno(), 'write', key);
   } finally {
     n.close(fd);
   }
+}
+
+/** The value of `rel` under the host's /proc/sys directory `dir`, trimmed (readUnder('/proc/sys/net', 'ipv4/ip_forward')). */
+export function readUnder(dir: string, rel: string): string {
+  return readAt(dirFd(dir), rel, `${dir}/${rel}`);
+}
+
+/** Write `value` to `rel` under the host's /proc/sys directory `dir` (writeUnder('/proc/sys/net', 'ipv6/conf/veth0/disable_ipv6', '1')). */
+export function writeUnder(dir: string, rel: string, value: string): void {
+  writeAt(dirFd(dir), rel, value, `${dir}/${rel}`);
 }

@@ -27,7 +27,7 @@ export class Planner {
   readonly lab: string;
   readonly mark: string;
   readonly d: DesiredLab;
-  readonly prev: DesiredLab[];
+  readonly prev: readonly DesiredLab[];
   /** Actions as the steps plan them; sorted by their kinds' order at the end. */
   readonly planned: Action[] = [];
   readonly refusals: Refusal[] = [];
@@ -59,7 +59,7 @@ export class Planner {
     this.mark = markFor(desired.name);
     const same = index !== undefined && index.desired.spec === desired && index.previous.length === o.previous.length && index.previous.every((p, i) => p.spec === o.previous[i]);
     this.d = same ? index.desired : indexLab(desired);
-    this.prev = same ? [...index.previous] : o.previous.map(indexLab);
+    this.prev = same ? index.previous : o.previous.map(indexLab);
   }
 
   add(a: Action): void {
