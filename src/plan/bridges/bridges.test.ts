@@ -67,4 +67,11 @@ test('a bridge the file leaves with no port is made again when its ports leave o
   assert.deepEqual(bridgeActs(noPorts, noPorts, true), [], 'never had a port: it has carrier, kept');
   assert.deepEqual(bridgeActs(noPorts, noPorts), [], 'carrier not read: kept');
   assert.deepEqual(bridgeActs(withPorts, withPorts, false), [], 'the file gives it ports: they bring its carrier back');
+  // With STP on, the kernel takes a bridge's carrier when STP starts with no port up: a new one
+  // has none either, so there is nothing to make again (torture seed 617284714 made it forever).
+  const stp = (s: ReturnType<typeof starLab>) => ({ ...s, bridges: s.bridges.map((b) => ({ ...b, stp: true })) });
+  assert.deepEqual(bridgeActs(stp(withPorts), stp(noPorts), false), [], 'STP: its ports leave, kept');
+  assert.deepEqual(bridgeActs(stp(noPorts), stp(noPorts), false), [], 'STP: no port and no carrier, as new: kept');
+  const stpOff = bridgeActs(stp(noPorts), noPorts, false);
+  assert.deepEqual(stpOff.map((x) => x.split(':')[0]), ['delete-link', 'create-bridge'], `STP turned off leaves the carrier off: made again\n${stpOff.join('\n')}`);
 });

@@ -34,9 +34,12 @@ export function bridgeMtuRule(p: Planner, want: DesiredLink, l: ObservedLink): {
  * that never had a port has carrier (state UNKNOWN, with IPv6's link-local address and ff00::/8
  * route). So a bridge whose last ports leave now, or left before, is made again, as a fresh up
  * has it: 'replace' with why; else undefined.
+ * Not a bridge with STP on: the kernel turns its carrier off when STP starts with no port up, so
+ * a new one has none either (and one that had STP on keeps it off when STP stops; then the file
+ * turns STP off and the bridge is made again by this rule, as it should be).
  */
 export function bridgeCarrierRule(p: Planner, want: DesiredLink, l: ObservedLink): { replace: string } | undefined {
-  if (want.kind !== 'bridge' || l.kind !== 'bridge' || !l.up) return undefined;
+  if (want.kind !== 'bridge' || l.kind !== 'bridge' || !l.up || want.bridge?.stp === true) return undefined;
   const portsInFile = [...(p.d.links.get(want.ns)?.values() ?? [])].some((x) => x.master === want.name);
   const uplinked = want.ns === HOST && p.d.spec.uplinks.some((u) => u.kind === 'bridge' && (u.bridge === want.bridge?.logical || u.bridge === want.name));
   if (portsInFile || uplinked) return undefined;
