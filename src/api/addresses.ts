@@ -6,6 +6,9 @@ import type { Handle } from './handle.js';
 import { nsnetIn } from './hints.js';
 import type { AddrInfo, DevRef } from './types.js';
 
+/** The dump request of briefList, every family (the socket stamps its sequence number on each use). */
+const ADDR_DUMP = encodeAddrDump(0);
+
 export interface AddrAddOptions {
   /** Broadcast address, or '+' to derive it from the prefix (ip's `brd +`). */
   broadcast?: string | '+';
@@ -96,8 +99,7 @@ export class Addresses {
   /** All addresses with only the fields a lab's observer reads (AddrBrief): one dump. @internal */
   briefList(): AddrBrief[] {
     this.h.check();
-    const r = this.h.sock.request(encodeAddrDump(0), { op: 'list', object: `addresses in ${this.h.label}` });
-    return r.filter((m) => m.type === RTM_NEWADDR).map(decodeAddrBrief);
+    return this.h.sock.requestEach(ADDR_DUMP, { op: 'list', object: `addresses in ${this.h.label}` }, RTM_NEWADDR, decodeAddrBrief);
   }
 
   /** Same as: ip -j addr show [dev DEV] (flattened: one entry per address). */

@@ -129,8 +129,7 @@ export class Links {
   /** Every link with only the fields a lab's observer reads (LinkBrief), without counters: one dump, the rest of each message skipped. @internal */
   briefList(): LinkBrief[] {
     this.h.check();
-    const r = this.h.sock.request(BRIEF_DUMP, { op: 'list', object: `links${this.where()}` });
-    return r.filter((m) => m.type === RTM_NEWLINK).map(decodeLinkBrief);
+    return this.h.sock.requestEach(BRIEF_DUMP, { op: 'list', object: `links${this.where()}` }, RTM_NEWLINK, decodeLinkBrief);
   }
 
   /** ifindex → name for every link, to name the devices of addresses, routes and neighbours. */

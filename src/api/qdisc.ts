@@ -116,6 +116,9 @@ function describeSpec(s: QdiscSpec | undefined): Record<string, string | number>
   return out;
 }
 
+/** The dump request of list (the socket stamps its sequence number on each use). */
+const QDISC_DUMP = encodeQdiscDump();
+
 const hookParent = (hook: 'ingress' | 'egress'): number => (hook === 'ingress' ? CLSACT_INGRESS : CLSACT_EGRESS);
 
 /** `tc qdisc` and `tc filter` (bpf on clsact) in one namespace. */
@@ -130,8 +133,8 @@ export class Qdiscs {
   async list(dev?: DevRef, names: Map<number, string> = this.h.link.names()): Promise<QdiscInfo[]> {
     this.h.check();
     const index = dev !== undefined ? this.h.link.index(dev) : undefined;
-    const r = this.h.sock.request(encodeQdiscDump(), { op: 'list', object: `qdiscs in ${this.h.label}` });
-    return r.filter((m) => m.type === RTM_NEWQDISC).map((m) => decodeQdisc(m)).filter((q) => index === undefined || q.index === index).map((q) => {
+    const r = this.h.sock.requestEach(QDISC_DUMP, { op: 'list', object: `qdiscs in ${this.h.label}` }, RTM_NEWQDISC, (m) => decodeQdisc(m));
+    return r.filter((q) => index === undefined || q.index === index).map((q) => {
       const out: QdiscInfo = { dev: names.get(q.index) ?? `if${q.index}`, kind: q.kind, handle: formatTcHandle(q.handle), parent: formatTcHandle(q.parent) };
       const o = describeSpec(q.spec);
       if (o) out.options = o;

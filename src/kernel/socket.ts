@@ -164,13 +164,27 @@ export class NetlinkSocket {
    * messages that came before; copies them out of the receive buffer.
    */
   request(msg: Buffer, ctx: Ctx): Reply {
+    return this.exchange(msg, ctx, copyOut);
+  }
+
+  /**
+   * request() for a dump (or GET) whose data messages of type `type` are decoded as they arrive,
+   * straight from the receive buffer: no copy of each message. `decode` must copy what it keeps
+   * (the wire decoders do: strings, numbers, and Buffer.from for binary attributes), since the
+   * buffer is reused by the next receive. Messages of other types are skipped.
+   */
+  requestEach<T>(msg: Buffer, ctx: Ctx, type: number, decode: (m: NlMsg) => T): T[] {
+    return this.exchange(msg, ctx, (m) => (m.type === type ? decode(m) : undefined));
+  }
+
+  private exchange<T>(msg: Buffer, ctx: Ctx, take: (m: NlMsg) => T | undefined): T[] {
     if (this.closed) throw new KernelError(9, ctx.op, ctx.object, 'the netlink socket is closed');
     const dump = (msg.readUInt16LE(6) & 0x300) === 0x300;
     for (let attempt = 0; ; attempt++) {
       const seq = this.stamp(msg, NLM_F_REQUEST | NLM_F_ACK);
       this.send(msg, ctx);
       try {
-        return this.collect(seq, ctx);
+        return this.collect(seq, ctx, take);
       } catch (e) {
         // A dump that the kernel interrupted (state changed under it) or that overran our
         // buffer is simply asked again, a few times.
@@ -180,8 +194,8 @@ export class NetlinkSocket {
     }
   }
 
-  private collect(seq: number, ctx: Ctx): Reply {
-    const out: NlMsg[] = [];
+  private collect<T>(seq: number, ctx: Ctx, take: (m: NlMsg) => T | undefined): T[] {
+    const out: T[] = [];
     let interrupted = false;
     for (;;) {
       const dgram = this.recvOnce(ctx);
@@ -199,9 +213,9 @@ export class NetlinkSocket {
         } else if (m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) {
           continue;
         } else {
-          // A data message (a dump entry, or the one answer to a GET, whose ACK follows):
-          // copied out, since the receive buffer is reused.
-          out.push({ ...m, payload: Buffer.from(m.payload) });
+          // A data message (a dump entry, or the one answer to a GET, whose ACK follows).
+          const x = take(m);
+          if (x !== undefined) out.push(x);
         }
       }
       if (finished) {
@@ -211,5 +225,8 @@ export class NetlinkSocket {
     }
   }
 }
+
+/** A data message copied out of the receive buffer, which the next receive reuses. */
+const copyOut = (m: NlMsg): NlMsg => ({ ...m, payload: Buffer.from(m.payload) });
 
 export { ENOBUFS };

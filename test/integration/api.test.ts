@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readlinkSync, rmdirSync, writeFileSync } from 'node:fs';
 import { hostNetns, KernelError, netns, NsnetError, openNetns } from '../../src/index.js';
+import { Qdiscs } from '../../src/api/qdisc.js';
 
 const skip = kernelSkip;
 const ip = (...args: string[]): string => execFileSync('ip', args).toString();
@@ -187,6 +188,44 @@ test('links: veth straight into two namespaces, bridge, set, altnames, delete', 
     b.close();
     await netns.del('l-a');
     await netns.del('l-b');
+  }
+});
+
+test('links: brief dumps, decoded straight from the receive buffer, keep their values after later receives and agree with ip', { skip }, async () => {
+  const a = await netns.create('l-brief-a');
+  const b = await netns.create('l-brief-b');
+  try {
+    await a.link.add({ kind: 'bridge', name: 'br-x', up: true });
+    await a.link.add({ kind: 'veth', name: 'xa', up: true, peer: { name: 'xb', netns: { handle: b }, up: true } });
+    await a.link.set('xa', { master: 'br-x', mtu: 1400, address: '02:00:00:00:bb:01', alias: 'brief test' });
+    await a.link.addAltnames('xa', ['a-long-altname-for-the-brief-dump']);
+    await a.addr.add('xa', '10.77.0.1/24');
+    await b.addr.add('xb', 'fd00:77::2/64');
+    const links = a.link.briefList();
+    const addrs = b.addr.briefList();
+    const before = JSON.stringify([links, addrs]);
+    // Later dumps reuse the one receive buffer: a decoded value that still pointed into it would change.
+    for (let i = 0; i < 3; i++) {
+      b.link.briefList();
+      a.addr.briefList();
+      await new Qdiscs(a).list();
+    }
+    assert.equal(JSON.stringify([links, addrs]), before);
+    assert.equal(JSON.stringify([a.link.briefList(), b.addr.briefList()]), before, 'the same dump again');
+    const byIp = ipj<Array<{ ifindex: number; ifname: string; mtu: number; address: string; master?: string; ifalias?: string; altnames?: string[] }>>('-n', 'l-brief-a', 'link', 'show');
+    assert.deepEqual(
+      links.map((l) => [l.index, l.name, l.mtu, l.address, l.alias ?? null, l.altnames]).sort(),
+      byIp.map((l) => [l.ifindex, l.ifname, l.mtu, l.address, l.ifalias ?? null, l.altnames ?? []]).sort(),
+    );
+    const xa = links.find((l) => l.name === 'xa')!;
+    assert.equal(xa.master, links.find((l) => l.name === 'br-x')!.index);
+    assert.equal(xa.kind, 'veth');
+    assert.ok(addrs.some((x) => x.address === 'fd00:77::2' && x.prefixLen === 64), JSON.stringify(addrs));
+  } finally {
+    a.close();
+    b.close();
+    await netns.del('l-brief-a');
+    await netns.del('l-brief-b');
   }
 });
 
