@@ -133,7 +133,7 @@ export class Qdiscs {
   async list(dev?: DevRef, names: Map<number, string> = this.h.link.names()): Promise<QdiscInfo[]> {
     this.h.check();
     const index = dev !== undefined ? this.h.link.index(dev) : undefined;
-    const r = this.h.sock.requestEach(QDISC_DUMP, { op: 'list', object: `qdiscs in ${this.h.label}` }, RTM_NEWQDISC, (m) => decodeQdisc(m));
+    const r = this.h.sock.requestEach(QDISC_DUMP, { op: 'list', object: `qdiscs in ${this.h.label}` }, RTM_NEWQDISC, decodeQdisc);
     return r.filter((q) => index === undefined || q.index === index).map((q) => {
       const out: QdiscInfo = { dev: names.get(q.index) ?? `if${q.index}`, kind: q.kind, handle: formatTcHandle(q.handle), parent: formatTcHandle(q.parent) };
       const o = describeSpec(q.spec);

@@ -197,6 +197,9 @@ export class NetlinkSocket {
   private collect<T>(seq: number, ctx: Ctx, take: (m: NlMsg) => T | undefined): T[] {
     const out: T[] = [];
     let interrupted = false;
+    // A `take` that throws: the rest of the answer is still read (an unread dump keeps running in
+    // the kernel, which refuses the socket's next dump with EBUSY), then its error is thrown.
+    let failed: { error: unknown } | undefined;
     for (;;) {
       const dgram = this.recvOnce(ctx);
       const msgs = parseMessages(dgram);
@@ -212,13 +215,18 @@ export class NetlinkSocket {
           finished = true;
         } else if (m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) {
           continue;
-        } else {
+        } else if (!failed) {
           // A data message (a dump entry, or the one answer to a GET, whose ACK follows).
-          const x = take(m);
-          if (x !== undefined) out.push(x);
+          try {
+            const x = take(m);
+            if (x !== undefined) out.push(x);
+          } catch (error) {
+            failed = { error };
+          }
         }
       }
       if (finished) {
+        if (failed) throw failed.error;
         if (interrupted) throw new KernelError(EINTR, ctx.op, ctx.object, 'dump interrupted');
         return out;
       }

@@ -9,6 +9,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readlinkSync, rmdirSync, writeFileSync } from 'node:fs';
 import { hostNetns, KernelError, netns, NsnetError, openNetns } from '../../src/index.js';
 import { Qdiscs } from '../../src/api/qdisc.js';
+import { encodeLinkDump, RTEXT_FILTER_SKIP_STATS, RTM_NEWLINK } from '../../src/wire/rtnl/index.js';
 
 const skip = kernelSkip;
 const ip = (...args: string[]): string => execFileSync('ip', args).toString();
@@ -226,6 +227,31 @@ test('links: brief dumps, decoded straight from the receive buffer, keep their v
     b.close();
     await netns.del('l-brief-a');
     await netns.del('l-brief-b');
+  }
+});
+
+test('links: a decoder that fails in the middle of a dump leaves the socket usable (the rest of the dump is read, then its error thrown)', { skip }, async () => {
+  const a = await netns.create('l-dump-fail');
+  try {
+    for (let i = 0; i < 40; i++) await a.link.add({ kind: 'veth', name: `df${i}a`, peer: { name: `df${i}b` } });
+    const dump = encodeLinkDump({ extMask: RTEXT_FILTER_SKIP_STATS });
+    const ctx = { op: 'list', object: 'links in l-dump-fail' };
+    // More than two of the kernel's 32 KiB dump datagrams: the failure below comes with more to read.
+    const bytes = a.sock.requestEach(dump, ctx, RTM_NEWLINK, (m) => m.payload.length).reduce((x, y) => x + y, 0);
+    assert.ok(bytes > 64 * 1024, `the dump is ${bytes} bytes: too small to span datagrams`);
+    const broken = new Error('decoder failed');
+    let calls = 0;
+    assert.throws(() => a.sock.requestEach(dump, ctx, RTM_NEWLINK, () => {
+      calls++;
+      throw broken;
+    }), (e: unknown) => e === broken);
+    assert.equal(calls, 1, 'the decoder is not called again once it failed');
+    // Unread, the rest of the dump would keep the kernel's dump running: the next one refused (EBUSY).
+    const names = a.link.briefList().map((l) => l.name);
+    assert.equal(names.length, 81, names.join(' '));
+  } finally {
+    a.close();
+    await netns.del('l-dump-fail');
   }
 });
 
