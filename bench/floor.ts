@@ -17,15 +17,26 @@ export interface FloorResult {
 export function prepareFloor(root: string, tmp: string): { bin: string } | { absent: string } {
   const src = join(root, '..', 'shared', 'bench', 'floor.c');
   if (!fs.existsSync(src)) return { absent: 'shared/bench/floor.c is not beside this checkout' };
-  const bin = join(tmp, 'floor');
+  return compile(src, join(tmp, 'floor'));
+}
+
+/**
+ * Compile bench/floor-threads.c (the same star on two threads: namespaces made on the second;
+ * nsnet's own, so it needs no shared/) into `tmp` once: the binary's path, or why there is none.
+ */
+export function prepareFloorThreads(root: string, tmp: string): { bin: string } | { absent: string } {
+  return compile(join(root, 'bench', 'floor-threads.c'), join(tmp, 'floor-threads'), ['-pthread']);
+}
+
+function compile(src: string, bin: string, flags: string[] = []): { bin: string } | { absent: string } {
   if (!fs.existsSync(bin)) {
-    const cc = spawnSync('gcc', ['-O2', '-o', bin, src], { encoding: 'utf8' });
+    const cc = spawnSync('gcc', ['-O2', ...flags, '-o', bin, src], { encoding: 'utf8' });
     if (cc.status !== 0) return { absent: `gcc: ${cc.error?.message ?? cc.stderr.trim().split('\n')[0]}` };
   }
   return { bin };
 }
 
-/** One run of the floor: build, its own ping check, teardown until the devices are gone. */
+/** One run of the floor (floor.c or floor-threads.c: the same output): build, its own ping check, teardown until the devices are gone. */
 export function runFloorOnce(bin: string, n: number, noIpv6: boolean): FloorResult {
   const r = spawnSync(bin, [String(n), ...(noIpv6 ? ['--noipv6'] : [])], { encoding: 'utf8', timeout: 600_000 });
   const line = r.stdout.trim().split('\n').pop() ?? '';

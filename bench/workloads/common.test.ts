@@ -15,14 +15,18 @@ test('rotation: each round starts one side later, every side once per round', ()
     const o = rotation(STAR_SIDES, r);
     for (let i = 1; i < o.length; i++) follows.add(`${o[i - 1]}>${o[i]}`);
   }
-  assert.equal(follows.size, 4 + 1, 'a rotation keeps the cyclic order: each side follows one other, the first and last swap in');
+  assert.equal(follows.size, STAR_SIDES.length, 'a rotation keeps the cyclic order: each side follows one other, the first and last swap in');
   assert.deepEqual(rotation([], 3), []);
 });
 
-test('star sides: all five with the floor; --ipv6 keeps the IPv6-on ones; --side keeps one kind; no floor, no floor sides', () => {
-  assert.deepEqual(starSides({}, true), ['ip', 'floor', 'nsnet', 'floor-v6', 'nsnet-v6']);
+test('star sides: all six with the floors; --ipv6 keeps the IPv6-on ones; --side keeps one kind; no floor, no floor sides', () => {
+  assert.deepEqual(starSides({}, true), ['ip', 'floor', 'floor-threads', 'nsnet', 'floor-v6', 'nsnet-v6']);
   assert.deepEqual(starSides({}, false), ['ip', 'nsnet', 'nsnet-v6']);
+  // Without shared/ the two-thread floor (nsnet's own file) still runs where gcc is.
+  assert.deepEqual(starSides({}, false, true), ['ip', 'floor-threads', 'nsnet', 'nsnet-v6']);
+  assert.deepEqual(starSides({}, true, false), ['ip', 'floor', 'nsnet', 'floor-v6', 'nsnet-v6']);
   assert.deepEqual(starSides({ ipv6: true }, true), ['ip', 'floor-v6', 'nsnet-v6']);
   assert.deepEqual(starSides({ side: 'nsnet' }, true), ['nsnet', 'nsnet-v6']);
+  assert.deepEqual(starSides({ side: 'floor' }, true), ['floor', 'floor-threads', 'floor-v6']);
   assert.deepEqual(starSides({ side: 'floor', ipv6: true }, true), ['floor-v6']);
 });
