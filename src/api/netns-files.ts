@@ -15,8 +15,20 @@ export interface NetnsFile {
   /** The file's identity: for a mounted namespace, the namespace's (nsfs dev and inode). */
   dev: number;
   ino: number;
+  /**
+   * When the kernel made the namespace's nsfs inode (its mtime, in ms), which stays while the
+   * namespace is mounted. With dev and ino, an identity over time: the inode number alone is
+   * not, the kernel gives the lowest free one, so `ip netns del X; ip netns add X` gets the one X
+   * had as soon as the old namespace is freed.
+   */
+  made: number;
   /** An empty regular file: nothing is mounted on it. */
   emptyFile: boolean;
+}
+
+/** Whether a namespace file seen now is the one recorded earlier (`was`: dev, ino and made of it then). */
+export function sameNetnsFile(was: { dev: number; ino: number; made?: number }, now: NetnsFile): boolean {
+  return was.made !== undefined && was.made === now.made && was.ino === now.ino && was.dev === now.dev;
 }
 
 /** What /run/netns/NAME is, or undefined when there is no such file. */
@@ -27,5 +39,5 @@ export function netnsFile(name: string): NetnsFile | undefined {
   } catch {
     return undefined;
   }
-  return { dev: st.dev, ino: st.ino, emptyFile: st.isFile() && st.size === 0 };
+  return { dev: st.dev, ino: st.ino, made: st.mtimeMs, emptyFile: st.isFile() && st.size === 0 };
 }

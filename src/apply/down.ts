@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import { openNetnsSync } from '../api/handle.js';
 import { LOOPBACK_IFINDEX } from '../api/links.js';
 import { KernelError, NsnetError } from '../api/errors.js';
-import { namedNetns, netnsFile } from '../api/netns-files.js';
+import { namedNetns, netnsFile, sameNetnsFile } from '../api/netns-files.js';
 import { HOST } from '../plan/desired.js';
 import { downsHostLink, planDown, type DownHostLink, type DownNamespace, type DownObserved, type DownPlan } from '../plan/down.js';
 import { labOfMark } from '../plan/observed.js';
@@ -159,7 +159,8 @@ function observeNamespace(ns: string, record: LabRecord | undefined): DownNamesp
   const st = netnsFile(ns);
   if (!st) return undefined;
   const known = record?.namespaces[ns];
-  if (known && known.dev === st.dev && known.ino === st.ino) return { name: ns, recorded: true };
+  // The one up made (not one made again by hand under its name: its inode number may be the same).
+  if (known && sameNetnsFile(known, st)) return { name: ns, recorded: true };
   let h;
   try {
     h = openNetnsSync(ns);

@@ -34,8 +34,11 @@ export interface LabRecord {
   pending?: LabSpec;
   /** Journal: what the unfinished up said it would create (it may exist without a mark). */
   intended: { namespaces: string[]; hostLinks: string[] };
-  /** nsfs identity of each namespace made (a cheap ownership check for down). */
-  namespaces: Record<string, { dev: number; ino: number }>;
+  /**
+   * nsfs identity of each namespace made (a cheap ownership check for down: api/netns-files.ts
+   * sameNetnsFile). `made` is absent in records of nsnet before 2026-12-03; then down checks the mark.
+   */
+  namespaces: Record<string, { dev: number; ino: number; made?: number }>;
   effects: HostEffects;
   execDone: Record<string, string[][]>;
   /** The error that stopped the last up. */

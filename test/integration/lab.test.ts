@@ -195,6 +195,34 @@ test('a namespace with a node\'s name that nsnet did not make: up refuses, names
   ip('netns', 'del', 'r1');
 });
 
+test('a node\'s namespace deleted and made again by hand, with the inode number the lab recorded: down leaves the new one alone', { skip }, () => {
+  const file = join(examples, 'seed.yaml');
+  ok('up', file);
+  const rec = JSON.parse(readFileSync('/run/nsnet/labs/seed.json', 'utf8')) as { namespaces: Record<string, { dev: number; ino: number }> };
+  const ino = (): number => Number(ip('netns', 'exec', 'blue', 'stat', '-L', '-c', '%i', '/proc/self/ns/net').trim());
+  assert.equal(ino(), rec.namespaces.blue!.ino);
+  // The kernel gives a new namespace the lowest free inode number: the old one's, once it is
+  // freed (asynchronously: retry until it is, as a user's `ip netns del blue; ip netns add blue`
+  // a moment apart gets it).
+  let reused = false;
+  for (let i = 0; i < 50 && !reused; i++) {
+    ip('netns', 'del', 'blue');
+    spawnSync('sleep', ['0.1']);
+    ip('netns', 'add', 'blue');
+    reused = ino() === rec.namespaces.blue!.ino;
+  }
+  assert.ok(reused, 'the new namespace got the recorded inode number');
+  ip('-n', 'blue', 'addr', 'add', '192.168.203.7/32', 'dev', 'lo');
+  const r = nsnet('down', file);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(namespaces(), ['blue'], 'the hand-made blue is still there');
+  assert.match(ip('-n', 'blue', 'addr', 'show', 'dev', 'lo'), /192\.168\.203\.7\/32/);
+  assert.match(r.out, /^lab seed is down: removed 0 namespaces and 1 host link/m);
+  assert.match(r.err, /^nsnet: left alone: namespace blue: not made by lab seed, left alone$/m);
+  assert.deepEqual(markedLinks(), [], 'the lab\'s own host links went');
+  ip('netns', 'del', 'blue');
+});
+
 test('a host link with the bridge\'s name that nsnet did not make: up refuses naming it', { skip }, () => {
   ip('link', 'add', 'br0', 'type', 'bridge');
   try {
