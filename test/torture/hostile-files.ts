@@ -151,13 +151,19 @@ const hugeNumbers: Gen = (rand) => {
 /**
  * Whether `name` would be acceptable at `where` (then it is not a bad file by itself): a prefix
  * of safe characters, a sysctl key of safe components, a host NIC name the kernel allows (that
- * NIC may exist: only `up` can tell).
+ * NIC may exist: only `up` can tell). The kernel's rule (dev_valid_name, on the UTF-8 bytes):
+ * 1 to 15 bytes, not '.' or '..', and no '/', ':', NUL or byte its isspace() takes (\t \n \v \f
+ * \r, space, 0xa0). Other control characters pass: `ip link add $'\e[31mred' type veth peer name
+ * p1` makes that link (checked on this project's kernel).
  */
 function acceptableAt(where: string, name: string): boolean {
   switch (where) {
     case 'prefix': return /^[A-Za-z0-9_.-]*$/.test(name);
     case 'sysctl key': return /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(name);
-    case 'uplink nic': return name.length > 0 && Buffer.byteLength(name) <= 15 && name !== '.' && name !== '..' && !/[/:\s\x00-\x1f\x7f]/.test(name);
+    case 'uplink nic': {
+      const bytes = Buffer.from(name, 'utf8');
+      return bytes.length > 0 && bytes.length <= 15 && name !== '.' && name !== '..' && !bytes.some((b) => [0x00, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x2f, 0x3a, 0xa0].includes(b));
+    }
     default: return false;
   }
 }
