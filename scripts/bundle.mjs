@@ -42,6 +42,19 @@ const EXTERNAL = [
   '@viz-js/viz', // graphviz as WebAssembly (MBs of it), loaded only by `graph --format svg`: bundling adds size, saves no module
 ];
 
+/**
+ * `import ... from 'node:fs'` (any built-in) → require('node:fs'). An ESM import of a built-in
+ * makes Node build its ESM facade, which reads every export once: node:fs's ReadStream getter
+ * then loads the stream modules (~3 ms of a start). A require reads only what is used.
+ */
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (a) => (a.kind === 'import-statement' ? { path: a.path, namespace: 'nsnet-builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'nsnet-builtin' }, (a) => ({ contents: `module.exports = require(${JSON.stringify(a.path)});`, loader: 'js' }));
+  },
+};
+
 const LAZY_REQUIRE = /createRequire\(import\.meta\.url\)\((['"][^'"]+['"])\)/gu;
 
 /** createRequire(import.meta.url)('PKG') → require('PKG') in nsnet's modules, for a package the bundle holds. */
@@ -88,7 +101,7 @@ const r = await build({
   target: 'node20',
   chunkNames: 'chunk-[hash]',
   external: EXTERNAL,
-  plugins: [inlineRequires, lazyChildProcess],
+  plugins: [inlineRequires, lazyChildProcess, builtinsByRequire],
   logLevel: 'warning',
   metafile: true,
   write: false,

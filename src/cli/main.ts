@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { COMMANDS, commandNames } from './commands/index.js';
 import { keepYoungGenerationSmall } from './heap.js';
 import { cliMessage } from './message.js';
+import { terminalColumns, write } from './write.js';
 
 /** The objects of `ip`, in ip's order so that abbreviations resolve as ip resolves them. */
 const IP_OBJECTS = [
@@ -141,7 +142,18 @@ export async function buildProgram(version: string, run: RunIp = runIp): Promise
     .helpOption('-h, --help', 'show this help')
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ outputError: (s, write) => write(`nsnet: ${s.replace(/^error: /u, '')}`) })
+    .configureOutput({
+      // Straight to the fds, and the terminal's width without touching a stream (write.ts says why).
+      writeOut: (s) => write(1, s),
+      writeErr: (s) => write(2, s),
+      // (commander types these as number; undefined, as its own default gives for a non-terminal, means 80 columns)
+      getOutHelpWidth: () => terminalColumns(1) as number,
+      getErrHelpWidth: () => terminalColumns(2) as number,
+      // nsnet's help has no colours: nothing for commander to keep or strip.
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+      outputError: (s, w) => w(`nsnet: ${s.replace(/^error: /u, '')}`),
+    })
     .addHelpText('after', COMMAND_HELP)
     .helpCommand(false);
 
@@ -185,16 +197,14 @@ export async function buildProgram(version: string, run: RunIp = runIp): Promise
       const o = IP_OBJECTS.find((x) => x.name === name || (x.aliases as readonly string[]).includes(name));
       if (!o) throw Object.assign(new Error(`help: unknown object or command ${JSON.stringify(object)} (objects: link, addr, route, neigh, netns, sysctl; commands: ${commandNames().join(', ')})`), { name: 'UsageError' });
       const { OBJECT_HELP } = await import('./help.js');
-      process.stdout.write(OBJECT_HELP[o.object]!);
+      write(1, OBJECT_HELP[o.object]!);
     });
   return program;
 }
 
 /** Run the command line `argv` (process.argv: node, script, words...). */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e; // `nsnet link | head`: stop quietly
-  });
+  // Output goes through write.ts, which ends quietly when the reader goes away (`nsnet link | head`).
   const args = argv.slice(2);
   const at = commandIndex(args);
   // ip's multi-letter short options (commander reads -br as -b -r).
@@ -220,8 +230,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       return;
     }
     const { line, code } = errorLine(e);
-    process.stderr.write(`${line}\n`);
-    if (process.env.NSNET_DEBUG === '1' && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    write(2, `${line}\n`);
+    if (process.env.NSNET_DEBUG === '1' && e instanceof Error && e.stack) write(2, `${e.stack}\n`);
     process.exitCode = code;
   }
 }

@@ -223,12 +223,14 @@ test('a monitor whose socket is closed under it ends with EVENTS_FAILED after wh
 test('nsnet monitor whose stream fails prints one line and exits 1', { skip }, async () => {
   const { poller } = await import('../../src/kernel/events-poller.js');
   const { main } = await import('../../src/cli/main.js');
+  const { captureOutput } = await import('../../src/cli/write.js');
   const before = new Set(poller.fds());
   const out: string[] = [];
   const err: string[] = [];
-  const [write, writeErr] = [process.stdout.write, process.stderr.write];
+  // The events go to the stdout stream, the error line through cli/write.ts.
+  const write = process.stdout.write;
   process.stdout.write = ((s: string) => out.push(s) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => err.push(s) > 0) as typeof process.stderr.write;
+  const release = captureOutput((fd, s) => (fd === 1 ? out : err).push(s));
   let done = () => {};
   try {
     const running = main(['node', 'nsnet', 'monitor', '--all']);
@@ -236,7 +238,7 @@ test('nsnet monitor whose stream fails prints one line and exits 1', { skip }, a
     await running;
   } finally {
     process.stdout.write = write;
-    process.stderr.write = writeErr;
+    release();
     done();
   }
   const code = process.exitCode;

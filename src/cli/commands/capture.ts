@@ -5,6 +5,7 @@
  * interface per NODE:IF, so `-w - | wireshark -k -i -` and `tcpdump -r` read it. Without -w,
  * prints one line per packet. Ctrl-C ends it.
  */
+import { write as writeFd } from '../write.js';
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { labSpecOf, UsageError } from './lab-source.js';
@@ -50,18 +51,25 @@ export function register(program: Command): void {
         if (f.interfaces.length) names = f.interfaces.map((i) => i.name ?? '?');
         for (const p of f.packets) {
           const t = new Date(Number(p.timestampUs / 1000n)).toISOString().slice(11, 23);
-          process.stdout.write(`${t} ${names[p.iface]} ${frameSummary(p.data)}\n`);
+          writeFd(1, `${t} ${names[p.iface]} ${frameSummary(p.data)}\n`);
         }
       };
       const c = labCapture(spec, rest, { write, ...(count !== undefined ? { count } : {}), ...(secs !== undefined ? { durationMs: secs * 1000 } : {}) });
-      process.stderr.write(`capturing on ${rest.join(', ')}\n`); // as tcpdump's "listening on": the sockets are open
+      writeFd(2, `capturing on ${rest.join(', ')}\n`); // as tcpdump's "listening on": the sockets are open
       const stop = (): void => c.stop();
+      // pcapng on standard output whose reader went away (`capture -w - | head -c 100`): stop, as tcpdump does.
+      if (stream === process.stdout) {
+        process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+          if (e.code !== 'EPIPE') throw e;
+          stop();
+        });
+      }
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const r = await c.done;
       process.removeListener('SIGINT', stop);
       process.removeListener('SIGTERM', stop);
       if (stream && stream !== process.stdout) await new Promise<void>((res) => (stream as ReturnType<typeof createWriteStream>).end(res));
-      process.stderr.write(`${r.packets} packets captured (${Object.entries(r.perInterface).map(([k, v]) => `${k} ${v}`).join(', ')})\n`);
+      writeFd(2, `${r.packets} packets captured (${Object.entries(r.perInterface).map(([k, v]) => `${k} ${v}`).join(', ')})\n`);
     });
 }

@@ -19,18 +19,19 @@ export interface CommandEntry {
   short?: true;
 }
 
-const lab = async (): Promise<CommandModule> => {
+/** A command of lab.ts: that module registers only the one asked for. */
+const lab = (name: string) => async (): Promise<CommandModule> => {
   const m = await import('./lab.js');
-  return { register: m.registerLabCommands };
+  return { register: (program) => m.registerLabCommand(name, program) };
 };
 
 export const COMMANDS: readonly CommandEntry[] = [
-  { name: 'plan', summary: 'show what "up" would change', load: lab },
-  { name: 'up', summary: 'build or update a lab', load: lab },
-  { name: 'down', summary: 'tear a lab down', load: lab },
-  { name: 'status', summary: "show a lab's state", load: lab },
-  { name: 'labs', summary: 'list labs', load: lab, short: true },
-  { name: 'exec', summary: 'run a command in a lab node', load: lab },
+  { name: 'plan', summary: 'show what "up" would change', load: lab('plan') },
+  { name: 'up', summary: 'build or update a lab', load: lab('up') },
+  { name: 'down', summary: 'tear a lab down', load: lab('down') },
+  { name: 'status', summary: "show a lab's state", load: lab('status') },
+  { name: 'labs', summary: 'list labs', load: lab('labs'), short: true },
+  { name: 'exec', summary: 'run a command in a lab node', load: lab('exec') },
   { name: 'graph', summary: "draw a lab's topology (DOT, Mermaid, SVG; with its state when up)", load: () => import('./lab-graph.js') },
   { name: 'monitor', summary: 'print kernel events of a lab or of every namespace (as ip monitor)', load: () => import('./monitor.js') },
   { name: 'ui', summary: 'a web page: live diagram, node panels, terminals', load: () => import('./ui.js') },
@@ -39,7 +40,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'link-down', summary: 'pull a cable of a lab (its node end shows NO-CARRIER)', load: () => import('./link-state.js') },
   { name: 'link-up', summary: 'plug a cable of a lab back in', load: () => import('./link-state.js') },
   { name: 'capture', summary: 'capture packets on cables of a lab as pcapng (one interface per NODE:IF)', load: () => import('./capture.js') },
-  { name: 'schema', summary: "print the topology file's JSON Schema", load: lab, short: true },
+  { name: 'schema', summary: "print the topology file's JSON Schema", load: lab('schema'), short: true },
 ];
 
 export const commandNames = (): string[] => COMMANDS.map((c) => c.name);

@@ -10,11 +10,12 @@ import type { LinkInfo, NsRef } from '../../api/types.js';
 import { OBJECT_HELP } from '../help.js';
 import { wantsHelp, type GlobalOptions } from '../words.js';
 import { cliMessage } from '../message.js';
+import { write } from '../write.js';
 
 export type IpObject = 'link' | 'addr' | 'route' | 'neigh' | 'netns' | 'sysctl';
 
 const out = (s: string): void => {
-  if (s) process.stdout.write(s);
+  if (s) write(1, s);
 };
 
 /**
@@ -259,5 +260,5 @@ function help(object: IpObject): number {
 
 /** One line on stderr for an error (the same format main.ts uses). */
 export function reportError(e: unknown): void {
-  process.stderr.write(`nsnet: ${cliMessage(e)}\n`);
+  write(2, `nsnet: ${cliMessage(e)}\n`);
 }

@@ -3,6 +3,7 @@
  * (render/lab.ts). When the lab is up on this host the picture carries its state: links with an
  * end down or missing are drawn red and dashed, "down"; nodes whose namespace is missing grey.
  */
+import { write } from '../write.js';
 import type { Command } from 'commander';
 import type { LabSpec } from '../../topology/model.js';
 import type { LiveState } from '../../render/lab.js';
@@ -42,12 +43,12 @@ export function register(program: Command): void {
       const { spec } = await labSpecOf(file, o.lab, 'graph');
       const r = await import('../../render/lab.js');
       const g = r.labGraph(spec, { live: await liveState(spec) });
-      if (o.mermaid) process.stdout.write(r.graphMermaidOf(g));
+      if (o.mermaid) write(1, r.graphMermaidOf(g));
       else if (o.svg !== undefined) {
         const { dotToSvg } = await import('../../render/dot.js');
         const { writeFileSync } = await import('node:fs');
         writeFileSync(o.svg, await dotToSvg(r.graphDotOf(g)));
-        process.stderr.write(`nsnet: lab ${spec.name} drawn in ${o.svg}\n`);
-      } else process.stdout.write(`${r.graphDotOf(g)}\n`);
+        write(2, `nsnet: lab ${spec.name} drawn in ${o.svg}\n`);
+      } else write(1, `${r.graphDotOf(g)}\n`);
     });
 }

@@ -3,6 +3,7 @@
  * --lab NAME that is up. A file with problems is printed as `lab up` prints it (one line per
  * issue) and becomes an error that exits 1 with nothing changed.
  */
+import { write } from '../write.js';
 import type { LabSpec } from '../../topology/model.js';
 
 export class UsageError extends Error {
@@ -23,7 +24,7 @@ export async function labSpecOf(file: string | undefined, lab: string | undefine
   } catch (e) {
     if (!(e instanceof TopologyError)) throw e;
     const { formatIssue } = await import('../../topology/parse.js');
-    for (const i of e.issues) process.stderr.write(`${formatIssue(i)}\n`);
+    for (const i of e.issues) write(2, `${formatIssue(i)}\n`);
     const { NsnetError } = await import('../../kernel/errors.js');
     throw new NsnetError('INVALID_TOPOLOGY', `${e.issues.length} problem${e.issues.length === 1 ? '' : 's'} in ${file}`, file, 'fix the file and run again');
   }

@@ -9,6 +9,7 @@
 import type { Command } from 'commander';
 import { count } from '../count.js';
 import { cliMessage } from '../message.js';
+import { err, out } from '../write.js';
 
 interface JsonOpt {
   json?: boolean;
@@ -25,8 +26,6 @@ class Usage extends Error {
   override name = 'UsageError';
 }
 
-const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
-const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
 const json = (v: unknown) => out(JSON.stringify(v, null, 2));
 
 /** Run a command body; print expected errors as lines and set the exit status. */
@@ -243,8 +242,15 @@ const lockWait = (lab: string) => (pid: number | undefined) =>
   err(`nsnet: lab ${lab} is busy: waiting for ${pid ? `process ${pid}` : 'another process'} (an up or down of the same lab), at most 60 s...`);
 
 /** The lab commands, each registered by its own function below. */
-export function registerLabCommands(program: Command): void {
-  for (const register of [registerPlan, registerUp, registerDown, registerStatus, registerLabs, registerExec, registerSchema]) register(program);
+const LAB_COMMANDS: Record<string, (program: Command) => void> = {
+  plan: registerPlan, up: registerUp, down: registerDown, status: registerStatus, labs: registerLabs, exec: registerExec, schema: registerSchema,
+};
+
+/** Register the lab command `name` (the one asked for: commander builds no other). */
+export function registerLabCommand(name: string, program: Command): void {
+  const register = LAB_COMMANDS[name];
+  if (!register) throw new Error(`internal: no lab command ${JSON.stringify(name)}`);
+  register(program);
 }
 
 /** Print a plan's warnings (they do not stop up) located in the file. */

@@ -2,6 +2,7 @@
  * nsnet map [-j | --dot | --svg FILE]: every network namespace on the host, however it is held,
  * with its links, bridges and veth peers (api/map.ts); text by default.
  */
+import { write } from '../write.js';
 import type { Command } from 'commander';
 import { UsageError } from './lab-source.js';
 
@@ -18,13 +19,13 @@ export function register(program: Command): void {
       const { map } = await import('../../api/map.js');
       const m = await map();
       const r = await import('../../render/map.js');
-      if (json) process.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
-      else if (o.dot) process.stdout.write(r.mapDot(m));
+      if (json) write(1, `${JSON.stringify(m, null, 2)}\n`);
+      else if (o.dot) write(1, r.mapDot(m));
       else if (o.svg !== undefined) {
         const { dotToSvg } = await import('../../render/dot.js');
         const { writeFileSync } = await import('node:fs');
         writeFileSync(o.svg, await dotToSvg(r.mapDot(m)));
-        process.stderr.write(`nsnet: map of ${m.netns.length} namespace${m.netns.length === 1 ? '' : 's'} drawn in ${o.svg}\n`);
-      } else process.stdout.write(r.mapText(m));
+        write(2, `nsnet: map of ${m.netns.length} namespace${m.netns.length === 1 ? '' : 's'} drawn in ${o.svg}\n`);
+      } else write(1, r.mapText(m));
     });
 }

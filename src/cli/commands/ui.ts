@@ -3,6 +3,7 @@
  * Thin: check the flags, start the server, print its URL with the token, stop on Ctrl-C (every
  * shell it started ends with it). The server and its libraries load only here.
  */
+import { write } from '../write.js';
 import type { Command } from 'commander';
 
 class UsageError extends Error {
@@ -36,7 +37,7 @@ async function run(file: string | undefined, o: UiFlags): Promise<void> {
     }
   }
   if (!isLoopback(o.listen)) {
-    process.stderr.write(`nsnet ui: warning: listening on ${o.listen}, not loopback: anyone who reaches this port with the token gets root shells in the labs' nodes\n`);
+    write(2, `nsnet ui: warning: listening on ${o.listen}, not loopback: anyone who reaches this port with the token gets root shells in the labs' nodes\n`);
   }
   let server;
   try {
@@ -47,8 +48,8 @@ async function run(file: string | undefined, o: UiFlags): Promise<void> {
     if (code === 'EADDRNOTAVAIL') throw Object.assign(new Error(`ui: ${o.listen} is not an address of this host; choose one with --listen`), { name: 'NsnetError' });
     throw e;
   }
-  process.stdout.write(`${server.url}\n`);
-  process.stderr.write(`nsnet ui: ${lab !== undefined ? `lab ${lab}` : 'the host map'}; open the URL above (Ctrl-C stops the server and its shells)\n`);
+  write(1, `${server.url}\n`);
+  write(2, `nsnet ui: ${lab !== undefined ? `lab ${lab}` : 'the host map'}; open the URL above (Ctrl-C stops the server and its shells)\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, stop);
