@@ -59,10 +59,12 @@ export async function runStar(o: BenchOptions, tmp: string): Promise<Outcome> {
   const { ipCore } = await import('../sides.js');
   const { nsnetStar } = await import('../star.js');
   const failures: Failure[] = [];
-  const prepared = o.side === 'ip' || o.side === 'nsnet' ? { absent: 'not asked for' } : prepareFloor(ROOT, tmp);
-  const floorBin = 'bin' in prepared ? prepared.bin : undefined;
-  const threaded = o.side === 'ip' || o.side === 'nsnet' || o.ipv6 ? { absent: 'not asked for' } : prepareFloorThreads(ROOT, tmp);
-  const threadsBin = 'bin' in threaded ? threaded.bin : undefined;
+  // What the options ask for (starSides, as if both floors were there); each floor is compiled only when asked for.
+  const asked = starSides(o, true, true);
+  const prepared = asked.some((s) => s === 'floor' || s === 'floor-v6') ? prepareFloor(ROOT, tmp) : undefined;
+  const threaded = asked.includes('floor-threads') ? prepareFloorThreads(ROOT, tmp) : undefined;
+  const floorBin = prepared && 'bin' in prepared ? prepared.bin : undefined;
+  const threadsBin = threaded && 'bin' in threaded ? threaded.bin : undefined;
   const sides = starSides(o, floorBin !== undefined, threadsBin !== undefined);
   const runs: Runs = { ip: [], floor: [], 'floor-threads': [], 'floor-v6': [], nsnet: [], 'nsnet-v6': [] };
   const waits: QuietResult[] = [];
@@ -89,9 +91,11 @@ export async function runStar(o: BenchOptions, tmp: string): Promise<Outcome> {
     }
     if (failures.length && !o.keepGoing) break;
   }
-  return report(o, runs, sides, waits, failures, 'bin' in prepared ? undefined : prepared.absent, 'bin' in threaded ? undefined : threaded.absent);
+  const absent = (p: typeof prepared): string | undefined => (p && 'absent' in p ? p.absent : undefined);
+  return report(o, runs, sides, waits, failures, prepared ? absent(prepared) : 'not asked for', absent(threaded));
 }
 
+/** `floorAbsent`: why floor.c did not run (also when not asked for: the ratio line says floor=absent); `threadsAbsent`: why floor-threads.c, asked for, could not. */
 function report(o: BenchOptions, runs: Runs, sides: StarSide[], waits: QuietResult[], failures: Failure[], floorAbsent: string | undefined, threadsAbsent: string | undefined): Outcome {
   const m = {
     ipUp: med(runs.ip.map((x) => x.build)), ipDown: med(runs.ip.map((x) => x.teardown)),
@@ -122,7 +126,7 @@ function report(o: BenchOptions, runs: Runs, sides: StarSide[], waits: QuietResu
     table([['side', 'up_s', 'noop_up_s', 'down_s', 'rss_mb', 'rounds'], ...sides.map(row)]),
   ];
   if (floorAbsent) lines.push(`C floor: absent (${floorAbsent})`);
-  if (threadsAbsent && !o.ipv6 && o.side !== 'ip' && o.side !== 'nsnet') lines.push(`C floor on 2 threads: absent (${threadsAbsent})`);
+  if (threadsAbsent) lines.push(`C floor on 2 threads: absent (${threadsAbsent})`);
   const first = runs.nsnet[0] ?? runs['nsnet-v6'][0];
   if (first) lines.push(`second up said: ${first.noopSays}`);
   for (const s of ['nsnet', 'nsnet-v6'] as const) {

@@ -26,8 +26,11 @@ export interface NetnsFile {
   emptyFile: boolean;
 }
 
+/** What a caller keeps of a namespace file to know it again (a lab's record): `made` absent in records written before it was kept. */
+export type NetnsIdentity = Pick<NetnsFile, 'dev' | 'ino'> & { made?: number };
+
 /** Whether a namespace file seen now is the one recorded earlier (`was`: dev, ino and made of it then). */
-export function sameNetnsFile(was: { dev: number; ino: number; made?: number }, now: NetnsFile): boolean {
+export function sameNetnsFile(was: NetnsIdentity, now: NetnsFile): boolean {
   return was.made !== undefined && was.made === now.made && was.ino === now.ino && was.dev === now.dev;
 }
 

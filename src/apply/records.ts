@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NsnetError } from '../api/errors.js';
+import type { NetnsIdentity } from '../api/netns-files.js';
 import { emptyEffects, type HostEffects } from '../plan/observed.js';
 import type { LabSpec } from '../topology/model.js';
 import { LAB_NAME_RE } from '../topology/labname.js';
@@ -38,7 +39,7 @@ export interface LabRecord {
    * nsfs identity of each namespace made (a cheap ownership check for down: api/netns-files.ts
    * sameNetnsFile). `made` is absent in records of nsnet before 2026-12-03; then down checks the mark.
    */
-  namespaces: Record<string, { dev: number; ino: number; made?: number }>;
+  namespaces: Record<string, NetnsIdentity>;
   effects: HostEffects;
   execDone: Record<string, string[][]>;
   /** The error that stopped the last up. */

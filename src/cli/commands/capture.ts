@@ -5,7 +5,7 @@
  * interface per NODE:IF, so `-w - | wireshark -k -i -` and `tcpdump -r` read it. Without -w,
  * prints one line per packet. Ctrl-C ends it.
  */
-import { write as writeFd } from '../write.js';
+import { write } from '../write.js';
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { labSpecOf, UsageError } from './lab-source.js';
@@ -46,16 +46,16 @@ export function register(program: Command): void {
       const { parsePcapng } = await import('../../wire/pcapng.js');
       const stream = o.write === undefined ? undefined : o.write === '-' ? process.stdout : createWriteStream(o.write);
       let names: string[] = [];
-      const write = stream ? (b: Uint8Array) => void stream.write(b) : (b: Uint8Array) => {
+      const sink = stream ? (b: Uint8Array) => void stream.write(b) : (b: Uint8Array) => {
         const f = parsePcapng(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
         if (f.interfaces.length) names = f.interfaces.map((i) => i.name ?? '?');
         for (const p of f.packets) {
           const t = new Date(Number(p.timestampUs / 1000n)).toISOString().slice(11, 23);
-          writeFd(1, `${t} ${names[p.iface]} ${frameSummary(p.data)}\n`);
+          write(1, `${t} ${names[p.iface]} ${frameSummary(p.data)}\n`);
         }
       };
-      const c = labCapture(spec, rest, { write, ...(count !== undefined ? { count } : {}), ...(secs !== undefined ? { durationMs: secs * 1000 } : {}) });
-      writeFd(2, `capturing on ${rest.join(', ')}\n`); // as tcpdump's "listening on": the sockets are open
+      const c = labCapture(spec, rest, { write: sink, ...(count !== undefined ? { count } : {}), ...(secs !== undefined ? { durationMs: secs * 1000 } : {}) });
+      write(2, `capturing on ${rest.join(', ')}\n`); // as tcpdump's "listening on": the sockets are open
       const stop = (): void => c.stop();
       // pcapng on standard output whose reader went away (`capture -w - | head -c 100`): stop, as tcpdump does.
       if (stream === process.stdout) {
@@ -70,6 +70,6 @@ export function register(program: Command): void {
       process.removeListener('SIGINT', stop);
       process.removeListener('SIGTERM', stop);
       if (stream && stream !== process.stdout) await new Promise<void>((res) => (stream as ReturnType<typeof createWriteStream>).end(res));
-      writeFd(2, `${r.packets} packets captured (${Object.entries(r.perInterface).map(([k, v]) => `${k} ${v}`).join(', ')})\n`);
+      write(2, `${r.packets} packets captured (${Object.entries(r.perInterface).map(([k, v]) => `${k} ${v}`).join(', ')})\n`);
     });
 }
