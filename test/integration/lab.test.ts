@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { examples, ip, ipj, labSkip, namespaces, nsnet, ok, ping } from '../helpers/lab.js';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lab, TopologyError } from '../../src/index.js';
@@ -195,23 +195,33 @@ test('a namespace with a node\'s name that nsnet did not make: up refuses, names
   ip('netns', 'del', 'r1');
 });
 
-test('a node\'s namespace deleted and made again by hand, with the inode number the lab recorded: down leaves the new one alone', { skip }, () => {
+test('a node\'s namespace deleted and made again by hand, with the inode number the lab recorded: down leaves the new one alone', { skip }, (t) => {
   const file = join(examples, 'seed.yaml');
+  const recPath = '/run/nsnet/labs/seed.json';
+  t.after(() => {
+    // Whatever failed above, leave nothing for the tests after this one.
+    nsnet('down', file);
+    if (namespaces().includes('blue')) ip('netns', 'del', 'blue');
+  });
   ok('up', file);
-  const rec = JSON.parse(readFileSync('/run/nsnet/labs/seed.json', 'utf8')) as { namespaces: Record<string, { dev: number; ino: number }> };
+  type Rec = { namespaces: Record<string, { dev: number; ino: number; made?: number }> };
+  const rec = JSON.parse(readFileSync(recPath, 'utf8')) as Rec;
+  const recorded = rec.namespaces.blue!;
   const ino = (): number => Number(ip('netns', 'exec', 'blue', 'stat', '-L', '-c', '%i', '/proc/self/ns/net').trim());
-  assert.equal(ino(), rec.namespaces.blue!.ino);
-  // The kernel gives a new namespace the lowest free inode number: the old one's, once it is
-  // freed (asynchronously: retry until it is, as a user's `ip netns del blue; ip netns add blue`
-  // a moment apart gets it).
-  let reused = false;
-  for (let i = 0; i < 50 && !reused; i++) {
-    ip('netns', 'del', 'blue');
-    spawnSync('sleep', ['0.1']);
-    ip('netns', 'add', 'blue');
-    reused = ino() === rec.namespaces.blue!.ino;
-  }
-  assert.ok(reused, 'the new namespace got the recorded inode number');
+  assert.equal(ino(), recorded.ino);
+  // The kernel gives a new namespace the lowest free nsfs inode number, which is the old one's
+  // once the kernel has freed it (asynchronously, and only if no other namespace on the machine
+  // took it first). A user's `ip netns del blue; ip netns add blue` a moment apart then gets the
+  // recorded number. The test makes that collision certain: it makes blue again by hand and
+  // writes the new namespace's dev and inode number into the record, as reuse would leave them,
+  // keeping the `made` of the one nsnet made.
+  ip('netns', 'del', 'blue');
+  ip('netns', 'add', 'blue');
+  const now = statSync('/run/netns/blue');
+  assert.equal(Number(now.ino), ino(), 'the bind mount and the namespace agree');
+  assert.ok(recorded.made !== undefined && recorded.made !== now.mtimeMs, 'the new namespace was made at another time');
+  rec.namespaces.blue = { ...recorded, dev: Number(now.dev), ino: Number(now.ino) };
+  writeFileSync(recPath, JSON.stringify(rec));
   ip('-n', 'blue', 'addr', 'add', '192.168.203.7/32', 'dev', 'lo');
   const r = nsnet('down', file);
   assert.equal(r.code, 0, r.err);
@@ -220,7 +230,6 @@ test('a node\'s namespace deleted and made again by hand, with the inode number 
   assert.match(r.out, /^lab seed is down: removed 0 namespaces and 1 host link/m);
   assert.match(r.err, /^nsnet: left alone: namespace blue: not made by lab seed, left alone$/m);
   assert.deepEqual(markedLinks(), [], 'the lab\'s own host links went');
-  ip('netns', 'del', 'blue');
 });
 
 test('a host link with the bridge\'s name that nsnet did not make: up refuses naming it', { skip }, () => {
