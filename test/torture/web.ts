@@ -2,12 +2,14 @@
  * Section 7, the ui under load: `nsnet ui` (no lab: every namespace's events) with `clients`
  * clients at once, each with the event stream and a terminal in a node, while a lab of `nodes`
  * nodes comes up. Beside them, clients that send garbage on both sockets and clients that vanish
- * mid-stream. Every well-behaved client must receive the same events in the same order (lost =
+ * mid-stream. Once every client is connected, the section makes a marker namespace; from its
+ * event on, every well-behaved client must receive the same events in the same order (lost =
  * how many fewer than the most any client got, plus streams that differ) and hear of every node's
- * eth0 (missed); the server must still answer; when all leave, its shells are gone and its open
+ * eth0 (missed). (Before the marker the streams may differ rightly: a client that connected
+ * later did not watch what came before it.) the server must still answer; when all leave, its shells are gone and its open
  * fds and V8 heap (after a full GC, read through its inspector) are back at baseline.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,12 +64,31 @@ function nsnetAsync(...args: string[]): Promise<{ code: number | null; err: stri
 interface Client {
   events: WebSocket;
   term: WebSocket;
-  count: number;
-  /** sha1 over the stream so far, chained message by message. */
-  chain: string;
   eth0: Set<string>;
   pid: number;
   last: number;
+  /** Its events (this sandbox's) as `ms text`, ms since the section began. */
+  texts: string[];
+  /** When its events socket opened (ms since the section began). */
+  opened: number;
+}
+
+let T0 = performance.now();
+
+const body = (t: string | undefined): string | undefined => t?.slice(t.indexOf(' ') + 1);
+
+/** A client's events from the marker's on (`ms text`); undefined when the marker never came. */
+function fromMarker(c: Client, marker: string): string[] | undefined {
+  const i = c.texts.findIndex((t) => body(t)!.includes(marker));
+  return i < 0 ? undefined : c.texts.slice(i);
+}
+
+/** Where stream `got` first parts from `ref` (both from the marker on), in a line. */
+function firstDifference(got: string[], ref: string[]): string {
+  let i = 0;
+  while (i < got.length && i < ref.length && body(got[i]) === body(ref[i])) i++;
+  const show = (t: string | undefined) => (t === undefined ? 'nothing' : t.length > 160 ? `${t.slice(0, 160)}...` : t);
+  return `${got.length} events against ${ref.length}; first differs at #${i}: got [${show(got[i])}], the majority [${show(ref[i])}]`;
 }
 
 function wsUrl(ui: UiProcess, path: string): string {
@@ -77,16 +98,16 @@ function wsUrl(ui: UiProcess, path: string): string {
 /** A client with both sockets; resolves once its shell has answered with its PID. */
 function connect(ui: UiProcess, node: string): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const c: Client = { events: new WebSocket(wsUrl(ui, '/api/events')), term: new WebSocket(wsUrl(ui, `/api/labs/wterm/nodes/${node}/terminal`)), count: 0, chain: '', eth0: new Set(), pid: 0, last: Date.now() };
+    const c: Client = { events: new WebSocket(wsUrl(ui, '/api/events')), term: new WebSocket(wsUrl(ui, `/api/labs/wterm/nodes/${node}/terminal`)), eth0: new Set(), pid: 0, last: Date.now(), texts: [], opened: -1 };
+    c.events.on('open', () => (c.opened = Math.round(performance.now() - T0)));
     c.events.on('message', (d) => {
       const text = d.toString();
       const e = JSON.parse(text) as { type: string; action?: string; netns: string; link?: { ifname: string } };
       // Namespaces of other sandboxes on this machine, seen through their processes (pid:N,
       // inode:N), come and go as they please: the streams are compared on this sandbox's own.
       if (/^(pid|inode):/u.test(e.netns)) return;
-      c.count++;
       c.last = Date.now();
-      c.chain = createHash('sha1').update(c.chain).update(text).digest('hex');
+      c.texts.push(`${Math.round(performance.now() - T0)} ${text}`);
       if (e.type === 'link' && e.action === 'new' && e.link?.ifname === 'eth0') c.eth0.add(e.netns);
     });
     let out = '';
@@ -131,6 +152,7 @@ function labFile(dir: string, name: string, nodes: number): string {
 
 export async function webClients(opts: WebOptions): Promise<WebResult> {
   const t0 = performance.now();
+  T0 = t0;
   const rand = prng(opts.seed);
   const dir = mkdtempSync(join(tmpdir(), 'nsnet-torture-web-'));
   const examples: string[] = [];
@@ -141,6 +163,7 @@ export async function webClients(opts: WebOptions): Promise<WebResult> {
   await must('up', labFile(dir, 'wterm', 2));
   // The inspector (loopback, a free port) lets the section collect the server's garbage and read its heap.
   const ui = await startUiProcessWith(['--inspect=127.0.0.1:0']);
+  let markerMade: string | undefined;
   const pid = ui.proc.pid!;
   const inspector = await openInspector(await inspectorUrl(ui.stderr));
   const mb = (m: Memory) => Math.round(m.heapUsed / 104857.6) / 10;
@@ -165,20 +188,38 @@ export async function webClients(opts: WebOptions): Promise<WebResult> {
     const garbageClients = 5;
     for (let i = 0; i < garbageClients; i++) garbage(ui, rand);
     const vanishing = await Promise.all(Array.from({ length: 5 }, () => connect(ui, 't2')));
+    // Every client watches now: the streams are compared from the marker's event on.
+    const marker = `wmark${opts.seed % 100000}`;
+    execFileSync('ip', ['netns', 'add', marker]);
+    markerMade = marker;
+    if (!(await until(() => clients.every((c) => fromMarker(c, marker)), 30_000, 100))) {
+      examples.push(`web: ${clients.filter((c) => !fromMarker(c, marker)).length} clients never heard of namespace ${marker}, made after they connected`);
+    }
     opts.log(`  up of a ${opts.nodes}-node lab while they watch`);
     const up = nsnetAsync('up', labFile(dir, 'wbig', opts.nodes));
     setTimeout(() => vanishing.forEach((c) => { c.events.terminate(); c.term.terminate(); }), 300 + Math.floor(rand() * 700));
     const upDone = await up;
     if (upDone.code !== 0) examples.push(`web: up of the big lab failed: ${upDone.err.trim()}`);
     await until(() => clients.every((c) => Date.now() - c.last > 2000), 120_000, 250);
-    await until(() => clients.every((c) => c.count === clients[0]!.count), 10_000, 100); // a last event on its way to some
-    const counts = clients.map((c) => c.count);
+    const streams = () => clients.map((c) => fromMarker(c, marker) ?? []);
+    await until(() => streams().every((st) => st.length === streams()[0]!.length), 10_000, 100); // a last event on its way to some
+    const got = streams();
+    const counts = got.map((st) => st.length);
     const most = Math.max(...counts);
-    const hashes = clients.map((c) => c.chain);
-    const majority = hashes.find((h, i) => counts[i] === most)!;
+    const hashes = got.map((st) => st.reduce((h, t) => createHash('sha1').update(h).update(body(t)!).digest('hex'), ''));
+    // The stream most clients got, of those with the most events.
+    const share = new Map<string, number>();
+    hashes.forEach((h, i) => counts[i] === most && share.set(h, (share.get(h) ?? 0) + 1));
+    const majority = [...share].sort((a, b) => b[1] - a[1])[0]![0];
     const differing = hashes.filter((h) => h !== majority).length;
     const lost = counts.reduce((s, c) => s + (most - c), 0) + (differing && counts.every((c) => c === most) ? differing : 0);
-    if (lost) examples.push(`web: clients got ${Math.min(...counts)}..${most} events; ${differing} streams differ`);
+    if (lost) {
+      examples.push(`web: clients got ${Math.min(...counts)}..${most} events from the marker on; ${differing} streams differ`);
+      const ref = got[hashes.indexOf(majority)]!;
+      got.forEach((st, i) => {
+        if (hashes[i] !== majority) examples.push(`web: client ${i} (events socket open at ${clients[i]!.opened} ms): ${firstDifference(st, ref)}`);
+      });
+    }
     const eth0Seen = Math.min(...clients.map((c) => [...c.eth0].filter((n) => n.startsWith('w')).length));
     const survived = (await fetch(`${ui.base}/api/labs`, { headers: { authorization: `Bearer ${ui.token}` } })).status === 200 && alive(pid);
     opts.log(`  ${most} events each; clients leave`);
@@ -204,6 +245,7 @@ export async function webClients(opts: WebOptions): Promise<WebResult> {
       fd, rssMb: { before: Math.round(rss.before), peak: Math.round(rss.peak), after: Math.round(rss.after) }, heapMb: { before: mb(heapBefore), after: mb(heapAfter) },
       ms: Math.round(performance.now() - t0), examples };
   } finally {
+    if (markerMade) execFileSync('ip', ['netns', 'del', markerMade]);
     inspector.close();
     await ui.stop();
     await nsnetAsync('down', '--lab', 'wbig');
