@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { examples, ip, ipj, labSkip, namespaces, nsnet, ok, ping } from '../helpers/lab.js';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lab, TopologyError } from '../../src/index.js';
@@ -50,6 +50,8 @@ test('seed: up makes blue, blue pings the host through br0, a second up changes 
 
   const labs = JSON.parse(ok('labs', '-j')) as { name: string; state: string; nodes: number }[];
   assert.deepEqual(labs.map((l) => [l.name, l.state, l.nodes]), [['seed', 'up', 1]]);
+  assert.deepEqual(JSON.parse(ok('-j', 'labs')), labs, 'the global -j, before the command, too');
+  assert.equal(ok('labs'), `LAB   STATE     NODES  LINKS  FILE\nseed  up            1      1  ${file}\n`);
   const st = JSON.parse(ok('status', '--lab', 'seed', '-j')) as { inSync: boolean; nodes: { name: string; state: string; links: { name: string; addresses: string[]; peer?: string }[] }[] };
   assert.equal(st.inSync, true);
   assert.deepEqual(st.nodes[0]!.links.map((l) => [l.name, l.addresses, l.peer]), [['veth1', ['10.1.1.2/24'], 'host:veth0']]);
@@ -62,6 +64,19 @@ test('seed: up makes blue, blue pings the host through br0, a second up changes 
   assertNothingLeft('after down');
   assert.equal(ip('-o', 'link', 'show').trim().split('\n').length, 1, 'only lo is left in the host namespace');
   assert.match(ok('down', '--lab', 'seed'), /nothing to remove/);
+  assert.equal(ok('labs'), 'no lab is up on this host\n');
+  assert.equal(ok('labs', '-j').trim(), '[]');
+});
+
+test('labs: a record that cannot be read is named, with what to do, exit 1', { skip }, (t) => {
+  mkdirSync('/run/nsnet/labs', { recursive: true });
+  const rec = '/run/nsnet/labs/broken.json';
+  writeFileSync(rec, '{"version": ');
+  t.after(() => rmSync(rec, { force: true }));
+  const r = nsnet('labs');
+  assert.equal(r.code, 1);
+  assert.equal(r.out, '');
+  assert.match(r.err, /^nsnet: the record of lab broken \(\/run\/nsnet\/labs\/broken\.json\) is not valid JSON: .*; move it away; nsnet down --lab broken still finds the lab's objects by their marks\n$/);
 });
 
 test('for scripts: status exits 1 unless the lab is up and in sync (and says which); exec takes the command without --, and sends plain namespaces to netns exec', { skip }, (t) => {

@@ -5,6 +5,7 @@
  * Sets (replaces) the impairment of traffic leaving NODE:IF, clears it, or, with no endpoint,
  * lists what is set on every cable of the lab. Values take tc's units.
  */
+import { printJson, wantJson } from '../json-opt.js';
 import { write } from '../write.js';
 import type { Command } from 'commander';
 import type { ImpairSpec } from '../../api/impair.js';
@@ -50,7 +51,7 @@ export function register(program: Command): void {
       const ep = rest.shift();
       if (ep === undefined) {
         const list = await labImpairments(spec);
-        if (o.json || cmd.parent?.opts<{ json?: boolean }>().json) write(1, `${JSON.stringify(list, null, 2)}\n`);
+        if (wantJson(cmd)) printJson(list);
         else for (const x of list) write(1, `${x.endpoint} ${impairText(x.impair)}\n`);
         return;
       }

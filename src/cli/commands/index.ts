@@ -30,7 +30,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'up', summary: 'build or update a lab', load: lab('up') },
   { name: 'down', summary: 'tear a lab down', load: lab('down') },
   { name: 'status', summary: "show a lab's state", load: lab('status') },
-  { name: 'labs', summary: 'list labs', load: lab('labs'), short: true },
+  { name: 'labs', summary: 'list labs', load: () => import('./labs.js'), short: true },
   { name: 'exec', summary: 'run a command in a lab node', load: lab('exec') },
   { name: 'graph', summary: "draw a lab's topology (DOT, Mermaid, SVG; with its state when up)", load: () => import('./lab-graph.js') },
   { name: 'monitor', summary: 'print kernel events of a lab or of every namespace (as ip monitor)', load: () => import('./monitor.js') },

@@ -1,5 +1,5 @@
 /**
- * The lab commands: plan, up, down, status, labs, exec (and schema; graph is in lab-graph.ts). Thin: load the file,
+ * The lab commands: plan, up, down, status, exec (and schema; graph is in lab-graph.ts, labs in labs.ts). Thin: load the file,
  * call src/apply, render text or JSON. main.ts registers them only when one of them is asked for.
  *
  * Exit status: 0 done, 1 error (invalid file, refusal, kernel error), 2 usage error.
@@ -9,24 +9,13 @@
 import type { Command } from 'commander';
 import { count } from '../count.js';
 import { cliMessage } from '../message.js';
+import { printJson as json, wantJson, type JsonOpt } from '../json-opt.js';
 import { err, out } from '../write.js';
-
-interface JsonOpt {
-  json?: boolean;
-}
-
-/** -j given after the command or before it (as a global option). */
-function wantJson(cmd: Command): boolean {
-  const own = cmd.opts<JsonOpt>().json;
-  const global = cmd.parent?.opts<JsonOpt>().json;
-  return !!(own || global);
-}
 
 class Usage extends Error {
   override name = 'UsageError';
 }
 
-const json = (v: unknown) => out(JSON.stringify(v, null, 2));
 
 /** Run a command body; print expected errors as lines and set the exit status. */
 function action<A extends unknown[]>(fn: (...args: A) => Promise<number | void>): (...args: A) => Promise<void> {
@@ -243,7 +232,7 @@ const lockWait = (lab: string) => (pid: number | undefined) =>
 
 /** The lab commands, each registered by its own function below. */
 const LAB_COMMANDS: Record<string, (program: Command) => void> = {
-  plan: registerPlan, up: registerUp, down: registerDown, status: registerStatus, labs: registerLabs, exec: registerExec, schema: registerSchema,
+  plan: registerPlan, up: registerUp, down: registerDown, status: registerStatus, exec: registerExec, schema: registerSchema,
 };
 
 /** Register the lab command `name` (the one asked for: commander builds no other). */
@@ -450,29 +439,6 @@ function registerStatus(program: Command): void {
       if (problem === undefined) return 0;
       err(`nsnet: ${problem}`);
       return 1;
-    }));
-}
-
-function registerLabs(program: Command): void {
-  program
-    .command('labs')
-    .description('list the labs on this host')
-    .option('-j, --json', 'print the list as JSON')
-    .action(action(async (_o: JsonOpt, cmd: Command) => {
-      const { listRecords } = await import('../../apply/labdir.js');
-      const names = listRecords();
-      if (!names.length) return void (wantJson(cmd) ? json([]) : out('no lab is up on this host'));
-      // The records (and the code that reads them) load only when there is one to read.
-      const { readRecord } = await import('../../apply/records.js');
-      const rows = names.map((name) => {
-        const r = readRecord(name)!;
-        const spec = r.spec ?? r.pending;
-        return { name, state: r.state, nodes: spec?.nodes.length ?? 0, links: spec?.links.length ?? 0, file: r.file ?? null, updated: r.updated, ...(r.error ? { error: r.error } : {}) };
-      });
-      if (wantJson(cmd)) return void json(rows);
-      const w = Math.max(4, ...rows.map((r) => r.name.length));
-      out(`${'LAB'.padEnd(w)}  STATE     NODES  LINKS  FILE`);
-      for (const r of rows) out(`${r.name.padEnd(w)}  ${r.state.padEnd(8)}  ${String(r.nodes).padStart(5)}  ${String(r.links).padStart(5)}  ${r.file ?? '-'}`);
     }));
 }
 

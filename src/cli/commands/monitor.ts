@@ -13,6 +13,7 @@ import type { MonitorEvent } from '../../api/monitor.js';
 import type { LabSpec } from '../../topology/model.js';
 import { addrLine, addrJson, linkJson, linkLines, neighJson, neighLine, routeJson, routeLine } from '../render.js';
 import { labSpecOf, UsageError } from './lab-source.js';
+import { wantJson } from '../json-opt.js';
 
 /** One event as the text ip monitor prints for it (without the namespace tag). */
 export function eventText(e: MonitorEvent): string {
@@ -74,7 +75,7 @@ export function register(program: Command): void {
     .option('-j, --json', 'one JSON object per line')
     .action(async (file: string | undefined, o: { lab?: string; all?: boolean; json?: boolean }, cmd: Command) => {
       if (o.all && (file !== undefined || o.lab !== undefined)) throw new UsageError('monitor: give FILE, --lab NAME or --all, not several');
-      const json = o.json || cmd.parent?.opts<{ json?: boolean }>().json;
+      const json = wantJson(cmd);
       const spec = file !== undefined || o.lab !== undefined ? (await labSpecOf(file, o.lab, 'monitor')).spec : undefined;
       const hostNames = spec ? hostLinkNames(spec) : undefined;
       const { monitor } = await import('../../api/monitor.js');
