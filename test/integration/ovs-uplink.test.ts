@@ -8,12 +8,13 @@ isolate(import.meta.url);
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { daemonPid, ovsStateDir, stopPid } from '../../src/api/ovs/index.js';
 import { ip, ipj, labSkip, namespaces, nsnet, ok, ping } from '../helpers/lab.js';
+import { tcpdumpDuring } from '../helpers/tcpdump.js';
 
 const skip = labSkip ?? (haveCommand('ovs-vsctl') && existsSync('/usr/sbin/ovs-vswitchd') ? (haveCommand('tcpdump') ? undefined : 'tcpdump is not installed')
   : 'Open vSwitch (openvswitch-switch) is not installed');
@@ -53,17 +54,8 @@ function standIn(up: boolean, mtu: number): void {
 }
 
 /** tcpdump -e on the switch side while `traffic` runs; what it printed. */
-async function capture(traffic: () => void): Promise<string> {
-  const cap = spawn('ip', ['netns', 'exec', 'physw', 'tcpdump', '-e', '-n', '-l', '-i', 'sweth', '-c', '6', 'vlan'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  cap.stdout.on('data', (b: Buffer) => (text += b.toString()));
-  const exited = new Promise((r) => cap.once('exit', r));
-  await new Promise((r) => setTimeout(r, 500));
-  traffic();
-  const timer = setTimeout(() => cap.kill(), 5000);
-  await exited;
-  clearTimeout(timer);
-  return text;
+function capture(traffic: () => void): Promise<string> {
+  return tcpdumpDuring(['ip', 'netns', 'exec', 'physw', 'tcpdump', '-e', '-n', '-l', '-i', 'sweth', '-c', '6', 'vlan'], traffic);
 }
 
 for (const before of [{ up: false, mtu: 1400 }, { up: true, mtu: 1500 }]) {

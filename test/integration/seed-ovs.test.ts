@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alive, daemonPid, ovsStateDir, stopPid } from '../../src/api/ovs/index.js';
 import { examples, labSkip, namespaces, nsnet, ok, ping } from '../helpers/lab.js';
+import { tcpdumpDuring } from '../helpers/tcpdump.js';
 
 const skip = labSkip ?? (haveCommand('ovs-vsctl') && existsSync('/usr/sbin/ovs-vswitchd') ? undefined : 'Open vSwitch (openvswitch-switch) is not installed');
 const file = join(examples, 'seed-ovs.yaml');
@@ -63,16 +64,10 @@ test('seed-ovs: VLANs isolate, TCP crosses the bridge, the trunk carries tags 10
     await done;
   }
   // 802.1Q tags on the trunk, seen with tcpdump -e on its host end.
-  const cap = spawn('tcpdump', ['-e', '-n', '-l', '-i', 'trunk-phys', '-c', '4', 'icmp or (vlan and icmp)'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  cap.stdout.on('data', (b: Buffer) => (text += b.toString()));
-  const exited = new Promise((r) => cap.once('exit', r));
-  await new Promise((r) => setTimeout(r, 500));
-  ping('blue', '10.1.1.100');
-  ping('green', '10.1.1.200');
-  const timer = setTimeout(() => cap.kill(), 5000);
-  await exited;
-  clearTimeout(timer);
+  const text = await tcpdumpDuring(['tcpdump', '-e', '-n', '-l', '-i', 'trunk-phys', '-c', '4', 'icmp or (vlan and icmp)'], () => {
+    ping('blue', '10.1.1.100');
+    ping('green', '10.1.1.200');
+  });
   assert.match(text, /vlan 10\b/, text);
   assert.match(text, /vlan 20\b/, text);
 });
