@@ -5,8 +5,8 @@
  * replaced by a new one of the same name) and with the server (closeAll, and on process exit).
  * Shells are ended by their own PID (SIGHUP, then SIGKILL to its process group if it lingers).
  */
-import { statSync } from 'node:fs';
 import type { IPty } from 'node-pty';
+import { netnsFile, sameNetnsFile, type NetnsIdentity } from '../api/netns-files.js';
 
 export interface Shell {
   readonly pid: number;
@@ -21,20 +21,11 @@ export interface Shell {
   end(reason?: string): void;
 }
 
-/** The identity of a named namespace now (its nsfs inode), or undefined when it is gone. */
-function netnsIdentity(netns: string): string | undefined {
-  try {
-    const s = statSync(`/run/netns/${netns}`);
-    return `${s.dev}:${s.ino}`;
-  } catch {
-    return undefined;
-  }
-}
 
 const KILL_GRACE_MS = 2000;
 
 export class Shells {
-  private readonly live = new Map<number, { shell: Shell; identity: string }>();
+  private readonly live = new Map<number, { shell: Shell; identity: NetnsIdentity }>();
   private timer: NodeJS.Timeout | undefined;
   private readonly onProcessExit = () => this.killAllNow();
 
@@ -52,8 +43,8 @@ export class Shells {
 
   /** Start a shell in NETNS (which must exist now). */
   async open(netns: string, cols: number, rows: number): Promise<Shell> {
-    const identity = netnsIdentity(netns);
-    if (identity === undefined) throw new Error(`namespace ${netns} does not exist (is the lab up?)`);
+    const file = netnsFile(netns);
+    if (file === undefined) throw new Error(`namespace ${netns} does not exist (is the lab up?)`);
     const pty = await import('node-pty');
     const spawn = (pty as unknown as { default?: typeof pty }).default?.spawn ?? pty.spawn;
     const p: IPty = spawn('ip', ['netns', 'exec', netns, 'bash'], {
@@ -64,7 +55,7 @@ export class Shells {
       env: { ...process.env, TERM: 'xterm-256color' } as Record<string, string>,
     });
     const shell = this.wrap(p, netns);
-    this.live.set(p.pid, { shell, identity });
+    this.live.set(p.pid, { shell, identity: { dev: file.dev, ino: file.ino, made: file.made } });
     this.watch();
     return shell;
   }
@@ -111,7 +102,8 @@ export class Shells {
     if (this.timer) return;
     this.timer = setInterval(() => {
       for (const { shell, identity } of this.live.values()) {
-        if (netnsIdentity(shell.netns) !== identity) shell.end(`namespace ${shell.netns} is gone (the lab went down)`);
+        const now = netnsFile(shell.netns);
+        if (!now || !sameNetnsFile(identity, now)) shell.end(`namespace ${shell.netns} is gone (the lab went down)`);
       }
       if (this.live.size === 0) {
         clearInterval(this.timer);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import WebSocket from 'ws';
-import { examples, labSkip, ok } from '../helpers/lab.js';
+import { examples, labSkip, namespaces, nsnet, ok } from '../helpers/lab.js';
 import { alive, CHROMIUM, CHROMIUM_ARGS, chromiumSkip, startUiProcess, until, type UiProcess } from '../helpers/ui.js';
 
 const skip = labSkip ?? chromiumSkip;
@@ -161,7 +161,12 @@ test('without the token every request gets 401; a WebSocket from a foreign Origi
   assert.equal(await handshake(`/api/labs/router/nodes/h1/terminal?token=${ui.token}`, ui.base), 'open');
 });
 
-test('a terminal ends when the lab goes down; no shell outlives the ui process', { skip }, async () => {
+test('a terminal ends when the lab goes down, or when its node\'s namespace is replaced by another of the same name; no shell outlives the ui process', { skip }, async (t) => {
+  t.after(() => {
+    // Whatever failed: no hand-made r1 and the lab down, for the tests after this one.
+    nsnet('down', '--lab', 'router');
+    if (namespaces().includes('r1')) execFileSync('ip', ['netns', 'del', 'r1']);
+  });
   const term = (node: string) => new Promise<{ ws: WebSocket; pid: number }>((resolve, reject) => {
     const ws = new WebSocket(`${ui.base.replace('http', 'ws')}/api/labs/router/nodes/${node}/terminal?token=${ui.token}`);
     let out = '';
@@ -174,16 +179,36 @@ test('a terminal ends when the lab goes down; no shell outlives the ui process',
     });
     ws.on('error', reject);
   });
+  // The server's exit message to the page, or a failure naming what did not end within 10 s.
+  const exitOf = (ws: WebSocket, what: string) => new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} was not ended within 10 s`)), 10_000);
+    ws.on('message', (d, bin) => {
+      if (bin) return;
+      clearTimeout(timer);
+      resolve(d.toString());
+    });
+  });
   const h2 = await term('h2');
-  const closed = new Promise<string>((resolve) => h2.ws.on('message', (d, bin) => !bin && resolve(d.toString())));
+  const closed = exitOf(h2.ws, 'the shell in h2, when the lab went down,');
   ok('down', '--lab', 'router');
   assert.match(await closed, /"type":"exit".*gone/u, 'the page is told why');
   assert.ok(await until(() => !alive(h2.pid)), 'the shell in h2 ended with the lab');
   ok('up', join(examples, 'router.yaml'));
+  // r1 deleted and made again by hand, faster than the server looks (every 500 ms): a file of that
+  // name is there each time it looks, but it is another namespace, and the shell is in the old one.
   const r1 = await term('r1');
+  const r1closed = exitOf(r1.ws, 'the shell in the replaced r1');
+  execFileSync('ip', ['netns', 'del', 'r1']);
+  execFileSync('ip', ['netns', 'add', 'r1']);
+  assert.match(await r1closed, /"type":"exit".*r1 is gone/u);
+  assert.ok(await until(() => !alive(r1.pid)), 'the shell in the old r1 ended');
+  const h1 = await term('h1');
   h2.ws.terminate();
   await ui.stop('SIGTERM');
-  assert.ok(await until(() => !alive(r1.pid)), 'the shell in r1 ended with the server');
+  assert.ok(await until(() => !alive(h1.pid)), 'the shell in h1 ended with the server');
+  // The hand-made r1 is not the lab's: down leaves it (and t.after removes it).
+  assert.match(ok('down', '--lab', 'router'), /removed 2 namespaces/);
+  assert.deepEqual(namespaces(), ['r1']);
 });
 
 test('with no lab, the page draws the host map: the host and the lab\'s namespaces, veths between them', { skip }, async () => {
