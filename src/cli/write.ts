@@ -9,7 +9,8 @@
  * long-running command's events).
  *
  * A reader that went away (`nsnet -j link | head -1`: EPIPE) ends the output quietly, as ip's
- * does; a descriptor another process left non-blocking (EAGAIN) hands the rest, and everything
+ * does: write() returns false then and after, with no more syscalls, so a command that runs until
+ * stopped (monitor, capture) stops on it, as ip monitor and tcpdump end on SIGPIPE; a descriptor another process left non-blocking (EAGAIN) hands the rest, and everything
  * after it, to the stream, which waits for room.
  */
 import { fstatSync, writeSync } from 'node:fs';
@@ -20,6 +21,20 @@ import { fstatSync, writeSync } from 'node:fs';
  * first once the reader makes room.
  */
 const handedOver = { 1: false, 2: false };
+
+/** Whose reader went away (EPIPE): nothing more is written there. */
+const readerGone = { 1: false, 2: false };
+
+const streamOf = (fd: 1 | 2): NodeJS.WriteStream => (fd === 1 ? process.stdout : process.stderr);
+
+/** From now on fd's output goes through its stream; a reader that leaves then shows as the stream's EPIPE. */
+function handOver(fd: 1 | 2): void {
+  handedOver[fd] = true;
+  streamOf(fd).on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    readerGone[fd] = true;
+  });
+}
 
 /** Where a test that runs main() in its own process reads the output instead (captureOutput). */
 let capture: ((fd: 1 | 2, text: string) => void) | undefined;
@@ -32,34 +47,44 @@ export function captureOutput(fn: (fd: 1 | 2, text: string) => void): () => void
   };
 }
 
-/** Write `text` to fd 1 or 2: all of it, or as much as a reader that went away took. */
-export function write(fd: 1 | 2, text: string): void {
-  if (capture) return capture(fd, text);
-  const stream = (): NodeJS.WriteStream => (fd === 1 ? process.stdout : process.stderr);
-  if (handedOver[fd]) {
-    stream().write(text);
-    return;
+/**
+ * Write `data` (text, or bytes such as pcapng) to fd 1 or 2: all of it, or as much as a reader
+ * that went away took. False when the reader has gone (now or before): the caller may stop.
+ */
+export function write(fd: 1 | 2, data: string | Uint8Array): boolean {
+  if (capture) {
+    capture(fd, typeof data === 'string' ? data : Buffer.from(data).toString('latin1'));
+    return true;
   }
-  const b = Buffer.from(text);
+  if (readerGone[fd]) return false;
+  if (handedOver[fd]) {
+    streamOf(fd).write(data);
+    return true;
+  }
+  const b = typeof data === 'string' ? Buffer.from(data) : data;
   let at = 0;
   while (at < b.length) {
     try {
       at += writeSync(fd, b, at);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EPIPE') return;
+      if (code === 'EPIPE') {
+        readerGone[fd] = true;
+        return false;
+      }
       if (code !== 'EAGAIN') throw e;
-      handedOver[fd] = true;
-      stream().write(b.subarray(at));
-      return;
+      handOver(fd);
+      streamOf(fd).write(b.subarray(at));
+      return true;
     }
   }
+  return true;
 }
 
 /** A line (or lines) on standard output; a newline is added when missing. */
-export const out = (s: string): void => write(1, s.endsWith('\n') ? s : `${s}\n`);
+export const out = (s: string): void => void write(1, s.endsWith('\n') ? s : `${s}\n`);
 /** A line (or lines) on standard error; a newline is added when missing. */
-export const err = (s: string): void => write(2, s.endsWith('\n') ? s : `${s}\n`);
+export const err = (s: string): void => void write(2, s.endsWith('\n') ? s : `${s}\n`);
 
 /**
  * The width of the terminal on fd 1 or 2, or undefined when it is not one (help text is then

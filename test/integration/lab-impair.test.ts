@@ -103,4 +103,27 @@ test('impair, link-down/up and capture on a lab, through the CLI', { skip: labSk
       assert.ok(named.filter((l) => new RegExp(`^${ifn} .*10\\.8\\.0\\.2 > 10\\.8\\.0\\.1: ICMP echo reply`).test(l)).length >= 3, named.join('\n'));
     }
   });
+
+  for (const w of [[], ['-w', '-']]) {
+    await t.test(`capture ${w.join(' ') || '(lines)'} | head: when its reader goes away it stops by itself, status 0, with its summary`, async () => {
+      const cap = spawn(process.execPath, [bin, 'capture', file, 'a:eth0', ...w], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      cap.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const exited = new Promise<number | null>((res) => cap.on('exit', res));
+      let ended = false;
+      void exited.then(() => (ended = true));
+      let got = 0;
+      cap.stdout.once('data', (d: Buffer) => {
+        got = d.length;
+        cap.stdout.destroy(); // as head does after its lines
+      });
+      // Traffic until it has printed something and then found its reader gone.
+      for (let i = 0; i < 50 && !ended; i++) await new Promise((res) => spawn('ip', ['netns', 'exec', 'imp-a', 'ping', '-c', '1', '-W', '1', '10.8.0.2'], { stdio: 'ignore' }).on('exit', res));
+      if (!ended) cap.kill('SIGKILL');
+      assert.ok(got > 0, `capture printed something: ${err}`);
+      assert.ok(ended, 'capture stopped by itself once its reader went away');
+      assert.equal(await exited, 0, err);
+      assert.match(err, /^capturing on a:eth0\n\d+ packets captured \(a:eth0 \d+\)\n$/);
+    });
+  }
 });

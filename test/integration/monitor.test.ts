@@ -94,6 +94,33 @@ test('nsnet monitor -j --all: JSON lines tagged with the namespace, Ctrl-C ends 
   for (const l of mine) assert.equal(l.netns, 'mo-cli');
 });
 
+test('nsnet monitor | head: when its reader goes away it stops, status 0, nothing on stderr', { skip }, async () => {
+  await netns.add('mo-pipe');
+  const p = spawn(process.execPath, [BIN, 'monitor', '--all'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let errText = '';
+  p.stderr.on('data', (d: Buffer) => (errText += d.toString()));
+  const exited = new Promise<number | null>((r) => p.on('exit', r));
+  let gone = false;
+  p.stdout.once('data', () => {
+    p.stdout.destroy(); // as head does after its lines
+    gone = true;
+  });
+  // Changes until the monitor has printed one, then more: its next write finds the reader gone.
+  const h = await openNetns('mo-pipe');
+  let ended = false;
+  void exited.then(() => (ended = true));
+  for (let i = 0; i < 100 && !ended; i++) {
+    await h.link.add({ kind: 'bridge', name: `mo-pipe-br${i}` });
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  h.close();
+  if (!ended) p.kill('SIGKILL');
+  assert.ok(gone, 'the monitor printed an event');
+  assert.ok(ended, 'the monitor stopped by itself once its reader went away');
+  assert.equal(await exited, 0, errText);
+  assert.equal(errText, '');
+});
+
 test('nsnet monitor --lab: its nodes and its own links in the host, nothing else of the host', { skip }, async (t) => {
   const { Lab } = await import('../../src/index.js');
   const lab = await Lab.upFor(t, { name: 'mol', nodes: { 'mol-n1': { interfaces: { eth0: { addresses: ['10.62.0.2/24'] } } } }, bridges: { 'mol-br': {} }, links: [['mol-n1:eth0', 'mol-br']] });
@@ -227,9 +254,7 @@ test('nsnet monitor whose stream fails prints one line and exits 1', { skip }, a
   const before = new Set(poller.fds());
   const out: string[] = [];
   const err: string[] = [];
-  // The events go to the stdout stream, the error line through cli/write.ts.
-  const write = process.stdout.write;
-  process.stdout.write = ((s: string) => out.push(s) > 0) as typeof process.stdout.write;
+  // The events and the error line go through cli/write.ts.
   const release = captureOutput((fd, s) => (fd === 1 ? out : err).push(s));
   let done = () => {};
   try {
@@ -237,7 +262,6 @@ test('nsnet monitor whose stream fails prints one line and exits 1', { skip }, a
     done = await closeUnder(before);
     await running;
   } finally {
-    process.stdout.write = write;
     release();
     done();
   }

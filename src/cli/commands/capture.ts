@@ -44,32 +44,34 @@ export function register(program: Command): void {
       const { spec } = await labSpecOf(file, o.lab, 'capture');
       const { labCapture } = await import('../../apply/impair-lab.js');
       const { parsePcapng } = await import('../../wire/pcapng.js');
-      const stream = o.write === undefined ? undefined : o.write === '-' ? process.stdout : createWriteStream(o.write);
+      const toFile = o.write === undefined || o.write === '-' ? undefined : createWriteStream(o.write);
+      // Standard output whose reader went away (`capture ... | head`): stop, as tcpdump does.
+      let readerGone = false;
+      const toStdout = (data: string | Uint8Array): void => {
+        if (write(1, data) || readerGone) return;
+        readerGone = true;
+        queueMicrotask(stop); // (the first bytes come before labCapture has returned)
+      };
       let names: string[] = [];
-      const sink = stream ? (b: Uint8Array) => void stream.write(b) : (b: Uint8Array) => {
+      const sink = toFile ? (b: Uint8Array) => void toFile.write(b) : o.write === '-' ? toStdout : (b: Uint8Array) => {
         const f = parsePcapng(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
         if (f.interfaces.length) names = f.interfaces.map((i) => i.name ?? '?');
         for (const p of f.packets) {
           const t = new Date(Number(p.timestampUs / 1000n)).toISOString().slice(11, 23);
-          write(1, `${t} ${names[p.iface]} ${frameSummary(p.data)}\n`);
+          toStdout(`${t} ${names[p.iface]} ${frameSummary(p.data)}\n`);
         }
       };
       const c = labCapture(spec, rest, { write: sink, ...(count !== undefined ? { count } : {}), ...(secs !== undefined ? { durationMs: secs * 1000 } : {}) });
       write(2, `capturing on ${rest.join(', ')}\n`); // as tcpdump's "listening on": the sockets are open
-      const stop = (): void => c.stop();
-      // pcapng on standard output whose reader went away (`capture -w - | head -c 100`): stop, as tcpdump does.
-      if (stream === process.stdout) {
-        process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-          if (e.code !== 'EPIPE') throw e;
-          stop();
-        });
+      function stop(): void {
+        c.stop();
       }
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const r = await c.done;
       process.removeListener('SIGINT', stop);
       process.removeListener('SIGTERM', stop);
-      if (stream && stream !== process.stdout) await new Promise<void>((res) => (stream as ReturnType<typeof createWriteStream>).end(res));
+      if (toFile) await new Promise<void>((res) => toFile.end(res));
       write(2, `${r.packets} packets captured (${Object.entries(r.perInterface).map(([k, v]) => `${k} ${v}`).join(', ')})\n`);
     });
 }

@@ -14,6 +14,7 @@ import type { LabSpec } from '../../topology/model.js';
 import { addrLine, addrJson, linkJson, linkLines, neighJson, neighLine, routeJson, routeLine } from '../render.js';
 import { labSpecOf, UsageError } from './lab-source.js';
 import { wantJson } from '../json-opt.js';
+import { write } from '../write.js';
 
 /** One event as the text ip monitor prints for it (without the namespace tag). */
 export function eventText(e: MonitorEvent): string {
@@ -83,17 +84,16 @@ export function register(program: Command): void {
       const stop = (): void => m.close();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      process.stdout.on('error', stop); // `nsnet monitor | head`
       try {
         // A stream that can no longer be read throws (NsnetError EVENTS_FAILED): one line, exit 1.
         for await (const e of m) {
           if (hostNames && e.netns === 'host' && !hostNames.has(deviceOf(e) ?? '')) continue;
-          process.stdout.write(`${json ? JSON.stringify(eventJson(e)) : tag(e, eventText(e))}\n`);
+          // A reader that went away (`nsnet monitor | head`): stop, as ip monitor does.
+          if (!write(1, `${json ? JSON.stringify(eventJson(e)) : tag(e, eventText(e))}\n`)) stop();
         }
       } finally {
         process.removeListener('SIGINT', stop);
         process.removeListener('SIGTERM', stop);
-        process.stdout.removeListener('error', stop);
       }
     });
 }
