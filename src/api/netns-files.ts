@@ -29,6 +29,9 @@ export interface NetnsFile {
 /** What a caller keeps of a namespace file to know it again (a lab's record): `made` absent in records written before it was kept. */
 export type NetnsIdentity = Pick<NetnsFile, 'dev' | 'ino'> & { made?: number };
 
+/** What to keep of a namespace file seen now, to know it again later (sameNetnsFile). */
+export const netnsIdentity = (f: NetnsFile): NetnsIdentity => ({ dev: f.dev, ino: f.ino, made: f.made });
+
 /** Whether a namespace file seen now is the one recorded earlier (`was`: dev, ino and made of it then). */
 export function sameNetnsFile(was: NetnsIdentity, now: NetnsFile): boolean {
   return was.made !== undefined && was.made === now.made && was.ino === now.ino && was.dev === now.dev;

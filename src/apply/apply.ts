@@ -15,7 +15,7 @@
  */
 import * as fs from 'node:fs';
 import { NsnetError, type Caller } from '../api/errors.js';
-import { netnsFile } from '../api/netns-files.js';
+import { netnsFile, netnsIdentity } from '../api/netns-files.js';
 import { sysctlBurst } from '../api/sysctl.js';
 import type { Action, Plan, Refusal } from '../plan/actions.js';
 import { createdBy } from '../plan/kinds/index.js';
@@ -132,7 +132,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   record.namespaces = {};
   for (const n of spec.nodes) {
     const f = netnsFile(n.netns);
-    if (f) record.namespaces[n.netns] = { dev: f.dev, ino: f.ino, made: f.made }; // gone: down will not need it
+    if (f) record.namespaces[n.netns] = netnsIdentity(f); // gone: down will not need it
   }
   const nodes = new Set(spec.nodes.map((n) => n.name));
   for (const k of Object.keys(record.execDone)) if (!nodes.has(k)) delete record.execDone[k];

@@ -6,7 +6,7 @@
  * Shells are ended by their own PID (SIGHUP, then SIGKILL to its process group if it lingers).
  */
 import type { IPty } from 'node-pty';
-import { netnsFile, sameNetnsFile, type NetnsIdentity } from '../api/netns-files.js';
+import { netnsFile, netnsIdentity, sameNetnsFile, type NetnsIdentity } from '../api/netns-files.js';
 
 export interface Shell {
   readonly pid: number;
@@ -20,7 +20,6 @@ export interface Shell {
   /** End the shell (idempotent); `reason` is passed to onExit listeners. */
   end(reason?: string): void;
 }
-
 
 const KILL_GRACE_MS = 2000;
 
@@ -55,7 +54,7 @@ export class Shells {
       env: { ...process.env, TERM: 'xterm-256color' } as Record<string, string>,
     });
     const shell = this.wrap(p, netns);
-    this.live.set(p.pid, { shell, identity: { dev: file.dev, ino: file.ino, made: file.made } });
+    this.live.set(p.pid, { shell, identity: netnsIdentity(file) });
     this.watch();
     return shell;
   }

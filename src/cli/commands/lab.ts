@@ -9,13 +9,12 @@
 import type { Command } from 'commander';
 import { count } from '../count.js';
 import { cliMessage } from '../message.js';
-import { printJson as json, wantJson, type JsonOpt } from '../json-opt.js';
+import { printJson, wantJson, type JsonOpt } from '../json-opt.js';
 import { err, out } from '../write.js';
 
 class Usage extends Error {
   override name = 'UsageError';
 }
-
 
 /** Run a command body; print expected errors as lines and set the exit status. */
 function action<A extends unknown[]>(fn: (...args: A) => Promise<number | void>): (...args: A) => Promise<void> {
@@ -265,7 +264,7 @@ function registerPlan(program: Command): void {
       const { renderPlan } = await import('../../plan/index.js');
       const plan = await lab.plan();
       await printWarnings(plan, file);
-      if (wantJson(cmd)) json(plan);
+      if (wantJson(cmd)) printJson(plan);
       else if (!plan.refusals.length) out(renderPlan(plan, 'cli'));
       if (!plan.refusals.length) return;
       if (!wantJson(cmd) && plan.actions.length) out(renderPlan({ ...plan, refusals: [] }, 'cli'));
@@ -288,7 +287,7 @@ function registerUp(program: Command): void {
         const { renderPlan } = await import('../../plan/render.js');
         const plan = await lab.plan();
         await printWarnings(plan, file);
-        if (wantJson(cmd)) json(plan);
+        if (wantJson(cmd)) printJson(plan);
         else out(renderPlan(plan, 'cli'));
         return plan.refusals.length ? printRefusals(plan, file) : undefined;
       }
@@ -314,7 +313,7 @@ function registerUp(program: Command): void {
         const size = `${count(r.size.nodes, 'node')}, ${count(r.size.links, 'link')}`;
         if (wantJson(cmd)) {
           const { plan, ...rest } = r;
-          json({ ...rest, refusals: plan.refusals });
+          printJson({ ...rest, refusals: plan.refusals });
         } else if (r.noop) {
           out(`lab ${r.lab} is up to date (${size}): nothing to do`);
         } else {
@@ -392,12 +391,12 @@ function registerDown(program: Command): void {
       if (name === undefined) throw new Usage(`down: give the lab's topology FILE or --lab NAME (${await labsHere()})`);
       if (o.dryRun) {
         const plan = await planDownFor(name);
-        if (wantJson(cmd)) json(plan);
+        if (wantJson(cmd)) printJson(plan);
         else out((await import('../../plan/render.js')).renderDownPlan(plan));
         return;
       }
       const r = await downLab(name, { lock: { onWait: lockWait(name) } });
-      if (wantJson(cmd)) json(r);
+      if (wantJson(cmd)) printJson(r);
       else if (r.nothing) out(`lab ${name}: nothing to remove (no record and no object with its mark on this host)`);
       else {
         const parts = [count(r.namespaces.length, 'namespace')];
@@ -433,7 +432,7 @@ function registerStatus(program: Command): void {
       const lab = await pickLab(file, o.lab, 'status');
       const { renderStatus } = await import('../status-text.js');
       const s = await lab.status();
-      if (wantJson(cmd)) json(s);
+      if (wantJson(cmd)) printJson(s);
       else out(renderStatus(s));
       const problem = statusProblem({ ...s, file: file ?? s.file });
       if (problem === undefined) return 0;
@@ -481,6 +480,6 @@ function registerSchema(program: Command): void {
     .description("print the topology file's JSON Schema (for editors)")
     .action(action(async () => {
       const { topologyJsonSchema } = await import('../../topology/schema.js');
-      json(topologyJsonSchema());
+      printJson(topologyJsonSchema());
     }));
 }
