@@ -1,13 +1,13 @@
 /**
- * Section 7, the ui under load: `nsnet ui` (no lab: every namespace's events) with `clients`
+ * Section 8, the ui under load: `nsnet ui` (no lab: every namespace's events) with `clients`
  * clients at once, each with the event stream and a terminal in a node, while a lab of `nodes`
  * nodes comes up. Beside them, clients that send garbage on both sockets and clients that vanish
  * mid-stream. Once every client is connected, the section makes a marker namespace; from its
  * event on, every well-behaved client must receive the same events in the same order (lost =
  * how many fewer than the most any client got, plus streams that differ) and hear of every node's
  * eth0 (missed). (Before the marker the streams may differ rightly: a client that connected
- * later did not watch what came before it.) the server must still answer; when all leave, its shells are gone and its open
- * fds and V8 heap (after a full GC, read through its inspector) are back at baseline.
+ * later did not watch what came before it.) The server must still answer; when all leave, its
+ * shells are gone and its open fds and V8 heap (after a full GC, read through its inspector) are back at baseline.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -67,27 +67,33 @@ interface Client {
   eth0: Set<string>;
   pid: number;
   last: number;
-  /** Its events (this sandbox's) as `ms text`, ms since the section began. */
-  texts: string[];
+  /** Its events (this sandbox's), each with when it came (ms since the section began). */
+  seen: Seen[];
+  /** Where the marker's event is in `seen`, once it has come. */
+  markerAt?: number;
   /** When its events socket opened (ms since the section began). */
   opened: number;
 }
 
-let T0 = performance.now();
+interface Seen {
+  ms: number;
+  text: string;
+}
 
-const body = (t: string | undefined): string | undefined => t?.slice(t.indexOf(' ') + 1);
-
-/** A client's events from the marker's on (`ms text`); undefined when the marker never came. */
-function fromMarker(c: Client, marker: string): string[] | undefined {
-  const i = c.texts.findIndex((t) => body(t)!.includes(marker));
-  return i < 0 ? undefined : c.texts.slice(i);
+/** Where the marker's event is in c's stream (looked for until found), or -1 while it has not come. */
+function markerAt(c: Client, marker: string): number {
+  if (c.markerAt === undefined) {
+    const i = c.seen.findIndex((e) => e.text.includes(marker));
+    if (i >= 0) c.markerAt = i;
+  }
+  return c.markerAt ?? -1;
 }
 
 /** Where stream `got` first parts from `ref` (both from the marker on), in a line. */
-function firstDifference(got: string[], ref: string[]): string {
+function firstDifference(got: Seen[], ref: Seen[]): string {
   let i = 0;
-  while (i < got.length && i < ref.length && body(got[i]) === body(ref[i])) i++;
-  const show = (t: string | undefined) => (t === undefined ? 'nothing' : t.length > 160 ? `${t.slice(0, 160)}...` : t);
+  while (i < got.length && i < ref.length && got[i]!.text === ref[i]!.text) i++;
+  const show = (e: Seen | undefined) => (e === undefined ? 'nothing' : `${e.ms} ms: ${e.text.length > 160 ? `${e.text.slice(0, 160)}...` : e.text}`);
   return `${got.length} events against ${ref.length}; first differs at #${i}: got [${show(got[i])}], the majority [${show(ref[i])}]`;
 }
 
@@ -95,11 +101,11 @@ function wsUrl(ui: UiProcess, path: string): string {
   return `${ui.base.replace('http', 'ws')}${path}${path.includes('?') ? '&' : '?'}token=${ui.token}`;
 }
 
-/** A client with both sockets; resolves once its shell has answered with its PID. */
-function connect(ui: UiProcess, node: string): Promise<Client> {
+/** A client with both sockets (times taken from t0); resolves once its shell has answered with its PID. */
+function connect(ui: UiProcess, node: string, t0: number): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const c: Client = { events: new WebSocket(wsUrl(ui, '/api/events')), term: new WebSocket(wsUrl(ui, `/api/labs/wterm/nodes/${node}/terminal`)), eth0: new Set(), pid: 0, last: Date.now(), texts: [], opened: -1 };
-    c.events.on('open', () => (c.opened = Math.round(performance.now() - T0)));
+    const c: Client = { events: new WebSocket(wsUrl(ui, '/api/events')), term: new WebSocket(wsUrl(ui, `/api/labs/wterm/nodes/${node}/terminal`)), eth0: new Set(), pid: 0, last: Date.now(), seen: [], opened: -1 };
+    c.events.on('open', () => (c.opened = Math.round(performance.now() - t0)));
     c.events.on('message', (d) => {
       const text = d.toString();
       const e = JSON.parse(text) as { type: string; action?: string; netns: string; link?: { ifname: string } };
@@ -107,7 +113,7 @@ function connect(ui: UiProcess, node: string): Promise<Client> {
       // inode:N), come and go as they please: the streams are compared on this sandbox's own.
       if (/^(pid|inode):/u.test(e.netns)) return;
       c.last = Date.now();
-      c.texts.push(`${Math.round(performance.now() - T0)} ${text}`);
+      c.seen.push({ ms: Math.round(performance.now() - t0), text });
       if (e.type === 'link' && e.action === 'new' && e.link?.ifname === 'eth0') c.eth0.add(e.netns);
     });
     let out = '';
@@ -152,7 +158,6 @@ function labFile(dir: string, name: string, nodes: number): string {
 
 export async function webClients(opts: WebOptions): Promise<WebResult> {
   const t0 = performance.now();
-  T0 = t0;
   const rand = prng(opts.seed);
   const dir = mkdtempSync(join(tmpdir(), 'nsnet-torture-web-'));
   const examples: string[] = [];
@@ -169,7 +174,7 @@ export async function webClients(opts: WebOptions): Promise<WebResult> {
   const mb = (m: Memory) => Math.round(m.heapUsed / 104857.6) / 10;
   try {
     // Warm-up: what lives as long as the server (libraries, the pty module) is loaded before the baseline.
-    const w = await connect(ui, 't1');
+    const w = await connect(ui, 't1', t0);
     w.events.close();
     w.term.close();
     await until(() => !alive(w.pid));
@@ -184,16 +189,16 @@ export async function webClients(opts: WebOptions): Promise<WebResult> {
     };
     const sampler = setInterval(sample, 200);
     opts.log(`  ${opts.clients} clients connecting (server pid ${pid}: ${fd.before} fds, RSS ${rss.before.toFixed(0)} MB, heap ${mb(heapBefore)} MB after GC)`);
-    const clients = await Promise.all(Array.from({ length: opts.clients }, (_, i) => connect(ui, `t${1 + (i % 2)}`)));
+    const clients = await Promise.all(Array.from({ length: opts.clients }, (_, i) => connect(ui, `t${1 + (i % 2)}`, t0)));
     const garbageClients = 5;
     for (let i = 0; i < garbageClients; i++) garbage(ui, rand);
-    const vanishing = await Promise.all(Array.from({ length: 5 }, () => connect(ui, 't2')));
+    const vanishing = await Promise.all(Array.from({ length: 5 }, () => connect(ui, 't2', t0)));
     // Every client watches now: the streams are compared from the marker's event on.
     const marker = `wmark${opts.seed % 100000}`;
     execFileSync('ip', ['netns', 'add', marker]);
     markerMade = marker;
-    if (!(await until(() => clients.every((c) => fromMarker(c, marker)), 30_000, 100))) {
-      examples.push(`web: ${clients.filter((c) => !fromMarker(c, marker)).length} clients never heard of namespace ${marker}, made after they connected`);
+    if (!(await until(() => clients.every((c) => markerAt(c, marker) >= 0), 30_000, 100))) {
+      examples.push(`web: ${clients.filter((c) => markerAt(c, marker) < 0).length} clients never heard of namespace ${marker}, made after they connected`);
     }
     opts.log(`  up of a ${opts.nodes}-node lab while they watch`);
     const up = nsnetAsync('up', labFile(dir, 'wbig', opts.nodes));
@@ -201,12 +206,13 @@ export async function webClients(opts: WebOptions): Promise<WebResult> {
     const upDone = await up;
     if (upDone.code !== 0) examples.push(`web: up of the big lab failed: ${upDone.err.trim()}`);
     await until(() => clients.every((c) => Date.now() - c.last > 2000), 120_000, 250);
-    const streams = () => clients.map((c) => fromMarker(c, marker) ?? []);
-    await until(() => streams().every((st) => st.length === streams()[0]!.length), 10_000, 100); // a last event on its way to some
-    const got = streams();
+    const fromMarker = (c: Client): Seen[] => (markerAt(c, marker) < 0 ? [] : c.seen.slice(markerAt(c, marker)));
+    const lengths = () => clients.map((c) => (markerAt(c, marker) < 0 ? 0 : c.seen.length - markerAt(c, marker)));
+    await until(() => new Set(lengths()).size === 1, 10_000, 100); // a last event on its way to some
+    const got = clients.map(fromMarker);
     const counts = got.map((st) => st.length);
     const most = Math.max(...counts);
-    const hashes = got.map((st) => st.reduce((h, t) => createHash('sha1').update(h).update(body(t)!).digest('hex'), ''));
+    const hashes = got.map((st) => st.reduce((h, e) => createHash('sha1').update(h).update(e.text).digest('hex'), ''));
     // The stream most clients got, of those with the most events.
     const share = new Map<string, number>();
     hashes.forEach((h, i) => counts[i] === most && share.set(h, (share.get(h) ?? 0) + 1));
