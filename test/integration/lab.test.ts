@@ -12,10 +12,12 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lab, TopologyError } from '../../src/index.js';
+import { labsDir, recordPath } from '../../src/apply/labdir.js';
+import type { LabRecord } from '../../src/apply/records.js';
 
 const skip = labSkip;
 const markedLinks = (): string[] => ipj<{ ifname: string; ifalias?: string }[]>('link', 'show').filter((l) => l.ifalias?.startsWith('nsnet:')).map((l) => l.ifname);
-const records = (): string[] => (existsSync('/run/nsnet/labs') ? readdirSync('/run/nsnet/labs') : []);
+const records = (): string[] => (existsSync(labsDir()) ? readdirSync(labsDir()) : []);
 /** ifindex of every link of each namespace (and the host), to see that untouched links stay the same objects. */
 function ifindexes(nss: string[]): Map<string, number> {
   const out = new Map<string, number>();
@@ -69,8 +71,8 @@ test('seed: up makes blue, blue pings the host through br0, a second up changes 
 });
 
 test('labs: a record that cannot be read is named, with what to do, exit 1', { skip }, (t) => {
-  mkdirSync('/run/nsnet/labs', { recursive: true });
-  const rec = '/run/nsnet/labs/broken.json';
+  mkdirSync(labsDir(), { recursive: true });
+  const rec = recordPath('broken');
   writeFileSync(rec, '{"version": ');
   t.after(() => rmSync(rec, { force: true }));
   const r = nsnet('labs');
@@ -212,15 +214,14 @@ test('a namespace with a node\'s name that nsnet did not make: up refuses, names
 
 test('a node\'s namespace deleted and made again by hand, with the inode number the lab recorded: down leaves the new one alone', { skip }, (t) => {
   const file = join(examples, 'seed.yaml');
-  const recPath = '/run/nsnet/labs/seed.json';
+  const recPath = recordPath('seed');
   t.after(() => {
     // Whatever failed above, leave nothing for the tests after this one.
     nsnet('down', file);
     if (namespaces().includes('blue')) ip('netns', 'del', 'blue');
   });
   ok('up', file);
-  type Rec = { namespaces: Record<string, { dev: number; ino: number; made?: number }> };
-  const rec = JSON.parse(readFileSync(recPath, 'utf8')) as Rec;
+  const rec = JSON.parse(readFileSync(recPath, 'utf8')) as LabRecord;
   const recorded = rec.namespaces.blue!;
   const ino = (): number => Number(ip('netns', 'exec', 'blue', 'stat', '-L', '-c', '%i', '/proc/self/ns/net').trim());
   assert.equal(ino(), recorded.ino);
